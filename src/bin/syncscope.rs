@@ -1,0 +1,235 @@
+//! The native command-line runner: lists built-in scenarios and runs one, printing a JSON
+//! summary or the trace as JSON lines. Builds without any web crate.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use syncscope::sim::{Scenario, Simulation, Strategy, library};
+
+const USAGE: &str = "usage: syncscope list | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace]";
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    List,
+    Run(RunArgs),
+    Help,
+}
+
+#[derive(Debug, PartialEq)]
+struct RunArgs {
+    scenario: String,
+    seed: Option<u64>,
+    strategy: Option<Strategy>,
+    idempotency: Option<bool>,
+    trace: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match parse(&args).and_then(execute) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("syncscope: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
+    match args.first().map(String::as_str) {
+        None => Err(format!("no command given; {USAGE}")),
+        Some("-h" | "--help" | "help") => Ok(Command::Help),
+        Some("list") if args.len() == 1 => Ok(Command::List),
+        Some("list") => Err(format!("list takes no arguments, found \"{}\"", args[1])),
+        Some("run") => parse_run(&args[1..]).map(Command::Run),
+        Some(other) => Err(format!("unknown command \"{other}\"; expected list or run")),
+    }
+}
+
+fn parse_run(args: &[String]) -> Result<RunArgs, String> {
+    let mut run = RunArgs {
+        scenario: String::new(),
+        seed: None,
+        strategy: None,
+        idempotency: None,
+        trace: false,
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match arg.as_str() {
+            "--seed" => {
+                let v = value("--seed")?;
+                run.seed = Some(v.parse().map_err(|_| {
+                    format!(
+                        "--seed: expected a whole number from 0 to {}, found \"{v}\"",
+                        u64::MAX
+                    )
+                })?);
+            }
+            "--strategy" => {
+                run.strategy = Some(
+                    value("--strategy")?
+                        .parse()
+                        .map_err(|e| format!("--strategy: {e}"))?,
+                )
+            }
+            "--idempotency" => {
+                run.idempotency = Some(match value("--idempotency")?.as_str() {
+                    "on" => true,
+                    "off" => false,
+                    v => return Err(format!("--idempotency: expected on or off, found \"{v}\"")),
+                })
+            }
+            "--format" => {
+                run.trace = match value("--format")?.as_str() {
+                    "summary" => false,
+                    "trace" => true,
+                    v => {
+                        return Err(format!(
+                            "--format: expected summary or trace, found \"{v}\""
+                        ));
+                    }
+                }
+            }
+            flag if flag.starts_with('-') => {
+                return Err(format!(
+                    "unknown option \"{flag}\"; expected --seed, --strategy, --idempotency or --format"
+                ));
+            }
+            name if run.scenario.is_empty() => run.scenario = name.to_string(),
+            extra => {
+                return Err(format!(
+                    "unexpected argument \"{extra}\"; give one scenario"
+                ));
+            }
+        }
+    }
+    if run.scenario.is_empty() {
+        return Err(format!(
+            "run needs a scenario: one of {} or a path to a .json file",
+            library::names()
+        ));
+    }
+    Ok(run)
+}
+
+fn load(name: &str) -> Result<Scenario, String> {
+    if name.ends_with(".json") {
+        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
+        return Scenario::from_json(&text)
+            .map_err(|e| format!("{name}: {}", e.to_string().replace('\n', "; ")));
+    }
+    match library::by_name(name) {
+        Some(parsed) => parsed.map_err(|e| e.to_string()),
+        None => Err(format!(
+            "unknown scenario \"{name}\"; expected one of {} or a path to a .json file",
+            library::names()
+        )),
+    }
+}
+
+fn execute(command: Command) -> Result<(), String> {
+    let out = io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    let io_error = |e: io::Error| format!("cannot write output: {e}");
+    match command {
+        Command::Help => writeln!(out, "{USAGE}").map_err(io_error),
+        Command::List => {
+            for scenario in library::all() {
+                writeln!(out, "{:<16} {}", scenario.name, scenario.title).map_err(io_error)?;
+            }
+            Ok(())
+        }
+        Command::Run(args) => {
+            let scenario = load(&args.scenario)?;
+            let seed = args.seed.unwrap_or(scenario.seed);
+            let strategy = args.strategy.unwrap_or(scenario.strategy);
+            let idempotency = args.idempotency.unwrap_or(scenario.idempotency);
+            let mut sim = Simulation::new(&scenario, seed, strategy)
+                .map_err(|e| e.to_string().replace('\n', "; "))?
+                .with_idempotency(idempotency);
+            sim.run_to_end();
+            if args.trace {
+                for i in 0..sim.trace().steps().len() {
+                    writeln!(out, "{}", sim.step_json(i)).map_err(io_error)?;
+                }
+            } else {
+                let report = serde_json::to_string_pretty(&sim.report())
+                    .expect("a report always serialises");
+                writeln!(out, "{report}").map_err(io_error)?;
+            }
+            out.flush().map_err(io_error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_a_full_run_line() {
+        assert_eq!(
+            parse(&args(
+                "run storm --seed 9 --strategy lww --format trace --idempotency off"
+            )),
+            Ok(Command::Run(RunArgs {
+                scenario: "storm".into(),
+                seed: Some(9),
+                strategy: Some(Strategy::LastWriteWins),
+                idempotency: Some(false),
+                trace: true,
+            }))
+        );
+    }
+
+    #[test]
+    fn bad_values_say_what_is_allowed() {
+        assert!(
+            parse(&args("run storm --seed abc"))
+                .unwrap_err()
+                .contains("expected a whole number")
+        );
+        assert!(
+            parse(&args("run storm --seed -1"))
+                .unwrap_err()
+                .contains("found \"-1\"")
+        );
+        assert!(
+            parse(&args("run storm --strategy best"))
+                .unwrap_err()
+                .contains("lww, version, escalate")
+        );
+        assert!(
+            parse(&args("run storm --format xml"))
+                .unwrap_err()
+                .contains("summary or trace")
+        );
+        assert!(
+            parse(&args("run storm --seed"))
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        assert!(parse(&args("run")).unwrap_err().contains("email-conflict"));
+        assert!(
+            parse(&args("fly"))
+                .unwrap_err()
+                .contains("expected list or run")
+        );
+        assert!(
+            load("nope")
+                .unwrap_err()
+                .contains("unknown scenario \"nope\"")
+        );
+    }
+}

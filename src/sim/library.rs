@@ -1,0 +1,65 @@
+//! The built-in scenarios, embedded from `public/scenarios/*.json` so the runner and the
+//! page carry the same files people can download.
+
+use super::scenario::{Scenario, ScenarioErrors};
+
+/// Every built-in scenario as (name, JSON text), in the order they are listed.
+pub const BUILT_IN: [(&str, &str); 4] = [
+    (
+        "baseline",
+        include_str!("../../public/scenarios/baseline.json"),
+    ),
+    ("storm", include_str!("../../public/scenarios/storm.json")),
+    (
+        "email-conflict",
+        include_str!("../../public/scenarios/email-conflict.json"),
+    ),
+    (
+        "partition",
+        include_str!("../../public/scenarios/partition.json"),
+    ),
+];
+
+/// The names of the built-in scenarios, comma-separated.
+pub fn names() -> String {
+    BUILT_IN.map(|(name, _)| name).join(", ")
+}
+
+/// The built-in scenario called `name`.
+pub fn by_name(name: &str) -> Option<Result<Scenario, ScenarioErrors>> {
+    BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, json)| Scenario::from_json(json))
+}
+
+/// Every built-in scenario, parsed.
+pub fn all() -> Vec<Scenario> {
+    BUILT_IN
+        .iter()
+        .map(|(_, json)| Scenario::from_json(json).expect("built-in scenarios are valid (tested)"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_parses_and_is_named_like_its_file() {
+        for (name, json) in BUILT_IN {
+            let scenario = Scenario::from_json(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(scenario.name, name);
+            assert!(
+                !scenario.description.is_empty(),
+                "{name} needs a description"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_not_found() {
+        assert!(by_name("nope").is_none());
+        assert!(names().contains("email-conflict"));
+    }
+}

@@ -1,0 +1,24 @@
+//! The simulation engine: a deterministic discrete-event model of a source of truth,
+//! an event bus and downstream replicas. Pure Rust — nothing here may depend on a web crate.
+
+pub mod bus;
+pub mod cloudevent;
+pub mod escalation;
+pub mod ids;
+pub mod invariants;
+pub mod library;
+pub mod metrics;
+pub mod record;
+pub mod replica;
+pub mod resolver;
+pub mod rng;
+pub mod scenario;
+pub mod simulation;
+pub mod source;
+pub mod trace;
+
+pub use escalation::Decision;
+pub use ids::{EventId, Millis, RecordId, SystemId, WriteId};
+pub use resolver::Strategy;
+pub use scenario::Scenario;
+pub use simulation::{Report, Simulation};

@@ -1,0 +1,164 @@
+//! The source of truth: owns every record, commits changes, and publishes each committed
+//! change through its outbox.
+
+use serde::Serialize;
+
+use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
+use super::record::{Fields, RecordState};
+
+/// One committed change in a record's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Commit {
+    /// The version it created.
+    pub version: u64,
+    /// The write committed.
+    pub write: WriteId,
+    /// The version the writer had seen when it wrote.
+    pub base_version: u64,
+    /// When it was committed.
+    pub at: Millis,
+}
+
+/// Whether a published event carries an ordinary change or a person's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A committed change.
+    Changed,
+    /// A committed escalation decision.
+    Resolved,
+}
+
+/// An event the source of truth published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedEvent {
+    /// Its id.
+    pub id: EventId,
+    /// The record it is about.
+    pub record: RecordId,
+    /// The record's new state.
+    pub state: RecordState,
+    /// The version before this change.
+    pub previous_version: u64,
+    /// When it was published.
+    pub published_at: Millis,
+    /// What kind of change it carries.
+    pub kind: EventKind,
+}
+
+/// The authority for every record.
+#[derive(Debug, Clone)]
+pub struct SourceOfTruth {
+    /// Current state of each record, indexed by `RecordId`.
+    pub records: Vec<RecordState>,
+    /// Every commit of each record, oldest first.
+    pub history: Vec<Vec<Commit>>,
+    outbox: Vec<(RecordId, EventKind, u64)>,
+}
+
+impl SourceOfTruth {
+    /// A source holding `initial` records.
+    pub fn new(initial: Vec<RecordState>) -> Self {
+        let history = vec![Vec::new(); initial.len()];
+        SourceOfTruth {
+            records: initial,
+            history,
+            outbox: Vec::new(),
+        }
+    }
+
+    /// Commits `fields` as the next version of `record` and queues it in the outbox.
+    #[allow(clippy::too_many_arguments)]
+    pub fn commit(
+        &mut self,
+        record: RecordId,
+        fields: Fields,
+        modified_at: Millis,
+        writer: SystemId,
+        write: WriteId,
+        base_version: u64,
+        kind: EventKind,
+        now: Millis,
+    ) -> u64 {
+        let current = &mut self.records[record.0 as usize];
+        let previous = current.version;
+        *current = RecordState {
+            fields,
+            version: previous + 1,
+            modified_at,
+            writer,
+            write,
+        };
+        self.history[record.0 as usize].push(Commit {
+            version: previous + 1,
+            write,
+            base_version,
+            at: now,
+        });
+        self.outbox.push((record, kind, previous));
+        previous + 1
+    }
+
+    /// Empties the outbox into events numbered from `next_id`.
+    pub fn drain_outbox(&mut self, next_id: u64, now: Millis) -> Vec<PublishedEvent> {
+        let records = &self.records;
+        self.outbox
+            .drain(..)
+            .enumerate()
+            .map(|(i, (record, kind, previous_version))| PublishedEvent {
+                id: EventId(next_id + i as u64),
+                record,
+                state: records[record.0 as usize].clone(),
+                previous_version,
+                published_at: now,
+                kind,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn commit_bumps_version_records_history_and_publishes_once() {
+        let empty: Fields = Arc::new(BTreeMap::new());
+        let mut source = SourceOfTruth::new(vec![RecordState::initial(empty.clone())]);
+        let v = source.commit(
+            RecordId(0),
+            empty.clone(),
+            40,
+            SystemId(2),
+            WriteId(5),
+            1,
+            EventKind::Changed,
+            50,
+        );
+        assert_eq!(v, 2);
+        assert_eq!(source.records[0].writer, SystemId(2));
+        assert_eq!(
+            source.history[0],
+            vec![Commit {
+                version: 2,
+                write: WriteId(5),
+                base_version: 1,
+                at: 50
+            }]
+        );
+        let events = source.drain_outbox(7, 50);
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            (
+                events[0].id,
+                events[0].previous_version,
+                events[0].state.version
+            ),
+            (EventId(7), 1, 2)
+        );
+        assert!(source.drain_outbox(8, 51).is_empty());
+    }
+}

@@ -1,0 +1,261 @@
+//! The trace: every step of a run, in order, with a hash that two runs of the same
+//! scenario and seed must share on every platform.
+
+use serde::Serialize;
+
+use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
+use super::resolver::StaleReason;
+
+/// What happened in one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// A user changed a record at the source of truth (`write`).
+    Command { record: RecordId, write: WriteId },
+    /// A user changed a replica's copy; the replica forwards it to the source.
+    LocalWrite { record: RecordId, write: WriteId },
+    /// The source of truth committed `write` as a new version.
+    Commit {
+        record: RecordId,
+        write: WriteId,
+        version: u64,
+    },
+    /// The outbox published `event` to every subscriber.
+    Publish { event: EventId, record: RecordId },
+    /// The bus will deliver `event` an extra time.
+    Duplicate { event: EventId },
+    /// The bus delivered `event` (attempt number `attempt`, from 1).
+    Deliver { event: EventId, attempt: u32 },
+    /// The delivery of `event` was lost; the bus will redeliver after the ack timeout.
+    Drop { event: EventId },
+    /// The ack timeout passed: the bus sends `event` again.
+    Redeliver { event: EventId, attempt: u32 },
+    /// The replica applied `event`; `again` when it had applied it before.
+    Apply {
+        event: EventId,
+        version: u64,
+        again: bool,
+    },
+    /// The replica kept what it had: `event` is older.
+    RejectStale { event: EventId, reason: StaleReason },
+    /// The replica had processed `event` already and skipped it (idempotency).
+    SkipDuplicate { event: EventId },
+    /// A replica's request carrying `write` reached the source of truth.
+    Request { record: RecordId, write: WriteId },
+    /// `write` and the source's value clashed; the source's value was kept and the clash reported.
+    Conflict { record: RecordId, write: WriteId },
+    /// `write` clashed with the source's value and waits in the escalation inbox.
+    Escalate {
+        record: RecordId,
+        write: WriteId,
+        escalation: u32,
+    },
+    /// A person decided escalation `escalation`; the decision is committed as `write`.
+    Resolve {
+        record: RecordId,
+        write: WriteId,
+        escalation: u32,
+    },
+    /// An acknowledged write disappeared without anyone being told (last-write-wins).
+    LostUpdate { record: RecordId, write: WriteId },
+}
+
+impl StepKind {
+    /// The step's name in JSON and on screen.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepKind::Command { .. } => "command",
+            StepKind::LocalWrite { .. } => "local_write",
+            StepKind::Commit { .. } => "commit",
+            StepKind::Publish { .. } => "publish",
+            StepKind::Duplicate { .. } => "duplicate",
+            StepKind::Deliver { .. } => "deliver",
+            StepKind::Drop { .. } => "drop",
+            StepKind::Redeliver { .. } => "redeliver",
+            StepKind::Apply { .. } => "apply",
+            StepKind::RejectStale { .. } => "reject_stale",
+            StepKind::SkipDuplicate { .. } => "skip_duplicate",
+            StepKind::Request { .. } => "request",
+            StepKind::Conflict { .. } => "conflict",
+            StepKind::Escalate { .. } => "escalate",
+            StepKind::Resolve { .. } => "resolve",
+            StepKind::LostUpdate { .. } => "lost_update",
+        }
+    }
+
+    /// The event this step concerns, if any.
+    pub fn event(&self) -> Option<EventId> {
+        match *self {
+            StepKind::Publish { event, .. }
+            | StepKind::Duplicate { event }
+            | StepKind::Deliver { event, .. }
+            | StepKind::Drop { event }
+            | StepKind::Redeliver { event, .. }
+            | StepKind::Apply { event, .. }
+            | StepKind::RejectStale { event, .. }
+            | StepKind::SkipDuplicate { event } => Some(event),
+            _ => None,
+        }
+    }
+
+    /// The step's fields as numbers, in a fixed order, for hashing.
+    fn words(&self) -> [u64; 4] {
+        match *self {
+            StepKind::Command { record, write } => [1, record.0 as u64, write.0, 0],
+            StepKind::LocalWrite { record, write } => [2, record.0 as u64, write.0, 0],
+            StepKind::Commit {
+                record,
+                write,
+                version,
+            } => [3, record.0 as u64, write.0, version],
+            StepKind::Publish { event, record } => [4, event.0, record.0 as u64, 0],
+            StepKind::Duplicate { event } => [5, event.0, 0, 0],
+            StepKind::Deliver { event, attempt } => [6, event.0, attempt as u64, 0],
+            StepKind::Drop { event } => [7, event.0, 0, 0],
+            StepKind::Redeliver { event, attempt } => [8, event.0, attempt as u64, 0],
+            StepKind::Apply {
+                event,
+                version,
+                again,
+            } => [9, event.0, version, again as u64],
+            StepKind::RejectStale { event, reason } => [10, event.0, reason as u64, 0],
+            StepKind::SkipDuplicate { event } => [11, event.0, 0, 0],
+            StepKind::Request { record, write } => [12, record.0 as u64, write.0, 0],
+            StepKind::Conflict { record, write } => [13, record.0 as u64, write.0, 0],
+            StepKind::Escalate {
+                record,
+                write,
+                escalation,
+            } => [14, record.0 as u64, write.0, escalation as u64],
+            StepKind::Resolve {
+                record,
+                write,
+                escalation,
+            } => [15, record.0 as u64, write.0, escalation as u64],
+            StepKind::LostUpdate { record, write } => [16, record.0 as u64, write.0, 0],
+        }
+    }
+}
+
+/// One step of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceStep {
+    /// Virtual time of the step.
+    pub time: Millis,
+    /// The system that acted (for bus steps: the subscriber whose link it concerns).
+    pub actor: SystemId,
+    /// What happened.
+    pub kind: StepKind,
+}
+
+/// Every step of a run, and their running hash.
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    steps: Vec<TraceStep>,
+    hash: Fnv64,
+}
+
+impl Trace {
+    /// Appends a step and folds it into the hash.
+    pub fn push(&mut self, step: TraceStep) {
+        self.hash.word(step.time);
+        self.hash.word(step.actor.0 as u64);
+        for w in step.kind.words() {
+            self.hash.word(w);
+        }
+        self.steps.push(step);
+    }
+
+    /// The steps so far.
+    pub fn steps(&self) -> &[TraceStep] {
+        &self.steps
+    }
+
+    /// The hash of every step so far, as 16 hex digits.
+    pub fn hash(&self) -> String {
+        format!("{:016x}", self.hash.0)
+    }
+}
+
+/// FNV-1a over explicit little-endian words. Hand-written on purpose: `std::hash::Hasher`
+/// implementations hash `usize` lengths, which differ between 64-bit hosts and wasm32.
+#[derive(Debug, Clone)]
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn word(&mut self, w: u64) {
+        for b in w.to_le_bytes() {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A trace step as JSON, with names instead of numbers.
+#[derive(Debug, Serialize)]
+pub struct StepJson<'a> {
+    /// Position in the trace, from 0.
+    pub step: usize,
+    /// Virtual time.
+    pub time: Millis,
+    /// Step name.
+    pub kind: &'static str,
+    /// Acting system's name.
+    pub actor: &'a str,
+    /// Event id (`evt-3`), if the step concerns an event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Record id, if the step concerns a record directly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<&'a str>,
+    /// Write id (`w4`), if the step concerns a write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write: Option<String>,
+    /// Anything else the step carries (attempt, version, reason, escalation).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(time: Millis) -> TraceStep {
+        TraceStep {
+            time,
+            actor: SystemId(1),
+            kind: StepKind::Drop { event: EventId(3) },
+        }
+    }
+
+    #[test]
+    fn fnv_matches_published_test_vector() {
+        // FNV-1a 64 of the single byte 'a' is 0xaf63dc4c8601ec8c (the FNV reference tables).
+        let mut h = Fnv64::default();
+        h.0 ^= b'a' as u64;
+        h.0 = h.0.wrapping_mul(0x0000_0100_0000_01b3);
+        assert_eq!(h.0, 0xaf63_dc4c_8601_ec8c);
+    }
+
+    #[test]
+    fn hash_depends_on_every_step_and_its_order() {
+        let mut a = Trace::default();
+        a.push(step(1));
+        a.push(step(2));
+        let mut b = Trace::default();
+        b.push(step(2));
+        b.push(step(1));
+        assert_ne!(a.hash(), b.hash());
+        let mut c = Trace::default();
+        c.push(step(1));
+        c.push(step(2));
+        assert_eq!(a.hash(), c.hash());
+        assert_eq!(a.hash().len(), 16);
+    }
+}
