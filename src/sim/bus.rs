@@ -31,6 +31,8 @@ pub struct Link {
     pub faults: LinkFaults,
     /// Latest arrival scheduled per record, to keep per-record order when reordering is off.
     last_arrival: Vec<Millis>,
+    /// Latest arrival of a change request per record: a replica sends its own writes in order.
+    last_request: Vec<Millis>,
 }
 
 /// The messages in flight on every link, in slots reused once a message is gone.
@@ -51,6 +53,7 @@ impl EventBus {
                 .map(|faults| Link {
                     faults,
                     last_arrival: vec![0; records],
+                    last_request: vec![0; records],
                 })
                 .collect(),
             slots: Vec::new(),
@@ -105,6 +108,26 @@ impl EventBus {
                 (self.slots.len() - 1) as u32
             }
         }
+    }
+
+    /// When a change request that replica `replica` sends about `record` at `now` reaches
+    /// the source. Requests share the link's delay and partitions, but are retried until
+    /// acknowledged (never lost, never doubled) and keep their order per record.
+    pub fn request_arrival(
+        &mut self,
+        replica: usize,
+        record: RecordId,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> Millis {
+        let link = &mut self.links[replica];
+        let last = &mut link.last_request[record.0 as usize];
+        let at = after_partitions(
+            (now + sample_delay(&link.faults.delay, rng)).max(*last),
+            &link.faults.partitions,
+        );
+        *last = at;
+        at
     }
 
     /// Removes a message that has been delivered.
@@ -218,8 +241,11 @@ mod tests {
         let mut rng = SimRng::new(9);
         let arrivals: Vec<Millis> = (0..50)
             .map(|t| {
-                bus.message(bus.send(message(0, t), &mut rng, true))
-                    .arrives_at
+                {
+                    let slot = bus.send(message(0, t), &mut rng, true);
+                    bus.message(slot)
+                }
+                .arrives_at
             })
             .collect();
         assert!(arrivals.windows(2).any(|w| w[1] < w[0]));

@@ -3,6 +3,7 @@
 
 pub mod bus;
 pub mod cloudevent;
+pub mod determinism;
 pub mod escalation;
 pub mod ids;
 pub mod invariants;

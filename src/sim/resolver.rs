@@ -103,12 +103,9 @@ pub fn at_replica(
     incoming: &RecordState,
 ) -> ReplicaVerdict {
     if incoming.write == local.write {
-        // The same write coming back (possibly with the version the source gave it).
-        return if incoming.version >= local.version {
-            ReplicaVerdict::Apply
-        } else {
-            ReplicaVerdict::RejectStale(StaleReason::OlderVersion)
-        };
+        // The replica's own write (or a change it already holds) coming back from the
+        // source: the source's numbering is the authoritative one, so adopt it.
+        return ReplicaVerdict::Apply;
     }
     match strategy {
         Strategy::LastWriteWins => {
@@ -239,6 +236,12 @@ mod tests {
         for s in Strategy::ALL {
             assert_eq!(
                 at_replica(s, &local, &state(4, 50, 1, 7)),
+                ReplicaVerdict::Apply,
+                "{s}"
+            );
+            // Even when the source numbered it lower than the replica's guess.
+            assert_eq!(
+                at_replica(s, &local, &state(2, 50, 1, 7)),
                 ReplicaVerdict::Apply,
                 "{s}"
             );

@@ -488,7 +488,7 @@ fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, Str
                     "expected a positive number of ms, found 0".into(),
                 );
             }
-            if !(alpha >= 1.01 && alpha <= 10.0) {
+            if !(1.01..=10.0).contains(&alpha) {
                 err(
                     format!("{path}.delay.alpha"),
                     format!("expected a number from 1.01 to 10, found {alpha}"),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::bus::{EventBus, Message, after_partitions, sample_delay};
+use super::bus::{EventBus, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::{self, LostWrite, Violation, WriteKind, WriteLog, names};
@@ -350,14 +350,7 @@ impl Simulation {
                 self.metrics.local_writes += 1;
                 self.record(actor, StepKind::LocalWrite { record, write });
                 self.refresh(r, record);
-                // The change request travels to the source over the same link, with its
-                // delay and partitions; requests are retried until acknowledged, so they
-                // are neither dropped nor duplicated.
-                let faults = &self.bus.link(r).faults;
-                let at = after_partitions(
-                    self.now + sample_delay(&faults.delay.clone(), &mut self.rng),
-                    &faults.partitions.clone(),
-                );
+                let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
                 self.schedule(at, Task::Request(write));
             }
         }

@@ -1,0 +1,30 @@
+//! Runs one seed twice and reports the first step where the two runs part ways.
+
+use super::resolver::Strategy;
+use super::scenario::Scenario;
+use super::simulation::Simulation;
+
+/// Runs `scenario` twice with `seed` and `strategy`. Returns the trace hash when both runs
+/// agree step for step, or a message naming the first differing step and the seed.
+pub fn check_determinism(
+    scenario: &Scenario,
+    seed: u64,
+    strategy: Strategy,
+) -> Result<String, String> {
+    let run = || -> Result<Simulation, String> {
+        let mut sim = Simulation::new(scenario, seed, strategy).map_err(|e| e.to_string())?;
+        sim.run_to_end();
+        Ok(sim)
+    };
+    let (a, b) = (run()?, run()?);
+    let (sa, sb) = (a.trace().steps(), b.trace().steps());
+    if let Some(i) = (0..sa.len().max(sb.len())).find(|&i| sa.get(i) != sb.get(i)) {
+        return Err(format!(
+            "scenario {} is not deterministic: step {i} differs ({:?} vs {:?}); reproduce with seed={seed} strategy={strategy}",
+            scenario.name,
+            sa.get(i),
+            sb.get(i)
+        ));
+    }
+    Ok(a.trace().hash())
+}
