@@ -1,0 +1,113 @@
+//! The escalation inbox: conflicts that wait for a person, with the means to decide.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::sim::escalation::Decision;
+
+use super::controls::RunSettings;
+use super::run_view::{PendingEscalation, RunView, describe_pairs};
+
+/// Every pending escalation, each with buttons to decide it.
+#[component]
+pub fn EscalationInbox(
+    /// The run on show.
+    view: Memo<Option<RunView>>,
+    /// Where decisions are recorded.
+    settings: RunSettings,
+) -> impl IntoView {
+    let pending = move || view.get().map(|v| v.pending).unwrap_or_default();
+    let source = move || view.get().map(|v| v.source).unwrap_or_default();
+    view! {
+        <section class="panel inbox" aria-labelledby="inbox-title">
+            <h2 id="inbox-title">"Escalation inbox"</h2>
+            <Show when=move || pending().is_empty()>
+                <p class="empty">"No conflict is waiting for a decision."</p>
+            </Show>
+            <For each=pending key=|e| e.id let(escalation)>
+                <PendingCard escalation=escalation source=source() settings=settings />
+            </For>
+        </section>
+    }
+}
+
+/// One pending conflict: both values side by side and the three ways to decide.
+#[component]
+fn PendingCard(
+    /// The conflict.
+    escalation: PendingEscalation,
+    /// The source of truth's name.
+    source: String,
+    /// Where decisions are recorded.
+    settings: RunSettings,
+) -> impl IntoView {
+    let id = escalation.id;
+    let decide = move |d: Decision| settings.decisions.update(|list| list.push((id, d)));
+    // The merged value starts as the replica's; a person edits each field.
+    let merged: Vec<(String, RwSignal<String>)> = escalation
+        .replica_value
+        .iter()
+        .map(|(k, v)| (k.clone(), RwSignal::new(v.clone())))
+        .collect();
+    let merged_for_submit = merged.clone();
+    let title = format!(
+        "#{} · {} · {} vs {}",
+        id, escalation.record, escalation.replica, source
+    );
+    view! {
+        <article class="escalation" data-escalation=id aria-label=format!("Escalation {id}")>
+            <h3>{title}</h3>
+            <p class="raised">{format!("Raised at {} ms", escalation.raised_at)}</p>
+            <div class="sides">
+                <div>
+                    <h4>{format!("{source} (source of truth) has")}</h4>
+                    <p class="value">{describe_pairs(&escalation.source_value)}</p>
+                </div>
+                <div>
+                    <h4>{format!("{} wrote", escalation.replica)}</h4>
+                    <p class="value">{describe_pairs(&escalation.replica_value)}</p>
+                </div>
+            </div>
+            <div class="actions">
+                <button type="button" class="keep-source" on:click=move |_| decide(Decision::KeepSource)>
+                    {format!("Keep {source}'s value")}
+                </button>
+                <button type="button" class="take-replica" on:click=move |_| decide(Decision::TakeReplica)>
+                    {format!("Take {}'s value", escalation.replica)}
+                </button>
+            </div>
+            <fieldset class="merge">
+                <legend>"Or write a merged value"</legend>
+                {merged
+                    .into_iter()
+                    .map(|(name, value)| {
+                        view! {
+                            <label>
+                                <span>{name}</span>
+                                <input
+                                    type="text"
+                                    prop:value=move || value.get()
+                                    on:input=move |ev| value.set(event_target_value(&ev))
+                                />
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <button
+                    type="button"
+                    class="merge-submit"
+                    on:click=move |_| {
+                        let fields: BTreeMap<String, String> = merged_for_submit
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.get_untracked()))
+                            .collect();
+                        decide(Decision::Merge(fields));
+                    }
+                >
+                    "Use merged value"
+                </button>
+            </fieldset>
+        </article>
+    }
+}

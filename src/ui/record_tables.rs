@@ -1,0 +1,107 @@
+//! Each system's copy of each record, with what differs from the source marked.
+
+use leptos::prelude::*;
+
+use super::run_view::{RecordRow, RunView, SystemTable};
+
+/// One table per system, the source of truth first.
+#[component]
+pub fn RecordTables(
+    /// The run on show.
+    view: Memo<Option<RunView>>,
+) -> impl IntoView {
+    let tables = move || view.get().map(|v| v.systems).unwrap_or_default();
+    let source = move || view.get().map(|v| v.source).unwrap_or_default();
+    view! {
+        <section class="panel records" aria-labelledby="records-title">
+            <h2 id="records-title">"Records on every system"</h2>
+            <p class="legend">
+                <span class="differs-sample">"marked"</span>
+                " cells differ from the source of truth; hover or focus one to see the source's value."
+            </p>
+            <div class="tables">
+                <For each=tables key=|t| t.clone() let(table)>
+                    <SystemRecords table=table source=source() />
+                </For>
+            </div>
+        </section>
+    }
+}
+
+/// One system's records.
+#[component]
+fn SystemRecords(
+    /// The system's copy of every record.
+    table: SystemTable,
+    /// The source of truth's name.
+    source: String,
+) -> impl IntoView {
+    let caption = if table.is_source {
+        format!("{} — source of truth", table.name)
+    } else {
+        format!("{} — replica", table.name)
+    };
+    let rows = table.rows;
+    view! {
+        <table class="record-table" data-system=table.name.clone()>
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Record"</th>
+                    <th scope="col">"Values"</th>
+                    <th scope="col">"Version"</th>
+                    <th scope="col">"Written by"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! { <RecordLine row=row source=source.clone() /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// One record's row.
+#[component]
+fn RecordLine(
+    /// The record as this system holds it.
+    row: RecordRow,
+    /// The source of truth's name.
+    source: String,
+) -> impl IntoView {
+    let version_note = row
+        .source_version
+        .map(|v| format!("{source} has version {v}"));
+    let version_differs = version_note.is_some();
+    let version_hidden = version_note.as_ref().map(|n| format!(" (differs: {n})"));
+    view! {
+        <tr data-record=row.record.clone()>
+            <th scope="row">{row.record.clone()}</th>
+            <td>
+                <ul class="fields">
+                    {row
+                        .fields
+                        .into_iter()
+                        .map(|f| {
+                            let note = f.source_value.as_ref().map(|s| format!("{source} has \"{s}\""));
+                            let differs = note.is_some();
+                            let hidden = note.as_ref().map(|n| format!(" (differs: {n})"));
+                            view! {
+                                <li class:differs=differs title=note tabindex=differs.then_some("0")>
+                                    <span class="field-name">{f.name}</span>
+                                    ": "
+                                    <span class="field-value">{f.value}</span>
+                                    {hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </td>
+            <td class:differs=version_differs title=version_note tabindex=version_differs.then_some("0")>
+                {format!("v{}", row.version)}
+                {version_hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
+            </td>
+            <td>{format!("{} at {} ms", row.writer, row.modified_at)}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,220 @@
+//! Runs the engine for the page and reshapes its output into what the page draws.
+//! Plain data, no Leptos: the components only read these structs.
+
+use crate::sim::escalation::Decision;
+use crate::sim::invariants::Violation;
+use crate::sim::metrics::Metrics;
+use crate::sim::record::{RecordState, describe};
+use crate::sim::{Simulation, Strategy, library};
+
+/// Everything that determines a run shown on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRequest {
+    /// Built-in scenario name.
+    pub scenario: String,
+    /// The seed.
+    pub seed: u64,
+    /// The strategy.
+    pub strategy: Strategy,
+    /// Whether replicas skip events they have already processed.
+    pub idempotency: bool,
+    /// Escalation decisions, applied in order once the bus is quiet.
+    pub decisions: Vec<(u32, Decision)>,
+}
+
+/// What the page shows of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    /// The summary numbers.
+    pub metrics: Metrics,
+    /// The trace hash, to compare runs.
+    pub trace_hash: String,
+    /// Steps in the trace.
+    pub steps: usize,
+    /// Every invariant with whether it held, in report order.
+    pub invariants: Vec<(&'static str, bool)>,
+    /// Every failure, explained.
+    pub violations: Vec<Violation>,
+    /// One table per system, the source of truth first.
+    pub systems: Vec<SystemTable>,
+    /// Escalations waiting for a decision.
+    pub pending: Vec<PendingEscalation>,
+    /// The source of truth's name.
+    pub source: String,
+}
+
+/// One system's copy of every record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SystemTable {
+    /// The system's name.
+    pub name: String,
+    /// Whether this is the source of truth.
+    pub is_source: bool,
+    /// One row per record.
+    pub rows: Vec<RecordRow>,
+}
+
+/// One record as one system holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecordRow {
+    /// The record's id.
+    pub record: String,
+    /// Its fields, each marked where it differs from the source.
+    pub fields: Vec<FieldCell>,
+    /// Its version.
+    pub version: u64,
+    /// The source's version, when it differs from this one.
+    pub source_version: Option<u64>,
+    /// The system that wrote these values.
+    pub writer: String,
+    /// When they were written.
+    pub modified_at: u64,
+}
+
+/// One field value, and the source's value when it differs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FieldCell {
+    /// Field name.
+    pub name: String,
+    /// This system's value (empty when the field is missing here).
+    pub value: String,
+    /// The source's value, when it differs from this one.
+    pub source_value: Option<String>,
+}
+
+/// An escalated conflict, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingEscalation {
+    /// Its number.
+    pub id: u32,
+    /// The record in dispute.
+    pub record: String,
+    /// The replica whose write clashed.
+    pub replica: String,
+    /// The replica's values.
+    pub replica_value: Vec<(String, String)>,
+    /// The source's values now.
+    pub source_value: Vec<(String, String)>,
+    /// When it was raised.
+    pub raised_at: u64,
+}
+
+/// Reads a seed typed by a person.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(format!(
+            "Seed: enter a whole number from 0 to {}.",
+            u64::MAX
+        ));
+    }
+    trimmed.parse().map_err(|_| {
+        format!(
+            "Seed: expected a whole number from 0 to {}, found \"{trimmed}\".",
+            u64::MAX
+        )
+    })
+}
+
+/// Runs `request` to quiescence, applying its decisions, and reshapes the result.
+pub fn run(request: &RunRequest) -> Result<RunView, String> {
+    let scenario = library::by_name(&request.scenario)
+        .ok_or_else(|| {
+            format!(
+                "Scenario: no built-in scenario is called \"{}\".",
+                request.scenario
+            )
+        })?
+        .map_err(|e| format!("Scenario \"{}\": {e}", request.scenario))?;
+    let mut sim = Simulation::new(&scenario, request.seed, request.strategy)
+        .map_err(|e| format!("Scenario \"{}\": {e}", request.scenario))?
+        .with_idempotency(request.idempotency);
+    sim.run_to_end();
+    for (id, decision) in &request.decisions {
+        sim.resolve(*id, decision.clone())
+            .map_err(|e| format!("Decision: {e}"))?;
+        sim.run_to_end();
+    }
+    Ok(view_of(&sim))
+}
+
+fn view_of(sim: &Simulation) -> RunView {
+    let scenario = sim.scenario();
+    let report = sim.report();
+    let source = sim.source_records();
+    let mut systems = vec![table(sim, &scenario.source, true, source)];
+    for (i, replica) in scenario.replicas.iter().enumerate() {
+        systems.push(table(sim, &replica.name, false, sim.replica_records(i)));
+    }
+    let pending = sim
+        .escalations()
+        .iter()
+        .filter(|e| e.decision.is_none())
+        .map(|e| PendingEscalation {
+            id: e.id,
+            record: sim.record_name(e.record).to_string(),
+            replica: scenario.system_name(e.replica).to_string(),
+            replica_value: pairs(&e.replica_value),
+            source_value: pairs(&source[e.record.0 as usize].fields),
+            raised_at: e.raised_at,
+        })
+        .collect();
+    RunView {
+        metrics: report.metrics,
+        trace_hash: report.trace_hash,
+        steps: report.steps,
+        invariants: report.invariants.into_iter().collect(),
+        violations: report.invariant_violations,
+        systems,
+        pending,
+        source: scenario.source.clone(),
+    }
+}
+
+fn pairs(fields: &std::collections::BTreeMap<String, String>) -> Vec<(String, String)> {
+    fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn table(sim: &Simulation, name: &str, is_source: bool, records: &[RecordState]) -> SystemTable {
+    let source = sim.source_records();
+    let rows = records
+        .iter()
+        .enumerate()
+        .map(|(i, state)| {
+            let truth = &source[i];
+            let mut names: Vec<&String> = state.fields.keys().chain(truth.fields.keys()).collect();
+            names.sort();
+            names.dedup();
+            let fields = names
+                .into_iter()
+                .map(|name| {
+                    let value = state.fields.get(name).cloned().unwrap_or_default();
+                    let truth_value = truth.fields.get(name).cloned().unwrap_or_default();
+                    FieldCell {
+                        name: name.clone(),
+                        source_value: (value != truth_value).then_some(truth_value),
+                        value,
+                    }
+                })
+                .collect();
+            RecordRow {
+                record: sim.scenario().records[i].id.clone(),
+                fields,
+                version: state.version,
+                source_version: (state.version != truth.version).then_some(truth.version),
+                writer: sim.scenario().system_name(state.writer).to_string(),
+                modified_at: state.modified_at,
+            }
+        })
+        .collect();
+    SystemTable {
+        name: name.to_string(),
+        is_source,
+        rows,
+    }
+}
+
+/// The values as `name=value` pairs, for labels.
+pub fn describe_pairs(pairs: &[(String, String)]) -> String {
+    describe(&pairs.iter().cloned().collect())
+}
