@@ -782,9 +782,9 @@ impl Simulation {
             String::new()
         };
         format!(
-            "After the bus went quiet, {} record cop{} still differ from the source of truth: {} holds {} v{} ({}) but {} holds v{} ({}).{why}",
+            "After the bus went quiet, {} record {} from the source of truth: {} holds {} v{} ({}) but {} holds v{} ({}).{why}",
             self.divergent,
-            if self.divergent == 1 { "y" } else { "ies" },
+            if self.divergent == 1 { "copy still differs" } else { "copies still differ" },
             self.scenario.replicas[r].name,
             self.scenario.records[record].id,
             local.version,

@@ -1,0 +1,49 @@
+//! A generated scenario for benchmarks: many replicas, many records, a steady stream of
+//! commands, and every fault knob turned on a little.
+
+use std::collections::BTreeMap;
+
+use super::resolver::Strategy;
+use super::scenario::{Action, Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
+
+/// A scenario with `replicas` replicas, `records` records and one command per virtual
+/// millisecond, `commands` in all. Each command is delivered to every replica at least once.
+pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenario {
+    let replicas = (0..replicas)
+        .map(|i| ReplicaSpec {
+            name: format!("replica-{i}"),
+            link: LinkFaults {
+                delay: Delay::Uniform { min_ms: 1, max_ms: 40 },
+                duplicate_probability: 0.05,
+                reorder: i % 2 == 1,
+                drop_probability: 0.02,
+                ack_timeout_ms: 100,
+                partitions: Vec::new(),
+            },
+        })
+        .collect();
+    let records_list = (0..records)
+        .map(|i| RecordSpec { id: format!("rec-{i}"), fields: BTreeMap::from([("n".to_string(), "0".to_string())]) })
+        .collect();
+    let script = (0..commands)
+        .map(|i| ScriptStep {
+            at: i as u64,
+            action: Action::Command {
+                record: format!("rec-{}", (i * 7919) % records),
+                set: BTreeMap::from([("n".to_string(), i.to_string())]),
+            },
+        })
+        .collect();
+    Scenario {
+        name: "load".into(),
+        title: "Generated load".into(),
+        description: "A steady stream of commands to many replicas, for benchmarks.".into(),
+        seed: 1,
+        strategy: Strategy::VersionComparison,
+        idempotency: true,
+        source: "source".into(),
+        replicas,
+        records: records_list,
+        script,
+    }
+}
