@@ -22,7 +22,9 @@ fn mount() -> (Element, impl Drop) {
 }
 
 fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("nothing matches {selector}"))
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
 fn count(root: &Element, selector: &str) -> u32 {
@@ -42,7 +44,9 @@ fn fire(element: &Element, kind: &str) {
 
 async fn choose(root: &Element, select: &str, value: &str) {
     let element = find(root, select);
-    element.unchecked_ref::<HtmlSelectElement>().set_value(value);
+    element
+        .unchecked_ref::<HtmlSelectElement>()
+        .set_value(value);
     fire(&element, "change");
     leptos::task::tick().await;
 }
@@ -70,7 +74,9 @@ async fn resolving_an_escalation_clears_the_inbox_and_converges() {
     assert_eq!(count(&root, "table[data-system=billing] li.differs"), 1);
     assert!(text(&root, "article.escalation").contains("ada@billing.example"));
 
-    find(&root, "button.take-replica").unchecked_into::<HtmlElement>().click();
+    find(&root, "button.take-replica")
+        .unchecked_into::<HtmlElement>()
+        .click();
     leptos::task::tick().await;
     assert_eq!(count(&root, "article.escalation"), 0);
     assert_eq!(text(&root, "[data-metric=Converged] dd"), "yes, at 170 ms");
@@ -115,12 +121,20 @@ async fn switching_idempotency_off_applies_storm_duplicates_twice() {
     let (root, _handle) = mount();
     leptos::task::tick().await;
     choose(&root, "#scenario", "storm").await;
-    assert_eq!(text(&root, "[data-metric='Duplicates applied twice'] dd"), "0");
+    assert_eq!(
+        text(&root, "[data-metric='Duplicates applied twice'] dd"),
+        "0"
+    );
     let toggle = find(&root, "#idempotency");
     toggle.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
     assert!(!toggle.unchecked_ref::<HtmlInputElement>().checked());
-    let applied: u32 = text(&root, "[data-metric='Duplicates applied twice'] dd").parse().unwrap();
+    let applied: u32 = text(&root, "[data-metric='Duplicates applied twice'] dd")
+        .parse()
+        .unwrap();
     assert!(applied > 0);
-    assert_eq!(count(&root, "[data-invariant=exactly_once_apply].violated"), 0);
+    assert_eq!(
+        count(&root, "[data-invariant=exactly_once_apply].violated"),
+        0
+    );
 }

@@ -13,7 +13,10 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         .map(|i| ReplicaSpec {
             name: format!("replica-{i}"),
             link: LinkFaults {
-                delay: Delay::Uniform { min_ms: 1, max_ms: 40 },
+                delay: Delay::Uniform {
+                    min_ms: 1,
+                    max_ms: 40,
+                },
                 duplicate_probability: 0.05,
                 reorder: i % 2 == 1,
                 drop_probability: 0.02,
@@ -23,7 +26,10 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         })
         .collect();
     let records_list = (0..records)
-        .map(|i| RecordSpec { id: format!("rec-{i}"), fields: BTreeMap::from([("n".to_string(), "0".to_string())]) })
+        .map(|i| RecordSpec {
+            id: format!("rec-{i}"),
+            fields: BTreeMap::from([("n".to_string(), "0".to_string())]),
+        })
         .collect();
     let script = (0..commands)
         .map(|i| ScriptStep {

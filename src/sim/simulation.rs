@@ -784,7 +784,11 @@ impl Simulation {
         format!(
             "After the bus went quiet, {} record {} from the source of truth: {} holds {} v{} ({}) but {} holds v{} ({}).{why}",
             self.divergent,
-            if self.divergent == 1 { "copy still differs" } else { "copies still differ" },
+            if self.divergent == 1 {
+                "copy still differs"
+            } else {
+                "copies still differ"
+            },
             self.scenario.replicas[r].name,
             self.scenario.records[record].id,
             local.version,
