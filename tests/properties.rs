@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use syncscope::sim::scenario::{
-    Action, Delay, LinkFaults, RecordSpec, ReplicaSpec, ScriptStep, Window,
+    Action, Clock, Delay, LinkFaults, RecordSpec, ReplicaSpec, ScriptStep, Window,
 };
 use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Scenario, Simulation, Strategy as Resolve};
@@ -37,6 +37,7 @@ fn link() -> impl Strategy<Value = LinkFaults> {
             reorder,
             drop_probability: drop,
             ack_timeout_ms: ack,
+            ack_delay_ms: 5,
             partitions: partition
                 .map(|(from, len)| Window {
                     from,
@@ -56,14 +57,18 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
         1usize..=3,
         proptest::collection::vec((0u64..1000, 0usize..3, 0u32..5), 0..12),
         proptest::collection::vec((0u64..1000, 0usize..4, 0usize..3, 0u32..5), 0..=max_local),
+        proptest::collection::vec((0u64..1000, 0usize..4, 1u64..400), 0..3),
+        proptest::collection::vec((0usize..5, -300i64..300, -2000i64..2000), 0..3),
     )
-        .prop_map(|(links, records, commands, locals)| {
+        .prop_map(|(links, records, commands, locals, crashes, skews)| {
             let replicas: Vec<ReplicaSpec> = links
                 .into_iter()
                 .enumerate()
                 .map(|(i, link)| ReplicaSpec {
                     name: format!("r{i}"),
                     link,
+                    retry: Default::default(),
+                    effect: None,
                 })
                 .collect();
             let set = |v: u32| BTreeMap::from([("value".to_string(), v.to_string())]);
@@ -72,6 +77,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 .map(|(at, rec, v)| ScriptStep {
                     at,
                     action: Action::Command {
+                        event: None,
                         record: format!("rec{}", rec % records),
                         set: set(v),
                     },
@@ -85,7 +91,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                     set: set(100 + v),
                 },
             }));
-            Scenario {
+            let mut scenario = Scenario {
                 name: "random".into(),
                 title: "random".into(),
                 description: String::new(),
@@ -98,10 +104,42 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                     .map(|i| RecordSpec {
                         id: format!("rec{i}"),
                         fields: BTreeMap::new(),
+                        lifecycle: None,
                     })
                     .collect(),
                 script,
+                clocks: BTreeMap::new(),
+                lifecycles: BTreeMap::new(),
+                sagas: Vec::new(),
+            };
+            // Crashes restart within the run; clock skews apply from the start.
+            for (at, r, down) in crashes {
+                let system = scenario.replicas[r % scenario.replicas.len()].name.clone();
+                scenario.script.push(ScriptStep {
+                    at,
+                    action: Action::Crash {
+                        system,
+                        until: at + down,
+                    },
+                });
             }
+            for (s, offset_ms, drift_ppm) in skews {
+                let system = if s == 0 {
+                    scenario.source.clone()
+                } else {
+                    scenario.replicas[(s - 1) % scenario.replicas.len()]
+                        .name
+                        .clone()
+                };
+                scenario.clocks.insert(
+                    system,
+                    Clock {
+                        offset_ms,
+                        drift_ppm,
+                    },
+                );
+            }
+            scenario
         })
 }
 
@@ -152,8 +190,11 @@ proptest! {
         let checked: BTreeSet<_> = sim.checked_lost_writes().into_iter().map(|l| l.write).collect();
         prop_assert_eq!(sim.lost_updates(), &checked, "seed={}", seed);
         prop_assert_eq!(sim.metrics().lost_updates as usize, checked.len());
-        // Without clock skew, last-write-wins still converges: it loses writes, not agreement.
-        prop_assert!(sim.metrics().converged, "seed={seed}: {:?}", sim.violations());
+        // Without clock skew, last-write-wins still converges: it loses writes, not
+        // agreement. With skew it can leave a replica holding a write the source threw away.
+        if sc.clocks.is_empty() {
+            prop_assert!(sim.metrics().converged, "seed={seed}: {:?}", sim.violations());
+        }
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Message {
     pub arrives_at: Millis,
     /// `true` for the extra copy made by a duplicate fault.
     pub duplicate: bool,
+    /// Times the consumer has failed to process this message.
+    pub failures: u32,
 }
 
 /// One subscriber's link.
@@ -97,17 +99,7 @@ impl EventBus {
             *last = at;
         }
         message.arrives_at = after_partitions(at, &link.faults.partitions);
-        self.in_flight += 1;
-        match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot as usize] = Some(message);
-                slot
-            }
-            None => {
-                self.slots.push(Some(message));
-                (self.slots.len() - 1) as u32
-            }
-        }
+        self.park(message)
     }
 
     /// When a change request that replica `replica` sends about `record` at `now` reaches
@@ -128,6 +120,28 @@ impl EventBus {
         );
         *last = at;
         at
+    }
+
+    /// The message in `slot`, to change it in place.
+    pub fn message_mut(&mut self, slot: u32) -> &mut Message {
+        self.slots[slot as usize]
+            .as_mut()
+            .expect("a scheduled slot holds a message")
+    }
+
+    /// Puts a message in a slot without sending it yet (it waits for a redelivery).
+    pub fn park(&mut self, message: Message) -> u32 {
+        self.in_flight += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(message);
+                slot
+            }
+            None => {
+                self.slots.push(Some(message));
+                (self.slots.len() - 1) as u32
+            }
+        }
     }
 
     /// Removes a message that has been delivered.
@@ -192,6 +206,7 @@ mod tests {
             sent_at,
             arrives_at: 0,
             duplicate: false,
+            failures: 0,
         }
     }
 

@@ -21,13 +21,20 @@ pub mod names {
     pub const EXACTLY_ONCE: &str = "exactly_once_apply";
     /// The run finished within the step limit.
     pub const FINISHES: &str = "finishes";
+    /// With idempotency keys, no side effect fires twice for one write; without them, a
+    /// repeat is reported by name.
+    pub const EXACTLY_ONCE_EFFECTS: &str = "exactly_once_effects";
+    /// A replica's copy of a record only moves forward through its lifecycle.
+    pub const VALID_TRANSITIONS: &str = "valid_lifecycle_transitions";
 
     /// Every invariant, in the order they are reported.
-    pub const ALL: [&str; 5] = [
+    pub const ALL: [&str; 7] = [
         CONVERGES,
         NO_LOST_WRITE,
         MONOTONIC_VERSIONS,
         EXACTLY_ONCE,
+        EXACTLY_ONCE_EFFECTS,
+        VALID_TRANSITIONS,
         FINISHES,
     ];
 }
@@ -70,8 +77,10 @@ pub struct WriteLog {
     pub fields: Fields,
     /// The version the writer had.
     pub base_version: u64,
-    /// When it was acknowledged, on the writer's clock.
+    /// When it was acknowledged (virtual time).
     pub at: Millis,
+    /// Its timestamp: the writer's clock at that moment.
+    pub stamp: Millis,
 }
 
 /// A write that no longer survives anywhere, with the reason.
@@ -136,6 +145,7 @@ mod tests {
             fields: Arc::new(BTreeMap::new()),
             base_version: base,
             at: id * 10,
+            stamp: id * 10,
         }
     }
 

@@ -20,6 +20,20 @@ pub const BUILT_IN: [(&str, &str); 4] = [
     ),
 ];
 
+/// Built-in lifecycles, usable by name from any scenario.
+pub const LIFECYCLES: [(&str, &str); 1] =
+    [("order", include_str!("../../public/lifecycles/order.json"))];
+
+/// The built-in lifecycle called `name`.
+pub fn lifecycle(name: &str) -> Option<super::lifecycle::Lifecycle> {
+    LIFECYCLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, json)| {
+            serde_json::from_str(json).expect("built-in lifecycles are valid (tested)")
+        })
+}
+
 /// The names of the built-in scenarios, comma-separated.
 pub fn names() -> String {
     BUILT_IN.map(|(name, _)| name).join(", ")

@@ -21,14 +21,18 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
                 reorder: i % 2 == 1,
                 drop_probability: 0.02,
                 ack_timeout_ms: 100,
+                ack_delay_ms: 5,
                 partitions: Vec::new(),
             },
+            retry: Default::default(),
+            effect: None,
         })
         .collect();
     let records_list = (0..records)
         .map(|i| RecordSpec {
             id: format!("rec-{i}"),
             fields: BTreeMap::from([("n".to_string(), "0".to_string())]),
+            lifecycle: None,
         })
         .collect();
     let script = (0..commands)
@@ -36,6 +40,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             at: i as u64,
             action: Action::Command {
                 record: format!("rec-{}", (i * 7919) % records),
+                event: None,
                 set: BTreeMap::from([("n".to_string(), i.to_string())]),
             },
         })
@@ -51,5 +56,8 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         replicas,
         records: records_list,
         script,
+        clocks: BTreeMap::new(),
+        lifecycles: BTreeMap::new(),
+        sagas: Vec::new(),
     }
 }

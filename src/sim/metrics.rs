@@ -37,6 +37,34 @@ pub struct Metrics {
     pub escalations_raised: u64,
     /// Escalations still waiting for a decision.
     pub escalations_pending: u64,
+    /// Commands refused because the record's lifecycle does not allow their event.
+    pub invalid_transitions: u64,
+    /// Events a replica held back until the versions before them arrived.
+    pub held: u64,
+    /// Replica crashes.
+    pub crashes: u64,
+    /// Times a consumer failed to process an event.
+    pub processing_failures: u64,
+    /// Consumer retries after a backoff.
+    pub retries: u64,
+    /// Events moved to a dead-letter queue.
+    pub dead_lettered: u64,
+    /// Events waiting in dead-letter queues now.
+    pub dead_letter_depth: u64,
+    /// Dead letters replayed by an operator.
+    pub replayed: u64,
+    /// Dead letters discarded by an operator.
+    pub discarded: u64,
+    /// The largest number of published events some replica has not yet processed.
+    pub consumer_lag: u64,
+    /// Side effects fired.
+    pub effects_fired: u64,
+    /// Side effects the external service skipped because it knew the idempotency key.
+    pub effects_deduplicated: u64,
+    /// Side effects fired a second (or further) time for the same write.
+    pub duplicate_effects: u64,
+    /// Saga steps compensated.
+    pub compensations: u64,
     /// Whether every replica equals the source of truth now that the bus is quiet.
     pub converged: bool,
     /// When the replicas last became equal to the source, if they are equal now.

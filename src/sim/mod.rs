@@ -8,6 +8,7 @@ pub mod escalation;
 pub mod ids;
 pub mod invariants;
 pub mod library;
+pub mod lifecycle;
 pub mod load;
 pub mod metrics;
 pub mod record;

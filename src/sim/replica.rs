@@ -1,13 +1,15 @@
 //! A downstream system: its own copy of every record, and how it takes in events.
 
-use super::ids::{EventId, WriteId};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::record::RecordState;
 use super::resolver::{self, ReplicaVerdict, StaleReason, Strategy};
 use super::source::PublishedEvent;
 
 /// A set of event ids, stored as bits: ids are dense, and this keeps delivery fast.
 #[derive(Debug, Clone, Default)]
-pub struct EventSet(Vec<u64>);
+pub struct EventSet(Vec<u64>, u64);
 
 impl EventSet {
     /// Adds `id`; returns `false` if it was already there.
@@ -18,7 +20,18 @@ impl EventSet {
         }
         let fresh = self.0[word] & (1 << bit) == 0;
         self.0[word] |= 1 << bit;
+        self.1 += fresh as u64;
         fresh
+    }
+
+    /// How many ids the set holds.
+    pub fn len(&self) -> u64 {
+        self.1
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.1 == 0
     }
 
     /// Whether `id` is in the set.
@@ -30,7 +43,7 @@ impl EventSet {
 }
 
 /// What a replica did with one delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reception {
     /// It had processed this event before and skipped it (idempotency on).
     SkipDuplicate,
@@ -40,13 +53,22 @@ pub enum Reception {
         again: bool,
         /// The version it held before.
         previous_version: u64,
+        /// The lifecycle state it held before, if the record has one.
+        previous_state: Option<String>,
     },
     /// It kept what it had.
     Stale(StaleReason),
+    /// The event skips versions this replica has not seen: it waits for `waiting_for`.
+    Hold {
+        /// The version that must arrive first.
+        waiting_for: u64,
+    },
     /// Its own unconfirmed write `write` clashed with the event; it took the source's value.
     ConflictTookSource {
         /// The replica's clashing write.
         write: WriteId,
+        /// The lifecycle state it held before, if the record has one.
+        previous_state: Option<String>,
     },
     /// Its own unconfirmed write `write` clashed with the event; it keeps its value until a
     /// person decides.
@@ -56,11 +78,36 @@ pub enum Reception {
     },
 }
 
+/// An event that failed every attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadLetter {
+    /// The event.
+    pub event: EventId,
+    /// The record it is about.
+    pub record: RecordId,
+    /// When it was dead-lettered.
+    pub at: Millis,
+}
+
 /// A downstream system.
 #[derive(Debug, Clone)]
 pub struct Replica {
     /// Its copy of each record, indexed by `RecordId`.
     pub records: Vec<RecordState>,
+    /// When a crashed replica is back, while it is down.
+    pub down_until: Option<Millis>,
+    /// Events processed recently, whose acknowledgement a crash could still lose.
+    pub recent: VecDeque<(Millis, EventId, RecordId)>,
+    /// Records whose events the consumer fails on, each until an optional time.
+    pub poison: Vec<(RecordId, Option<Millis>)>,
+    /// Events that failed every attempt, oldest first.
+    pub dead_letters: Vec<DeadLetter>,
+    /// Events held back, by (record, the version they follow).
+    pub held: BTreeMap<(RecordId, u64), EventId>,
+    /// How often the side effect fired per write.
+    pub effects: BTreeMap<WriteId, u32>,
+    /// Idempotency keys the external service has seen.
+    pub effect_keys: BTreeSet<WriteId>,
     /// Event ids it has received at least once.
     seen: EventSet,
     /// Event ids it has applied at least once.
@@ -72,6 +119,13 @@ impl Replica {
     pub fn new(records: Vec<RecordState>) -> Self {
         Replica {
             records,
+            down_until: None,
+            recent: VecDeque::new(),
+            poison: Vec::new(),
+            dead_letters: Vec::new(),
+            held: BTreeMap::new(),
+            effects: BTreeMap::new(),
+            effect_keys: BTreeSet::new(),
             seen: EventSet::default(),
             applied: EventSet::default(),
         }
@@ -82,19 +136,45 @@ impl Replica {
         self.seen.contains(event)
     }
 
+    /// How many distinct events this replica has processed.
+    pub fn processed(&self) -> u64 {
+        self.seen.len()
+    }
+
+    /// Whether the consumer fails on events about `record` at `now`.
+    pub fn is_poisoned(&self, record: RecordId, now: Millis) -> bool {
+        self.poison
+            .iter()
+            .any(|&(r, until)| r == record && until.is_none_or(|u| now < u))
+    }
+
     /// Takes in one delivery of `event`. With `idempotent`, an event already processed is
-    /// skipped; without it, the event goes through the strategy again.
+    /// skipped; without it, the event goes through the strategy again. With `in_order`, an
+    /// event that skips versions this replica has not seen is held back.
     pub fn receive(
         &mut self,
         event: &PublishedEvent,
         strategy: Strategy,
         idempotent: bool,
+        in_order: bool,
     ) -> Reception {
-        let first = self.seen.insert(event.id);
-        if idempotent && !first {
+        if idempotent && self.seen.contains(event.id) {
             return Reception::SkipDuplicate;
         }
+        let held_version = self.records[event.record.0 as usize].version;
+        if in_order
+            && event.previous_version > held_version
+            && event.state.write != self.records[event.record.0 as usize].write
+        {
+            self.held
+                .insert((event.record, event.previous_version), event.id);
+            return Reception::Hold {
+                waiting_for: held_version + 1,
+            };
+        }
+        self.seen.insert(event.id);
         let local = &mut self.records[event.record.0 as usize];
+        let previous_state = local.fields.get("state").cloned();
         match resolver::at_replica(strategy, local, &event.state) {
             ReplicaVerdict::Apply => {
                 let previous_version = local.version;
@@ -102,6 +182,7 @@ impl Replica {
                 Reception::Applied {
                     again: !self.applied.insert(event.id),
                     previous_version,
+                    previous_state,
                 }
             }
             ReplicaVerdict::RejectStale(reason) => Reception::Stale(reason),
@@ -109,7 +190,10 @@ impl Replica {
                 let write = local.write;
                 *local = event.state.clone();
                 self.applied.insert(event.id);
-                Reception::ConflictTookSource { write }
+                Reception::ConflictTookSource {
+                    write,
+                    previous_state,
+                }
             }
             ReplicaVerdict::Escalate => Reception::Escalate { write: local.write },
         }
@@ -163,23 +247,25 @@ mod tests {
         let e = event(1, 2, 1);
         let mut on = replica();
         assert_eq!(
-            on.receive(&e, Strategy::VersionComparison, true),
+            on.receive(&e, Strategy::VersionComparison, true, false),
             Reception::Applied {
                 again: false,
-                previous_version: 1
+                previous_version: 1,
+                previous_state: None,
             }
         );
         assert_eq!(
-            on.receive(&e, Strategy::VersionComparison, true),
+            on.receive(&e, Strategy::VersionComparison, true, false),
             Reception::SkipDuplicate
         );
         let mut off = replica();
-        off.receive(&e, Strategy::VersionComparison, false);
+        off.receive(&e, Strategy::VersionComparison, false, false);
         assert_eq!(
-            off.receive(&e, Strategy::VersionComparison, false),
+            off.receive(&e, Strategy::VersionComparison, false, false),
             Reception::Applied {
                 again: true,
-                previous_version: 2
+                previous_version: 2,
+                previous_state: None,
             }
         );
     }
@@ -187,11 +273,36 @@ mod tests {
     #[test]
     fn out_of_order_older_version_is_rejected() {
         let mut r = replica();
-        r.receive(&event(2, 3, 2), Strategy::VersionComparison, true);
+        r.receive(&event(2, 3, 2), Strategy::VersionComparison, true, false);
         assert_eq!(
-            r.receive(&event(1, 2, 1), Strategy::VersionComparison, true),
+            r.receive(&event(1, 2, 1), Strategy::VersionComparison, true, false),
             Reception::Stale(StaleReason::OlderVersion)
         );
         assert_eq!(r.records[0].version, 3);
+    }
+
+    #[test]
+    fn in_order_holds_an_event_that_skips_a_version() {
+        let mut r = replica();
+        // Version 3 follows version 2, which this replica (at version 1) has not seen.
+        assert_eq!(
+            r.receive(&event(2, 3, 2), Strategy::VersionComparison, true, true),
+            Reception::Hold { waiting_for: 2 }
+        );
+        assert_eq!(r.held.get(&(RecordId(0), 2)), Some(&EventId(2)));
+        assert_eq!(r.processed(), 0);
+        assert!(matches!(
+            r.receive(&event(1, 2, 1), Strategy::VersionComparison, true, true),
+            Reception::Applied { .. }
+        ));
+    }
+
+    #[test]
+    fn poison_lasts_until_its_end() {
+        let mut r = replica();
+        r.poison.push((RecordId(0), Some(100)));
+        assert!(r.is_poisoned(RecordId(0), 99));
+        assert!(!r.is_poisoned(RecordId(0), 100));
+        assert!(!r.is_poisoned(RecordId(1), 50));
     }
 }

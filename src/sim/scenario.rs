@@ -52,6 +52,81 @@ pub struct Scenario {
     /// What happens, and when.
     #[serde(default)]
     pub script: Vec<ScriptStep>,
+    /// Each system's clock, by system name; a system not listed keeps perfect time.
+    #[serde(default)]
+    pub clocks: BTreeMap<String, Clock>,
+    /// Record lifecycles (state machines), by name.
+    #[serde(default)]
+    pub lifecycles: BTreeMap<String, Lifecycle>,
+    /// Sagas: multi-step workflows with a compensation for each step.
+    #[serde(default)]
+    pub sagas: Vec<Saga>,
+}
+
+/// A system's clock: it reads `t + offset_ms + t * drift_ppm / 1_000_000` at virtual time `t`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clock {
+    /// How far ahead (positive) or behind (negative) the clock is, in ms.
+    #[serde(default)]
+    pub offset_ms: i64,
+    /// How fast it gains (positive) or loses (negative) time, in parts per million.
+    #[serde(default)]
+    pub drift_ppm: i64,
+}
+
+impl Clock {
+    /// What this clock shows at virtual time `t` (never before 0).
+    pub fn read(&self, t: Millis) -> Millis {
+        let t = t as i128;
+        (t + self.offset_ms as i128 + t * self.drift_ppm as i128 / 1_000_000).max(0) as Millis
+    }
+}
+
+pub use super::lifecycle::Lifecycle;
+
+/// A saga: steps run one after another; if it fails, the completed steps are compensated in
+/// reverse order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Saga {
+    /// The saga's name.
+    pub name: String,
+    /// Virtual time between two steps (and between two compensations).
+    #[serde(default = "default_step_gap")]
+    pub step_gap_ms: Millis,
+    /// The steps, in order.
+    pub steps: Vec<SagaStep>,
+}
+
+fn default_step_gap() -> Millis {
+    100
+}
+
+/// One step of a saga and its compensation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SagaStep {
+    /// What the step is called (`authorise payment`).
+    pub name: String,
+    /// The change the step makes.
+    pub action: Change,
+    /// The change that undoes it.
+    pub compensation: Change,
+}
+
+/// A change to one record at the source of truth: a lifecycle event, field values, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// The record's id.
+    pub record: String,
+    /// The lifecycle event to fire, for a record with a lifecycle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Values to set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, String>,
 }
 
 fn default_seed() -> u64 {
@@ -71,6 +146,79 @@ pub struct ReplicaSpec {
     /// Fault knobs of the bus link from the source to this replica.
     #[serde(default)]
     pub link: LinkFaults,
+    /// How the replica's consumer retries an event it fails to process.
+    #[serde(default)]
+    pub retry: RetryPolicy,
+    /// An external action the replica fires every time it applies a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<Effect>,
+}
+
+/// Exponential backoff with jitter for a consumer that fails on an event; after
+/// `max_attempts` failures the event goes to the dead-letter queue.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Wait before the first retry.
+    #[serde(default = "default_retry_base")]
+    pub base_ms: Millis,
+    /// Each wait is this many times the previous one.
+    #[serde(default = "default_retry_factor")]
+    pub factor: f64,
+    /// No wait is longer than this.
+    #[serde(default = "default_retry_cap")]
+    pub cap_ms: Millis,
+    /// Attempts in all (the first one included) before the event is dead-lettered.
+    #[serde(default = "default_retry_attempts")]
+    pub max_attempts: u32,
+    /// Whether each wait is drawn uniformly between 0 and its backoff ("full jitter").
+    #[serde(default = "yes")]
+    pub jitter: bool,
+}
+
+fn default_retry_base() -> Millis {
+    50
+}
+fn default_retry_factor() -> f64 {
+    2.0
+}
+fn default_retry_cap() -> Millis {
+    2000
+}
+fn default_retry_attempts() -> u32 {
+    4
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base_ms: default_retry_base(),
+            factor: default_retry_factor(),
+            cap_ms: default_retry_cap(),
+            max_attempts: default_retry_attempts(),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The longest wait before retry number `retry` (from 1): `base * factor^(retry-1)`, capped.
+    pub fn backoff(&self, retry: u32) -> Millis {
+        let raw = self.base_ms as f64 * libm::pow(self.factor, retry.saturating_sub(1) as f64);
+        raw.min(self.cap_ms as f64) as Millis
+    }
+}
+
+/// A side effect: an external action (send an email, charge a card) fired on every apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effect {
+    /// What the action is called (`charge_card`).
+    pub name: String,
+    /// Whether each call carries an idempotency key (the id of the write it acts on), so the
+    /// external service can recognise a repeat and do nothing.
+    #[serde(default)]
+    pub idempotency_keys: bool,
 }
 
 /// Every fault knob of one link of the event bus.
@@ -93,6 +241,10 @@ pub struct LinkFaults {
     /// How long the bus waits for an acknowledgement before redelivering.
     #[serde(default = "default_ack_timeout")]
     pub ack_timeout_ms: Millis,
+    /// How long a consumer takes to acknowledge an event after processing it; a crash
+    /// within that time loses the acknowledgement, so the event is redelivered.
+    #[serde(default = "default_ack_delay")]
+    pub ack_delay_ms: Millis,
     /// Windows of virtual time during which the link is down; messages wait, then flow.
     #[serde(default)]
     pub partitions: Vec<Window>,
@@ -100,6 +252,10 @@ pub struct LinkFaults {
 
 fn default_ack_timeout() -> Millis {
     200
+}
+
+fn default_ack_delay() -> Millis {
+    5
 }
 
 impl Default for LinkFaults {
@@ -110,6 +266,7 @@ impl Default for LinkFaults {
             reorder: false,
             drop_probability: 0.0,
             ack_timeout_ms: default_ack_timeout(),
+            ack_delay_ms: default_ack_delay(),
             partitions: Vec::new(),
         }
     }
@@ -170,11 +327,14 @@ pub struct RecordSpec {
     /// Its initial values.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// The name of its lifecycle, if it has one; its `state` field then holds the state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<String>,
 }
 
 /// One scripted happening.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "StepJson", into = "StepJson")]
+#[serde(try_from = "serde_json::Value", into = "serde_json::Value")]
 pub struct ScriptStep {
     /// When it happens.
     pub at: Millis,
@@ -182,14 +342,21 @@ pub struct ScriptStep {
     pub action: Action,
 }
 
-/// What a script step does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a script step does. In JSON, `"do"` names the variant and the step's other fields
+/// sit beside it: `{"at": 100, "do": "command", "record": "order-7", "event": "submit"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
-    /// A user of the source of truth changes a record there.
+    /// A user of the source of truth changes a record there: fires a lifecycle event, sets
+    /// values, or both.
     Command {
         /// The record's id.
         record: String,
+        /// The lifecycle event to fire.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<String>,
         /// Values to set.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         set: BTreeMap<String, String>,
     },
     /// A user of a replica changes that replica's copy; the replica forwards the change
@@ -202,66 +369,88 @@ pub enum Action {
         /// Values to set.
         set: BTreeMap<String, String>,
     },
-}
-
-/// A script step as written in JSON: `{"at": 100, "do": "command", ...}`. Serde cannot
-/// combine `flatten` with `deny_unknown_fields`, so `at` sits in every variant here.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
-enum StepJson {
-    Command {
-        at: Millis,
-        record: String,
-        set: BTreeMap<String, String>,
-    },
-    LocalWrite {
-        at: Millis,
+    /// A replica crashes and restarts at `until`; what it had not acknowledged is redelivered.
+    Crash {
+        /// The replica's name.
         system: String,
+        /// When it is back.
+        until: Millis,
+    },
+    /// A system's clock is set to a new offset and drift from now on.
+    Skew {
+        /// The system's name (source or replica).
+        system: String,
+        /// New offset in ms.
+        #[serde(default)]
+        offset_ms: i64,
+        /// New drift in parts per million.
+        #[serde(default)]
+        drift_ppm: i64,
+    },
+    /// A replica's consumer starts failing on every event about `record` (a poison
+    /// message), until `until` if given (a fix is deployed), else for the rest of the run.
+    Poison {
+        /// The replica's name.
+        system: String,
+        /// The record whose events fail.
         record: String,
-        set: BTreeMap<String, String>,
+        /// When the consumer is fixed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<Millis>,
+    },
+    /// An operator replays a replica's dead-letter queue.
+    ReplayDeadLetters {
+        /// The replica's name.
+        system: String,
+    },
+    /// An operator discards a replica's dead-letter queue.
+    DiscardDeadLetters {
+        /// The replica's name.
+        system: String,
+    },
+    /// A saga starts its steps.
+    StartSaga {
+        /// The saga's name.
+        saga: String,
+    },
+    /// A saga fails: its completed steps are compensated in reverse order.
+    FailSaga {
+        /// The saga's name.
+        saga: String,
+        /// Why it failed, for the trace.
+        #[serde(default)]
+        reason: String,
     },
 }
 
-impl From<StepJson> for ScriptStep {
-    fn from(step: StepJson) -> Self {
-        match step {
-            StepJson::Command { at, record, set } => ScriptStep {
-                at,
-                action: Action::Command { record, set },
-            },
-            StepJson::LocalWrite {
-                at,
-                system,
-                record,
-                set,
-            } => ScriptStep {
-                at,
-                action: Action::LocalWrite {
-                    system,
-                    record,
-                    set,
-                },
-            },
-        }
+impl TryFrom<serde_json::Value> for ScriptStep {
+    type Error = String;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, String> {
+        // Serde cannot combine `flatten` with `deny_unknown_fields`, so `at` is taken off
+        // by hand and the rest must be exactly one action.
+        let serde_json::Value::Object(mut map) = value else {
+            return Err("expected an object like {\"at\": 0, \"do\": \"command\", ...}".into());
+        };
+        let at = match map.remove("at") {
+            None => return Err("missing field `at`".into()),
+            Some(v) => v
+                .as_u64()
+                .ok_or_else(|| format!("at: expected a whole number of ms, found {v}"))?,
+        };
+        let action =
+            serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
+        Ok(ScriptStep { at, action })
     }
 }
 
-impl From<ScriptStep> for StepJson {
+impl From<ScriptStep> for serde_json::Value {
     fn from(step: ScriptStep) -> Self {
-        let at = step.at;
-        match step.action {
-            Action::Command { record, set } => StepJson::Command { at, record, set },
-            Action::LocalWrite {
-                system,
-                record,
-                set,
-            } => StepJson::LocalWrite {
-                at,
-                system,
-                record,
-                set,
-            },
+        let mut value = serde_json::to_value(&step.action).expect("an action always serialises");
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("at".into(), step.at.into());
         }
+        value
     }
 }
 
@@ -381,6 +570,82 @@ impl Scenario {
                 );
             }
         }
+        for (i, record) in self.records.iter().enumerate() {
+            if let Some(name) = &record.lifecycle {
+                if self.lifecycle(name).is_none() {
+                    err(
+                        format!("records[{i}].lifecycle"),
+                        format!("no lifecycle is called \"{name}\"; define it under lifecycles"),
+                    );
+                }
+            }
+        }
+        for (name, machine) in &self.lifecycles {
+            for (suffix, message) in machine.problems() {
+                err(format!("lifecycles.{name}.{suffix}"), message);
+            }
+        }
+        for name in self.clocks.keys() {
+            if !names.contains(name.as_str()) {
+                err(
+                    format!("clocks.{name}"),
+                    format!("no system is called \"{name}\""),
+                );
+            }
+        }
+        for (i, replica) in self.replicas.iter().enumerate() {
+            let retry = &replica.retry;
+            let path = format!("replicas[{i}].retry");
+            if retry.max_attempts == 0 || retry.max_attempts > 100 {
+                err(
+                    format!("{path}.max_attempts"),
+                    format!("expected 1 to 100, found {}", retry.max_attempts),
+                );
+            }
+            if !(1.0..=10.0).contains(&retry.factor) {
+                err(
+                    format!("{path}.factor"),
+                    format!("expected a number from 1 to 10, found {}", retry.factor),
+                );
+            }
+            if retry.cap_ms < retry.base_ms {
+                err(
+                    format!("{path}.cap_ms"),
+                    format!(
+                        "expected at least base_ms ({}), found {}",
+                        retry.base_ms, retry.cap_ms
+                    ),
+                );
+            }
+        }
+        let mut saga_names = BTreeSet::new();
+        for (i, saga) in self.sagas.iter().enumerate() {
+            if !saga_names.insert(saga.name.as_str()) {
+                err(
+                    format!("sagas[{i}].name"),
+                    format!("\"{}\" is listed twice", saga.name),
+                );
+            }
+            if saga.steps.is_empty() {
+                err(
+                    format!("sagas[{i}].steps"),
+                    "expected at least one step".into(),
+                );
+            }
+            for (j, step) in saga.steps.iter().enumerate() {
+                for (field, change) in [
+                    ("action", &step.action),
+                    ("compensation", &step.compensation),
+                ] {
+                    self.validate_change(
+                        change,
+                        &format!("sagas[{i}].steps[{j}].{field}"),
+                        &mut err,
+                    );
+                }
+            }
+        }
+        let replica_exists = |system: &str| self.replicas.iter().any(|r| r.name == system);
         for (i, step) in self.script.iter().enumerate() {
             let path = format!("script[{i}]");
             if step.at > limits::MAX_TIME_MS {
@@ -393,42 +658,147 @@ impl Scenario {
                     ),
                 );
             }
-            let (record, set) = match &step.action {
-                Action::Command { record, set } => (record, set),
+            let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
+                if !replica_exists(system) {
+                    err(
+                        format!("{path}.system"),
+                        format!(
+                            "expected one of the replicas ({}), found \"{system}\"",
+                            self.replica_names()
+                        ),
+                    );
+                }
+            };
+            let mut need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
+                if !ids.contains(record) {
+                    err(
+                        format!("{path}.record"),
+                        format!("no record has the id \"{record}\""),
+                    );
+                }
+            };
+            match &step.action {
+                Action::Command { record, event, set } => {
+                    let change = Change {
+                        record: record.clone(),
+                        event: event.clone(),
+                        set: set.clone(),
+                    };
+                    self.validate_change(&change, &path, &mut err);
+                }
                 Action::LocalWrite {
                     system,
                     record,
                     set,
                 } => {
-                    if !self.replicas.iter().any(|r| &r.name == system) {
+                    need_replica(system, &mut err);
+                    need_record(record, &mut err);
+                    if set.is_empty() {
                         err(
-                            format!("{path}.system"),
-                            format!(
-                                "expected one of the replicas ({}), found \"{system}\"",
-                                self.replica_names()
-                            ),
+                            format!("{path}.set"),
+                            "expected at least one field to set".into(),
                         );
                     }
-                    (record, set)
                 }
-            };
-            if !ids.contains(record.as_str()) {
-                err(
-                    format!("{path}.record"),
-                    format!("no record has the id \"{record}\""),
-                );
-            }
-            if set.is_empty() {
-                err(
-                    format!("{path}.set"),
-                    "expected at least one field to set".into(),
-                );
+                Action::Crash { system, until } => {
+                    need_replica(system, &mut err);
+                    if *until <= step.at {
+                        err(
+                            format!("{path}.until"),
+                            format!("expected a time after at ({}), found {until}", step.at),
+                        );
+                    }
+                }
+                Action::Skew { system, .. } => {
+                    if !names.contains(system.as_str()) {
+                        err(
+                            format!("{path}.system"),
+                            format!("no system is called \"{system}\""),
+                        );
+                    }
+                }
+                Action::Poison {
+                    system,
+                    record,
+                    until,
+                } => {
+                    need_replica(system, &mut err);
+                    need_record(record, &mut err);
+                    if until.is_some_and(|u| u <= step.at) {
+                        err(
+                            format!("{path}.until"),
+                            format!("expected a time after at ({})", step.at),
+                        );
+                    }
+                }
+                Action::ReplayDeadLetters { system } | Action::DiscardDeadLetters { system } => {
+                    need_replica(system, &mut err)
+                }
+                Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
+                    if !saga_names.contains(saga.as_str()) {
+                        err(
+                            format!("{path}.saga"),
+                            format!("no saga is called \"{saga}\""),
+                        );
+                    }
+                }
             }
         }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(ScenarioErrors(errors))
+        }
+    }
+
+    /// The lifecycle called `name`: the scenario's own, else a built-in one.
+    pub fn lifecycle(&self, name: &str) -> Option<Lifecycle> {
+        self.lifecycles
+            .get(name)
+            .cloned()
+            .or_else(|| super::library::lifecycle(name))
+    }
+
+    /// The lifecycle of record `index`, if it has one.
+    pub fn record_lifecycle(&self, index: usize) -> Option<Lifecycle> {
+        self.records[index]
+            .lifecycle
+            .as_deref()
+            .and_then(|name| self.lifecycle(name))
+    }
+
+    fn validate_change(&self, change: &Change, path: &str, err: &mut impl FnMut(String, String)) {
+        let Some(index) = self.records.iter().position(|r| r.id == change.record) else {
+            err(
+                format!("{path}.record"),
+                format!("no record has the id \"{}\"", change.record),
+            );
+            return;
+        };
+        match (&change.event, self.record_lifecycle(index)) {
+            (Some(event), None) => err(
+                format!("{path}.event"),
+                format!(
+                    "record \"{}\" has no lifecycle, so it takes no event \"{event}\"",
+                    change.record
+                ),
+            ),
+            (Some(event), Some(machine))
+                if !machine.transitions.iter().any(|t| &t.event == event) =>
+            {
+                err(
+                    format!("{path}.event"),
+                    format!(
+                        "the lifecycle of \"{}\" has no event \"{event}\"",
+                        change.record
+                    ),
+                )
+            }
+            (None, _) if change.set.is_empty() => err(
+                format!("{path}.set"),
+                "expected at least one field to set, or an event".into(),
+            ),
+            _ => {}
         }
     }
 

@@ -12,12 +12,13 @@ use super::bus::{EventBus, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::{self, LostWrite, Violation, WriteKind, WriteLog, names};
+use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
 use super::record::{Fields, RecordState, describe, merged};
-use super::replica::{Reception, Replica};
+use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
-use super::scenario::{Action, Scenario, ScenarioErrors};
+use super::scenario::{Action, Change, Clock, Scenario, ScenarioErrors};
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
 
@@ -35,6 +36,23 @@ enum Task {
     Redeliver(u32),
     /// A replica's change request reaches the source of truth.
     Request(WriteId),
+    /// The consumer tries the message in a bus slot again after its backoff.
+    Retry(u32),
+    /// A crashed replica is back.
+    Restart(u32),
+    /// A saga runs step n.
+    SagaStep(u32, u32),
+    /// A saga compensates step n.
+    Compensate(u32, u32),
+}
+
+/// How far a saga has got.
+#[derive(Debug, Clone, Copy, Default)]
+struct SagaProgress {
+    /// Steps completed.
+    done: u32,
+    /// Whether it failed (no further steps run).
+    failed: bool,
 }
 
 /// The result of a run, as the runner prints it and the page shows it.
@@ -88,17 +106,40 @@ pub struct Simulation {
     divergent: usize,
     converged_since: Millis,
     violations: Vec<Violation>,
+    clocks: Vec<Clock>,
+    machines: Vec<Option<Arc<Lifecycle>>>,
+    notes: Vec<String>,
+    sagas: Vec<SagaProgress>,
 }
 
 impl Simulation {
     /// Prepares a run of `scenario` with `seed` and `strategy`; nothing happens until it is stepped.
     pub fn new(scenario: &Scenario, seed: u64, strategy: Strategy) -> Result<Self, ScenarioErrors> {
         scenario.validate()?;
+        let machines: Vec<Option<Arc<Lifecycle>>> = (0..scenario.records.len())
+            .map(|i| scenario.record_lifecycle(i).map(Arc::new))
+            .collect();
         let initial: Vec<RecordState> = scenario
             .records
             .iter()
-            .map(|r| RecordState::initial(Arc::new(r.fields.clone())))
+            .zip(&machines)
+            .map(|(r, machine)| {
+                let mut fields = r.fields.clone();
+                if let Some(m) = machine {
+                    fields.entry("state".into()).or_insert_with(|| m.start());
+                }
+                RecordState::initial(Arc::new(fields))
+            })
             .collect();
+        let mut clocks = vec![Clock::default(); scenario.replicas.len() + 1];
+        for (name, clock) in &scenario.clocks {
+            if let Some(i) = std::iter::once(&scenario.source)
+                .chain(scenario.replicas.iter().map(|r| &r.name))
+                .position(|n| n == name)
+            {
+                clocks[i] = *clock;
+            }
+        }
         let record_index = scenario
             .records
             .iter()
@@ -136,6 +177,10 @@ impl Simulation {
             divergent: 0,
             converged_since: 0,
             violations: Vec::new(),
+            clocks,
+            machines,
+            notes: Vec::new(),
+            sagas: vec![SagaProgress::default(); scenario.sagas.len()],
             scenario: Arc::new(scenario.clone()),
         };
         for (i, step) in scenario.script.iter().enumerate() {
@@ -174,6 +219,17 @@ impl Simulation {
     pub fn metrics(&self) -> Metrics {
         let mut m = self.metrics.clone();
         m.escalations_pending = self.inbox.pending().count() as u64;
+        m.dead_letter_depth = self
+            .replicas
+            .iter()
+            .map(|r| r.dead_letters.len() as u64)
+            .sum();
+        m.consumer_lag = self
+            .replicas
+            .iter()
+            .map(|r| m.published - r.processed())
+            .max()
+            .unwrap_or(0);
         m.converged = self.divergent == 0 && self.is_quiet();
         m.converged_at = m.converged.then_some(self.converged_since);
         m.end_time = self.now;
@@ -248,6 +304,10 @@ impl Simulation {
             Task::Arrive(slot) => self.arrive(slot),
             Task::Redeliver(slot) => self.redeliver(slot),
             Task::Request(write) => self.request(write),
+            Task::Retry(slot) => self.process(slot, true),
+            Task::Restart(r) => self.restart(r as usize),
+            Task::SagaStep(saga, step) => self.saga_step(saga, step),
+            Task::Compensate(saga, step) => self.compensate(saga, step),
         }
         if self.tasks == MAX_TASKS && !self.queue.is_empty() {
             self.violations.push(Violation {
@@ -294,56 +354,51 @@ impl Simulation {
             fields,
             base_version,
             at: self.now,
+            stamp: self.clocks[system.0 as usize].read(self.now),
         });
         id
+    }
+
+    fn replica_index(&self, name: &str) -> usize {
+        self.scenario
+            .replicas
+            .iter()
+            .position(|s| s.name == name)
+            .expect("validated")
+    }
+
+    fn note(&mut self, text: String) -> u32 {
+        self.notes.push(text);
+        self.notes.len() as u32 - 1
     }
 
     fn run_script_step(&mut self, i: usize) {
         let scenario = Arc::clone(&self.scenario);
         match &scenario.script[i].action {
-            Action::Command { record, set } => {
-                let record = self.record_index[record];
-                let current = &self.source.records[record.0 as usize];
-                let (fields, base) = (merged(&current.fields, set), current.version);
-                let write = self.new_write(
-                    WriteKind::Command,
-                    SystemId::SOURCE,
-                    record,
-                    fields.clone(),
-                    base,
-                );
-                self.metrics.commands += 1;
-                self.record(SystemId::SOURCE, StepKind::Command { record, write });
-                self.commit(
-                    record,
-                    fields,
-                    self.now,
-                    SystemId::SOURCE,
-                    write,
-                    base,
-                    EventKind::Changed,
-                );
+            Action::Command { record, event, set } => {
+                self.command(&Change {
+                    record: record.clone(),
+                    event: event.clone(),
+                    set: set.clone(),
+                });
             }
             Action::LocalWrite {
                 system,
                 record,
                 set,
             } => {
-                let r = scenario
-                    .replicas
-                    .iter()
-                    .position(|s| &s.name == system)
-                    .expect("validated");
+                let r = self.replica_index(system);
                 let record = self.record_index[record];
                 let local = &self.replicas[r].records[record.0 as usize];
                 let (fields, base) = (merged(&local.fields, set), local.version);
                 let actor = SystemId::replica(r);
                 let write =
                     self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
+                let stamp = self.writes[write.0 as usize - 1].stamp;
                 self.replicas[r].records[record.0 as usize] = RecordState {
                     fields,
                     version: base + 1,
-                    modified_at: self.now,
+                    modified_at: stamp,
                     writer: actor,
                     write,
                 };
@@ -353,7 +408,263 @@ impl Simulation {
                 let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
                 self.schedule(at, Task::Request(write));
             }
+            Action::Crash { system, until } => {
+                let r = self.replica_index(system);
+                self.crash(r, *until);
+            }
+            Action::Skew {
+                system,
+                offset_ms,
+                drift_ppm,
+            } => {
+                let id = std::iter::once(&scenario.source)
+                    .chain(scenario.replicas.iter().map(|r| &r.name))
+                    .position(|n| n == system)
+                    .expect("validated");
+                self.clocks[id] = Clock {
+                    offset_ms: *offset_ms,
+                    drift_ppm: *drift_ppm,
+                };
+                self.record(
+                    SystemId(id as u16),
+                    StepKind::Skew {
+                        offset_ms: *offset_ms,
+                    },
+                );
+            }
+            Action::Poison {
+                system,
+                record,
+                until,
+            } => {
+                let r = self.replica_index(system);
+                let record = self.record_index[record];
+                self.replicas[r].poison.push((record, *until));
+                self.record(SystemId::replica(r), StepKind::Poisoned { record });
+            }
+            Action::ReplayDeadLetters { system } => {
+                let r = self.replica_index(system);
+                self.replay_dead_letters(r);
+            }
+            Action::DiscardDeadLetters { system } => {
+                let r = self.replica_index(system);
+                self.discard_dead_letters(r);
+            }
+            Action::StartSaga { saga } => {
+                let s = scenario
+                    .sagas
+                    .iter()
+                    .position(|x| &x.name == saga)
+                    .expect("validated");
+                self.schedule(self.now, Task::SagaStep(s as u32, 0));
+            }
+            Action::FailSaga { saga, reason } => {
+                let s = scenario
+                    .sagas
+                    .iter()
+                    .position(|x| &x.name == saga)
+                    .expect("validated");
+                self.fail_saga(s as u32, reason.clone());
+            }
         }
+    }
+
+    /// Runs a command at the source of truth; returns whether it was accepted.
+    fn command(&mut self, change: &Change) -> bool {
+        let record = self.record_index[&change.record];
+        let current = self.source.records[record.0 as usize].clone();
+        let mut fields = merged(&current.fields, &change.set);
+        if let (Some(event), Some(machine)) =
+            (&change.event, self.machines[record.0 as usize].clone())
+        {
+            let state = current.fields.get("state").cloned().unwrap_or_default();
+            match machine.fire(&state, event) {
+                Ok(next) => Arc::make_mut(&mut fields)
+                    .insert("state".into(), next)
+                    .map_or((), |_| ()),
+                Err(invalid) => {
+                    self.metrics.invalid_transitions += 1;
+                    let note = self.note(format!("{}: {invalid}", change.record));
+                    self.record(
+                        SystemId::SOURCE,
+                        StepKind::InvalidTransition { record, note },
+                    );
+                    return false;
+                }
+            }
+        }
+        let base = current.version;
+        let write = self.new_write(
+            WriteKind::Command,
+            SystemId::SOURCE,
+            record,
+            fields.clone(),
+            base,
+        );
+        let stamp = self.writes[write.0 as usize - 1].stamp;
+        self.metrics.commands += 1;
+        self.record(SystemId::SOURCE, StepKind::Command { record, write });
+        // Last-write-wins applies to the source's own writes too: with a skewed clock, a
+        // command can carry an older timestamp than what the record holds, and is lost.
+        if self.strategy == Strategy::LastWriteWins
+            && (stamp, SystemId::SOURCE, write) <= current.lww_key()
+        {
+            self.lose(record, write);
+            return true;
+        }
+        self.commit(
+            record,
+            fields,
+            stamp,
+            SystemId::SOURCE,
+            write,
+            base,
+            EventKind::Changed,
+        );
+        true
+    }
+
+    fn saga_step(&mut self, saga: u32, step: u32) {
+        let spec = &self.scenario.sagas[saga as usize];
+        let (change, gap, len) = (
+            spec.steps[step as usize].action.clone(),
+            spec.step_gap_ms,
+            spec.steps.len() as u32,
+        );
+        if self.sagas[saga as usize].failed {
+            return;
+        }
+        self.record(SystemId::SOURCE, StepKind::SagaStep { saga, step });
+        if !self.command(&change) {
+            let reason = format!("step {} was refused", step + 1);
+            self.fail_saga(saga, reason);
+            return;
+        }
+        self.sagas[saga as usize].done = step + 1;
+        if step + 1 < len {
+            self.schedule(self.now + gap, Task::SagaStep(saga, step + 1));
+        }
+    }
+
+    fn fail_saga(&mut self, saga: u32, reason: String) {
+        let progress = &mut self.sagas[saga as usize];
+        if progress.failed {
+            return;
+        }
+        progress.failed = true;
+        let done = progress.done;
+        let note = self.note(reason);
+        self.record(SystemId::SOURCE, StepKind::SagaFailed { saga, note });
+        if done > 0 {
+            self.schedule(self.now, Task::Compensate(saga, done - 1));
+        }
+    }
+
+    fn compensate(&mut self, saga: u32, step: u32) {
+        let spec = &self.scenario.sagas[saga as usize];
+        let (change, gap) = (
+            spec.steps[step as usize].compensation.clone(),
+            spec.step_gap_ms,
+        );
+        self.metrics.compensations += 1;
+        self.record(SystemId::SOURCE, StepKind::Compensate { saga, step });
+        self.command(&change);
+        if step > 0 {
+            self.schedule(self.now + gap, Task::Compensate(saga, step - 1));
+        }
+    }
+
+    fn crash(&mut self, r: usize, until: Millis) {
+        let actor = SystemId::replica(r);
+        self.metrics.crashes += 1;
+        self.record(actor, StepKind::Crash);
+        let replica = &mut self.replicas[r];
+        replica.down_until = Some(until);
+        // Events processed within the acknowledgement delay lost their ack with the crash:
+        // the bus will send them again once the replica is back.
+        let window = self.bus.link(r).faults.ack_delay_ms;
+        let unacked: Vec<(EventId, RecordId)> = replica
+            .recent
+            .iter()
+            .filter(|(t, _, _)| self.now.saturating_sub(*t) < window)
+            .map(|&(_, e, rec)| (e, rec))
+            .collect();
+        replica.recent.clear();
+        for (event, record) in unacked {
+            let slot = self.bus.park(Message {
+                event,
+                record,
+                replica: r,
+                attempt: 1,
+                sent_at: until,
+                arrives_at: until,
+                duplicate: false,
+                failures: 0,
+            });
+            self.schedule(until, Task::Redeliver(slot));
+        }
+        self.schedule(until, Task::Restart(r as u32));
+    }
+
+    fn restart(&mut self, r: usize) {
+        self.replicas[r].down_until = None;
+        self.record(SystemId::replica(r), StepKind::Restart);
+    }
+
+    /// Replays every dead letter of replica `r` into its consumer, oldest first.
+    pub fn replay_dead_letters(&mut self, r: usize) {
+        let letters = std::mem::take(&mut self.replicas[r].dead_letters);
+        for letter in letters {
+            self.metrics.replayed += 1;
+            self.record(
+                SystemId::replica(r),
+                StepKind::Replay {
+                    event: letter.event,
+                },
+            );
+            let slot = self.bus.park(Message {
+                event: letter.event,
+                record: letter.record,
+                replica: r,
+                attempt: 1,
+                sent_at: self.now,
+                arrives_at: self.now,
+                duplicate: false,
+                failures: 0,
+            });
+            self.schedule(self.now, Task::Retry(slot));
+        }
+    }
+
+    /// Discards every dead letter of replica `r`.
+    pub fn discard_dead_letters(&mut self, r: usize) {
+        let letters = std::mem::take(&mut self.replicas[r].dead_letters);
+        for letter in letters {
+            self.metrics.discarded += 1;
+            self.record(
+                SystemId::replica(r),
+                StepKind::Discard {
+                    event: letter.event,
+                },
+            );
+        }
+    }
+
+    fn effect_name(&self, actor: SystemId) -> &str {
+        actor
+            .replica_index()
+            .and_then(|i| self.scenario.replicas[i].effect.as_ref())
+            .map_or("", |e| e.name.as_str())
+    }
+
+    /// Replica `r`'s dead-letter queue.
+    pub fn dead_letters(&self, r: usize) -> &[DeadLetter] {
+        &self.replicas[r].dead_letters
+    }
+
+    /// Notes referred to by trace steps (refusal reasons, saga failures).
+    pub fn note_text(&self, note: u32) -> &str {
+        &self.notes[note as usize]
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -409,6 +720,7 @@ impl Simulation {
                     sent_at: self.now,
                     arrives_at: 0,
                     duplicate: false,
+                    failures: 0,
                 });
             }
             self.events.push(event);
@@ -447,9 +759,10 @@ impl Simulation {
         let r = message.replica;
         let actor = SystemId::replica(r);
         let faults = &self.bus.link(r).faults;
+        let ack_timeout = faults.ack_timeout_ms;
         if self.rng.chance(faults.drop_probability) {
             self.metrics.dropped += 1;
-            let at = self.now.max(message.sent_at + faults.ack_timeout_ms);
+            let at = self.now.max(message.sent_at + ack_timeout);
             self.record(
                 actor,
                 StepKind::Drop {
@@ -459,7 +772,19 @@ impl Simulation {
             self.schedule(at, Task::Redeliver(slot));
             return;
         }
-        self.bus.remove(slot);
+        if let Some(until) = self.replicas[r].down_until {
+            self.record(
+                actor,
+                StepKind::NotAcked {
+                    event: message.event,
+                },
+            );
+            self.schedule(
+                until.max(message.sent_at + ack_timeout),
+                Task::Redeliver(slot),
+            );
+            return;
+        }
         self.metrics.delivered += 1;
         if self.replicas[r].has_seen(message.event) {
             self.metrics.duplicates_delivered += 1;
@@ -471,39 +796,121 @@ impl Simulation {
                 attempt: message.attempt,
             },
         );
-        let event = &self.events[message.event.0 as usize - 1];
+        self.process(slot, false);
+    }
+
+    /// The consumer of the message in `slot` processes it (first try, or a retry).
+    fn process(&mut self, slot: u32, retry: bool) {
+        let message = *self.bus.message(slot);
+        let (r, event) = (message.replica, message.event);
+        let actor = SystemId::replica(r);
+        if retry {
+            if let Some(until) = self.replicas[r].down_until {
+                self.schedule(until, Task::Retry(slot));
+                return;
+            }
+            self.metrics.retries += 1;
+            self.record(
+                actor,
+                StepKind::Retry {
+                    event,
+                    attempt: message.failures + 1,
+                },
+            );
+        }
+        if self.replicas[r].is_poisoned(message.record, self.now) {
+            let failures = message.failures + 1;
+            self.metrics.processing_failures += 1;
+            self.record(
+                actor,
+                StepKind::ProcessingFailed {
+                    event,
+                    attempt: failures,
+                },
+            );
+            let policy = self.scenario.replicas[r].retry;
+            if failures < policy.max_attempts {
+                self.bus.message_mut(slot).failures = failures;
+                let backoff = policy.backoff(failures);
+                let wait = if policy.jitter {
+                    self.rng.between(0, backoff)
+                } else {
+                    backoff
+                };
+                self.schedule(self.now + wait, Task::Retry(slot));
+            } else {
+                self.bus.remove(slot);
+                self.metrics.dead_lettered += 1;
+                self.replicas[r].dead_letters.push(DeadLetter {
+                    event,
+                    record: message.record,
+                    at: self.now,
+                });
+                self.record(actor, StepKind::DeadLetter { event });
+            }
+            return;
+        }
+        self.bus.remove(slot);
+        self.consume(r, event);
+    }
+
+    /// Replica `r` takes in `event` and the engine records what it did.
+    fn consume(&mut self, r: usize, event_id: EventId) {
+        let actor = SystemId::replica(r);
+        let event = &self.events[event_id.0 as usize - 1];
         let record = event.record;
-        let reception = self.replicas[r].receive(event, self.strategy, self.idempotency);
+        let in_order =
+            self.strategy != Strategy::LastWriteWins && self.machines[record.0 as usize].is_some();
+        let reception = self.replicas[r].receive(event, self.strategy, self.idempotency, in_order);
+        let window = self.bus.link(r).faults.ack_delay_ms;
+        let replica = &mut self.replicas[r];
+        replica.recent.push_back((self.now, event_id, record));
+        while replica
+            .recent
+            .front()
+            .is_some_and(|(t, _, _)| self.now.saturating_sub(*t) >= window)
+        {
+            replica.recent.pop_front();
+        }
         match reception {
             Reception::SkipDuplicate => {
                 self.metrics.duplicates_absorbed += 1;
-                self.record(
-                    actor,
-                    StepKind::SkipDuplicate {
-                        event: message.event,
-                    },
-                );
+                self.record(actor, StepKind::SkipDuplicate { event: event_id });
             }
             Reception::Applied {
                 again,
                 previous_version,
+                previous_state,
             } => {
-                self.applied(r, message.event, record, again, previous_version);
+                self.applied(r, event_id, record, again, previous_version, previous_state);
             }
             Reception::Stale(reason) => {
                 self.metrics.stale_rejected += 1;
                 self.record(
                     actor,
                     StepKind::RejectStale {
-                        event: message.event,
+                        event: event_id,
                         reason,
                     },
                 );
             }
-            Reception::ConflictTookSource { write } => {
+            Reception::Hold { waiting_for } => {
+                self.metrics.held += 1;
+                self.record(
+                    actor,
+                    StepKind::Hold {
+                        event: event_id,
+                        waiting_for,
+                    },
+                );
+            }
+            Reception::ConflictTookSource {
+                write,
+                previous_state,
+            } => {
                 self.report_conflict(actor, record, write);
-                let previous_version = self.events[message.event.0 as usize - 1].state.version;
-                self.applied(r, message.event, record, false, previous_version);
+                let version = self.events[event_id.0 as usize - 1].state.version;
+                self.applied(r, event_id, record, false, version, previous_state);
             }
             Reception::Escalate { write } => self.escalate(actor, record, write),
         }
@@ -516,9 +923,11 @@ impl Simulation {
         record: RecordId,
         again: bool,
         previous_version: u64,
+        previous_state: Option<String>,
     ) {
         let actor = SystemId::replica(r);
-        let version = self.replicas[r].records[record.0 as usize].version;
+        let state = self.replicas[r].records[record.0 as usize].clone();
+        let version = state.version;
         self.metrics.applied += 1;
         if again {
             self.metrics.duplicates_applied += 1;
@@ -552,7 +961,57 @@ impl Simulation {
                 ),
             });
         }
+        if let (Some(machine), Some(from)) = (&self.machines[record.0 as usize], previous_state) {
+            let to = state.fields.get("state").cloned().unwrap_or_default();
+            if from != to && !machine.reachable(&from, &to) {
+                self.violations.push(Violation {
+                    name: names::VALID_TRANSITIONS,
+                    time: self.now,
+                    message: format!(
+                        "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
+                        self.scenario.system_name(actor),
+                        self.record_name(record)
+                    ),
+                });
+            }
+        }
+        self.fire_effect(r, state.write);
         self.refresh(r, record);
+        if let Some(next) = self.replicas[r].held.remove(&(record, version)) {
+            self.record(actor, StepKind::Release { event: next });
+            self.consume(r, next);
+        }
+    }
+
+    fn fire_effect(&mut self, r: usize, write: WriteId) {
+        let Some(effect) = &self.scenario.replicas[r].effect else {
+            return;
+        };
+        let (keys, name) = (effect.idempotency_keys, effect.name.clone());
+        let actor = SystemId::replica(r);
+        let replica = &mut self.replicas[r];
+        if keys && !replica.effect_keys.insert(write) {
+            self.metrics.effects_deduplicated += 1;
+            self.record(actor, StepKind::EffectSkipped { write });
+            return;
+        }
+        let count = replica.effects.entry(write).or_insert(0);
+        *count += 1;
+        let again = *count > 1;
+        let times = *count;
+        self.metrics.effects_fired += 1;
+        self.record(actor, StepKind::Effect { write, again });
+        if again {
+            self.metrics.duplicate_effects += 1;
+            self.violations.push(Violation {
+                name: names::EXACTLY_ONCE_EFFECTS,
+                time: self.now,
+                message: format!(
+                    "{} fired {name} {times} times for write {write}: the call carried no idempotency key, so the external service could not tell it was a repeat.",
+                    self.scenario.system_name(actor)
+                ),
+            });
+        }
     }
 
     fn redeliver(&mut self, slot: u32) {
@@ -577,7 +1036,7 @@ impl Simulation {
         let requested = RecordState {
             fields: log.fields.clone(),
             version: log.base_version + 1,
-            modified_at: log.at,
+            modified_at: log.stamp,
             writer: log.system,
             write,
         };
@@ -596,7 +1055,7 @@ impl Simulation {
                 self.commit(
                     record,
                     log.fields,
-                    log.at,
+                    log.stamp,
                     log.system,
                     write,
                     log.base_version,
@@ -881,8 +1340,53 @@ impl Simulation {
             StepKind::RejectStale { reason, .. } => {
                 extra.insert("reason".into(), json!(reason));
             }
-            StepKind::Duplicate { .. } | StepKind::Drop { .. } | StepKind::SkipDuplicate { .. } => {
+            StepKind::InvalidTransition { record: r, note } => {
+                record = Some(r);
+                extra.insert("note".into(), json!(self.note_text(note)));
             }
+            StepKind::Hold { waiting_for, .. } => {
+                extra.insert("waiting_for".into(), json!(waiting_for));
+            }
+            StepKind::ProcessingFailed { attempt, .. } | StepKind::Retry { attempt, .. } => {
+                extra.insert("attempt".into(), json!(attempt));
+            }
+            StepKind::Poisoned { record: r } => record = Some(r),
+            StepKind::Effect { write: w, again } => {
+                write = Some(w);
+                extra.insert("effect".into(), json!(self.effect_name(step.actor)));
+                if again {
+                    extra.insert("again".into(), json!(true));
+                }
+            }
+            StepKind::EffectSkipped { write: w } => {
+                write = Some(w);
+                extra.insert("effect".into(), json!(self.effect_name(step.actor)));
+            }
+            StepKind::Skew { offset_ms } => {
+                extra.insert("offset_ms".into(), json!(offset_ms));
+            }
+            StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
+                let spec = &self.scenario.sagas[saga as usize];
+                extra.insert("saga".into(), json!(spec.name));
+                extra.insert("saga_step".into(), json!(spec.steps[n as usize].name));
+            }
+            StepKind::SagaFailed { saga, note } => {
+                extra.insert(
+                    "saga".into(),
+                    json!(self.scenario.sagas[saga as usize].name),
+                );
+                extra.insert("note".into(), json!(self.note_text(note)));
+            }
+            StepKind::Duplicate { .. }
+            | StepKind::Drop { .. }
+            | StepKind::SkipDuplicate { .. }
+            | StepKind::Release { .. }
+            | StepKind::Crash
+            | StepKind::Restart
+            | StepKind::NotAcked { .. }
+            | StepKind::DeadLetter { .. }
+            | StepKind::Replay { .. }
+            | StepKind::Discard { .. } => {}
         }
         if let Some(e) = step.kind.event() {
             record = record.or(Some(self.events[e.0 as usize - 1].record));

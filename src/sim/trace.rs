@@ -57,6 +57,42 @@ pub enum StepKind {
     },
     /// An acknowledged write disappeared without anyone being told (last-write-wins).
     LostUpdate { record: RecordId, write: WriteId },
+    /// A command asked for a lifecycle event the record's state does not allow (`note` says which).
+    InvalidTransition { record: RecordId, note: u32 },
+    /// The replica held `event` back: it skips versions, so it waits for `waiting_for` first.
+    Hold { event: EventId, waiting_for: u64 },
+    /// A held event is taken up again now that its predecessor arrived.
+    Release { event: EventId },
+    /// The system crashed.
+    Crash,
+    /// The system is back.
+    Restart,
+    /// `event` arrived while the consumer was down: not acknowledged, so it will come again.
+    NotAcked { event: EventId },
+    /// A poison fault starts: the consumer fails on every event about `record`.
+    Poisoned { record: RecordId },
+    /// The consumer failed to process `event` (attempt `attempt`).
+    ProcessingFailed { event: EventId, attempt: u32 },
+    /// The consumer tries `event` again after its backoff (attempt `attempt`).
+    Retry { event: EventId, attempt: u32 },
+    /// `event` failed every attempt and went to the dead-letter queue.
+    DeadLetter { event: EventId },
+    /// An operator replayed `event` from the dead-letter queue.
+    Replay { event: EventId },
+    /// An operator discarded `event` from the dead-letter queue.
+    Discard { event: EventId },
+    /// The replica fired its side effect for `write`; `again` when it had fired it before.
+    Effect { write: WriteId, again: bool },
+    /// The external service recognised the idempotency key of `write` and did nothing.
+    EffectSkipped { write: WriteId },
+    /// The system's clock was set to a new offset (ms).
+    Skew { offset_ms: i64 },
+    /// Step `step` of saga `saga` starts.
+    SagaStep { saga: u32, step: u32 },
+    /// Saga `saga` failed (`note` says why); its completed steps will be compensated.
+    SagaFailed { saga: u32, note: u32 },
+    /// The compensation of step `step` of saga `saga` runs.
+    Compensate { saga: u32, step: u32 },
 }
 
 impl StepKind {
@@ -79,6 +115,24 @@ impl StepKind {
             StepKind::Escalate { .. } => "escalate",
             StepKind::Resolve { .. } => "resolve",
             StepKind::LostUpdate { .. } => "lost_update",
+            StepKind::InvalidTransition { .. } => "invalid_transition",
+            StepKind::Hold { .. } => "hold",
+            StepKind::Release { .. } => "release",
+            StepKind::Crash => "crash",
+            StepKind::Restart => "restart",
+            StepKind::NotAcked { .. } => "not_acked",
+            StepKind::Poisoned { .. } => "poisoned",
+            StepKind::ProcessingFailed { .. } => "processing_failed",
+            StepKind::Retry { .. } => "retry",
+            StepKind::DeadLetter { .. } => "dead_letter",
+            StepKind::Replay { .. } => "replay",
+            StepKind::Discard { .. } => "discard",
+            StepKind::Effect { .. } => "effect",
+            StepKind::EffectSkipped { .. } => "effect_skipped",
+            StepKind::Skew { .. } => "skew",
+            StepKind::SagaStep { .. } => "saga_step",
+            StepKind::SagaFailed { .. } => "saga_failed",
+            StepKind::Compensate { .. } => "compensate",
         }
     }
 
@@ -92,7 +146,15 @@ impl StepKind {
             | StepKind::Redeliver { event, .. }
             | StepKind::Apply { event, .. }
             | StepKind::RejectStale { event, .. }
-            | StepKind::SkipDuplicate { event } => Some(event),
+            | StepKind::SkipDuplicate { event }
+            | StepKind::Hold { event, .. }
+            | StepKind::Release { event }
+            | StepKind::NotAcked { event }
+            | StepKind::ProcessingFailed { event, .. }
+            | StepKind::Retry { event, .. }
+            | StepKind::DeadLetter { event }
+            | StepKind::Replay { event }
+            | StepKind::Discard { event } => Some(event),
             _ => None,
         }
     }
@@ -132,6 +194,24 @@ impl StepKind {
                 escalation,
             } => [15, record.0 as u64, write.0, escalation as u64],
             StepKind::LostUpdate { record, write } => [16, record.0 as u64, write.0, 0],
+            StepKind::InvalidTransition { record, note } => [17, record.0 as u64, note as u64, 0],
+            StepKind::Hold { event, waiting_for } => [18, event.0, waiting_for, 0],
+            StepKind::Release { event } => [19, event.0, 0, 0],
+            StepKind::Crash => [20, 0, 0, 0],
+            StepKind::Restart => [21, 0, 0, 0],
+            StepKind::NotAcked { event } => [22, event.0, 0, 0],
+            StepKind::Poisoned { record } => [23, record.0 as u64, 0, 0],
+            StepKind::ProcessingFailed { event, attempt } => [24, event.0, attempt as u64, 0],
+            StepKind::Retry { event, attempt } => [25, event.0, attempt as u64, 0],
+            StepKind::DeadLetter { event } => [26, event.0, 0, 0],
+            StepKind::Replay { event } => [27, event.0, 0, 0],
+            StepKind::Discard { event } => [28, event.0, 0, 0],
+            StepKind::Effect { write, again } => [29, write.0, again as u64, 0],
+            StepKind::EffectSkipped { write } => [30, write.0, 0, 0],
+            StepKind::Skew { offset_ms } => [31, offset_ms as u64, 0, 0],
+            StepKind::SagaStep { saga, step } => [32, saga as u64, step as u64, 0],
+            StepKind::SagaFailed { saga, note } => [33, saga as u64, note as u64, 0],
+            StepKind::Compensate { saga, step } => [34, saga as u64, step as u64, 0],
         }
     }
 }
