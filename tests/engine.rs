@@ -6,7 +6,7 @@ mod common;
 
 use syncscope::sim::determinism::check_determinism;
 use syncscope::sim::trace::StepKind;
-use syncscope::sim::{Decision, Scenario, Simulation, Strategy, library};
+use syncscope::sim::{Decision, Scenario, Simulation, Strategy, SystemId, library};
 
 fn email_conflict(strategy: Strategy) -> Simulation {
     let scenario = library::by_name("email-conflict").unwrap().unwrap();
@@ -335,4 +335,281 @@ fn cloud_event_envelope_has_the_required_attributes() {
     assert_eq!(json["data"]["previous_version"], 2);
     assert_eq!(json["data"]["fields"]["email"], "ada@billing.example");
     assert_eq!(json["data"]["modified_at"], "2026-01-01T00:00:00.110Z");
+}
+
+fn run(name: &str, strategy: Strategy, idempotent: Option<bool>) -> Simulation {
+    let scenario = library::by_name(name).unwrap().unwrap();
+    let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
+    if let Some(on) = idempotent {
+        sim = sim.with_idempotency(on);
+    }
+    sim.run_to_end();
+    sim
+}
+
+fn steps_named<'a>(
+    sim: &'a Simulation,
+    name: &'a str,
+) -> impl Iterator<Item = &'a syncscope::sim::trace::TraceStep> + 'a {
+    sim.trace()
+        .steps()
+        .iter()
+        .filter(move |s| s.kind.name() == name)
+}
+
+#[test]
+fn clock_skew_makes_lww_discard_the_real_last_write() {
+    let sim = run("lww-skew", Strategy::LastWriteWins, None);
+    // Billing wrote at 1200 ms, after the CRM's 1000 ms write, but its clock reads 700 ms.
+    assert_eq!(sim.writes()[1].stamp, 700);
+    assert_eq!(sim.source_records()[0].fields["email"], "ada@crm.example");
+    assert_eq!(
+        sim.replica_records(0)[0].fields["email"],
+        "ada@typed-last.example"
+    );
+    let m = sim.metrics();
+    assert_eq!((m.lost_updates, m.converged), (1, false));
+    let names: Vec<_> = sim.violations().iter().map(|v| v.name).collect();
+    assert_eq!(names, vec!["no_lost_acknowledged_write", "converges"]);
+
+    let sim = run("lww-skew", Strategy::VersionComparison, None);
+    assert_eq!(
+        sim.source_records()[0].fields["email"],
+        "ada@typed-last.example"
+    );
+    assert!(sim.metrics().converged && sim.violations().is_empty());
+}
+
+#[test]
+fn a_crashed_consumer_gets_unacknowledged_events_again() {
+    let sim = run("consumer-crash", Strategy::VersionComparison, None);
+    let billing = SystemId(1);
+    // Processed at 120 and 130 ms, within the 50 ms ack delay before the 140 ms crash; the
+    // 400 ms change arrives while billing is down. All three come again at the 1000 ms restart.
+    let redelivered: Vec<(u64, u64)> = steps_named(&sim, "redeliver")
+        .filter(|s| s.actor == billing)
+        .map(|s| (s.time, s.kind.event().unwrap().0))
+        .collect();
+    assert_eq!(redelivered, vec![(1000, 1), (1000, 2), (1000, 3)]);
+    assert_eq!(steps_named(&sim, "not_acked").count(), 1);
+    let m = sim.metrics();
+    assert_eq!(
+        (
+            m.crashes,
+            m.duplicates_absorbed,
+            m.effects_fired,
+            m.duplicate_effects
+        ),
+        (1, 2, 3, 0)
+    );
+    assert!(m.converged && sim.violations().is_empty());
+
+    let off = run("consumer-crash", Strategy::VersionComparison, Some(false));
+    let m = off.metrics();
+    assert_eq!((m.duplicates_applied, m.duplicate_effects), (1, 1));
+    let v = off.violations();
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].name, "exactly_once_effects");
+    assert!(
+        v[0].message.contains("email_invoice 2 times for write w2"),
+        "{}",
+        v[0].message
+    );
+}
+
+#[test]
+fn a_poison_message_retries_with_backoff_then_dead_letters_and_replays() {
+    let sim = run("poison-dlq", Strategy::VersionComparison, None);
+    let failures: Vec<(u64, u64, u32)> = sim
+        .trace()
+        .steps()
+        .iter()
+        .filter_map(|s| match s.kind {
+            StepKind::ProcessingFailed { event, attempt } => Some((s.time, event.0, attempt)),
+            _ => None,
+        })
+        .collect();
+    for event in [1, 3] {
+        let times: Vec<u64> = failures
+            .iter()
+            .filter(|f| f.1 == event)
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(
+            times.len(),
+            4,
+            "event {event} fails four times: {failures:?}"
+        );
+        // Full jitter: each wait is at most base * 2^(n-1) = 100, 200, 400 ms.
+        for (n, pair) in times.windows(2).enumerate() {
+            assert!(
+                pair[1] - pair[0] <= 100 << n,
+                "wait {n} of event {event}: {times:?}"
+            );
+        }
+    }
+    // order-8's event (evt-2) is never poisoned.
+    assert!(failures.iter().all(|f| f.1 != 2));
+    let dead: Vec<u64> = steps_named(&sim, "dead_letter")
+        .map(|s| s.kind.event().unwrap().0)
+        .collect();
+    assert_eq!(dead, vec![1, 3]);
+    let replays: Vec<u64> = steps_named(&sim, "replay").map(|s| s.time).collect();
+    assert_eq!(replays, vec![6000, 6000]);
+    let m = sim.metrics();
+    assert_eq!(
+        (
+            m.dead_lettered,
+            m.replayed,
+            m.dead_letter_depth,
+            m.consumer_lag
+        ),
+        (2, 2, 0, 0)
+    );
+    assert_eq!(m.converged_at, Some(6000));
+    assert_eq!(sim.replica_records(0)[0].fields["status"], "shipped");
+}
+
+#[test]
+fn discarded_dead_letters_leave_the_replica_behind() {
+    let mut scenario = library::by_name("poison-dlq").unwrap().unwrap();
+    let last = scenario.script.len() - 1;
+    scenario.script[last].action = syncscope::sim::scenario::Action::DiscardDeadLetters {
+        system: "billing".into(),
+    };
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
+    sim.run_to_end();
+    let m = sim.metrics();
+    assert_eq!((m.discarded, m.converged, m.consumer_lag), (2, false, 2));
+    assert_eq!(sim.replica_records(0)[0].fields["status"], "submitted");
+}
+
+#[test]
+fn side_effects_repeat_without_keys_and_not_with_them() {
+    let sim = run("payment-webhook", Strategy::VersionComparison, None);
+    let effects: Vec<(u16, &str)> = sim
+        .trace()
+        .steps()
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                StepKind::Effect { .. } | StepKind::EffectSkipped { .. }
+            )
+        })
+        .map(|s| (s.actor.0, s.kind.name()))
+        .collect();
+    // shipping (1) ships twice; billing (2) sends one receipt and its repeat is recognised.
+    assert_eq!(effects.iter().filter(|e| **e == (1, "effect")).count(), 2);
+    assert_eq!(effects.iter().filter(|e| **e == (2, "effect")).count(), 1);
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| **e == (2, "effect_skipped"))
+            .count(),
+        1
+    );
+    let v = sim.violations();
+    assert_eq!(v.len(), 1);
+    assert!(
+        v[0].message
+            .starts_with("shipping fired ship_order 2 times"),
+        "{}",
+        v[0].message
+    );
+
+    let on = run("payment-webhook", Strategy::VersionComparison, Some(true));
+    let m = on.metrics();
+    assert_eq!(
+        (m.effects_fired, m.duplicate_effects, m.duplicates_absorbed),
+        (2, 0, 2)
+    );
+}
+
+#[test]
+fn lifecycle_refuses_invalid_events_and_replicas_hold_gaps() {
+    let sim = run("order-lifecycle", Strategy::VersionComparison, None);
+    let refused: Vec<_> = steps_named(&sim, "invalid_transition").collect();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].time, 500);
+    let json = sim.step_json(
+        sim.trace()
+            .steps()
+            .iter()
+            .position(|s| s.kind.name() == "invalid_transition")
+            .unwrap(),
+    );
+    assert_eq!(
+        json["note"],
+        "order-7: event \"submit\" is not allowed in state Completed; allowed: none (final state)"
+    );
+    assert!(sim.metrics().held > 0);
+    for r in 0..3 {
+        assert_eq!(sim.replica_records(r)[0].fields["state"], "Completed");
+    }
+    // Every apply moved a replica forward: never onto a state it could not reach.
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    // Held events are applied in version order.
+    for r in 1..=3u16 {
+        let versions: Vec<u64> = sim
+            .trace()
+            .steps()
+            .iter()
+            .filter(|s| s.actor.0 == r)
+            .filter_map(|s| match s.kind {
+                StepKind::Apply { version, .. } => Some(version),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(versions, (2..=9).collect::<Vec<_>>(), "replica {r}");
+    }
+}
+
+#[test]
+fn the_saga_compensates_in_reverse_order_and_ends_consistent() {
+    let sim = run("saga", Strategy::VersionComparison, None);
+    let saga: Vec<(u64, &str)> = sim
+        .trace()
+        .steps()
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                StepKind::SagaStep { .. }
+                    | StepKind::SagaFailed { .. }
+                    | StepKind::Compensate { .. }
+            )
+        })
+        .map(|s| (s.time, s.kind.name()))
+        .collect();
+    assert_eq!(
+        saga,
+        vec![
+            (0, "saga_step"),
+            (200, "saga_step"),
+            (400, "saga_step"),
+            (7_200_000, "saga_failed"),
+            (7_200_000, "compensate"),
+            (7_200_200, "compensate"),
+            (7_200_400, "compensate"),
+        ]
+    );
+    let compensated: Vec<u32> = sim
+        .trace()
+        .steps()
+        .iter()
+        .filter_map(|s| match s.kind {
+            StepKind::Compensate { step, .. } => Some(step),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(compensated, vec![2, 1, 0]);
+    assert!(sim.metrics().converged);
+    for records in
+        std::iter::once(sim.source_records()).chain((0..3).map(|r| sim.replica_records(r)))
+    {
+        assert_eq!(records[0].fields["state"], "Cancelled");
+        assert_eq!(records[1].fields["status"], "refunded");
+        assert_eq!(records[2].fields["reserved"], "0");
+    }
 }

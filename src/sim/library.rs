@@ -4,7 +4,7 @@
 use super::scenario::{Scenario, ScenarioErrors};
 
 /// Every built-in scenario as (name, JSON text), in the order they are listed.
-pub const BUILT_IN: [(&str, &str); 4] = [
+pub const BUILT_IN: [(&str, &str); 10] = [
     (
         "baseline",
         include_str!("../../public/scenarios/baseline.json"),
@@ -17,6 +17,27 @@ pub const BUILT_IN: [(&str, &str); 4] = [
     (
         "partition",
         include_str!("../../public/scenarios/partition.json"),
+    ),
+    (
+        "order-lifecycle",
+        include_str!("../../public/scenarios/order-lifecycle.json"),
+    ),
+    ("saga", include_str!("../../public/scenarios/saga.json")),
+    (
+        "payment-webhook",
+        include_str!("../../public/scenarios/payment-webhook.json"),
+    ),
+    (
+        "lww-skew",
+        include_str!("../../public/scenarios/lww-skew.json"),
+    ),
+    (
+        "poison-dlq",
+        include_str!("../../public/scenarios/poison-dlq.json"),
+    ),
+    (
+        "consumer-crash",
+        include_str!("../../public/scenarios/consumer-crash.json"),
     ),
 ];
 

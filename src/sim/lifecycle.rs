@@ -147,10 +147,10 @@ impl Lifecycle {
                 return true;
             }
             for event in &events {
-                if let Ok(next) = self.fire(&state, event) {
-                    if seen.insert(next.clone()) {
-                        frontier.push(next);
-                    }
+                if let Ok(next) = self.fire(&state, event)
+                    && seen.insert(next.clone())
+                {
+                    frontier.push(next);
                 }
             }
         }
@@ -172,22 +172,22 @@ impl Lifecycle {
         }
         for (i, s) in self.states.iter().enumerate() {
             for (field, value) in [("parent", &s.parent), ("initial", &s.initial)] {
-                if let Some(v) = value {
-                    if !names.contains(v.as_str()) {
-                        out.push((
-                            format!("states[{i}].{field}"),
-                            format!("no state is called \"{v}\""),
-                        ));
-                    }
-                }
-            }
-            if let Some(child) = &s.initial {
-                if self.state(child).and_then(|c| c.parent.as_deref()) != Some(s.name.as_str()) {
+                if let Some(v) = value
+                    && !names.contains(v.as_str())
+                {
                     out.push((
-                        format!("states[{i}].initial"),
-                        format!("\"{child}\" is not nested in {}", s.name),
+                        format!("states[{i}].{field}"),
+                        format!("no state is called \"{v}\""),
                     ));
                 }
+            }
+            if let Some(child) = &s.initial
+                && self.state(child).and_then(|c| c.parent.as_deref()) != Some(s.name.as_str())
+            {
+                out.push((
+                    format!("states[{i}].initial"),
+                    format!("\"{child}\" is not nested in {}", s.name),
+                ));
             }
             if self.ancestors(&s.name).len() > self.states.len()
                 || self.ancestors(&s.name).iter().skip(1).any(|a| *a == s.name)

@@ -571,13 +571,13 @@ impl Scenario {
             }
         }
         for (i, record) in self.records.iter().enumerate() {
-            if let Some(name) = &record.lifecycle {
-                if self.lifecycle(name).is_none() {
-                    err(
-                        format!("records[{i}].lifecycle"),
-                        format!("no lifecycle is called \"{name}\"; define it under lifecycles"),
-                    );
-                }
+            if let Some(name) = &record.lifecycle
+                && self.lifecycle(name).is_none()
+            {
+                err(
+                    format!("records[{i}].lifecycle"),
+                    format!("no lifecycle is called \"{name}\"; define it under lifecycles"),
+                );
             }
         }
         for (name, machine) in &self.lifecycles {
@@ -669,7 +669,7 @@ impl Scenario {
                     );
                 }
             };
-            let mut need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
+            let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
                 if !ids.contains(record) {
                     err(
                         format!("{path}.record"),
