@@ -304,7 +304,7 @@ fn scenario_errors_name_the_field() {
         unknown
             .unwrap_err()
             .to_string()
-            .contains("unknown field `colour`")
+            .contains("colour: unknown field")
     );
     let json = library::BUILT_IN[2]
         .1

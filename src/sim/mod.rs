@@ -16,6 +16,7 @@ pub mod replica;
 pub mod resolver;
 pub mod rng;
 pub mod scenario;
+pub mod scenario_json;
 pub mod simulation;
 pub mod source;
 pub mod trace;

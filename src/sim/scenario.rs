@@ -19,6 +19,8 @@ pub mod limits {
     pub const MAX_SCRIPT_STEPS: usize = 1_000_000;
     /// Latest virtual time a script step may be scheduled at (one week).
     pub const MAX_TIME_MS: u64 = 7 * 24 * 3600 * 1000;
+    /// Most first deliveries a scenario may cause (commands times replicas).
+    pub const MAX_DELIVERIES: usize = 5_000_000;
     /// Highest drop probability: redelivery must end eventually.
     pub const MAX_DROP_PROBABILITY: f64 = 0.9;
 }
@@ -272,9 +274,10 @@ impl Default for LinkFaults {
     }
 }
 
-/// A delay distribution, in virtual milliseconds.
+/// A delay distribution, in virtual milliseconds. In JSON, `kind` names the distribution
+/// and its parameters sit beside it: `{"kind": "uniform", "min_ms": 5, "max_ms": 40}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "DelayJson", into = "DelayJson")]
 pub enum Delay {
     /// Always the same delay.
     Fixed {
@@ -300,6 +303,110 @@ pub enum Delay {
         /// Tail shape; smaller means heavier (1.1 is very heavy, 3 is mild).
         alpha: f64,
     },
+}
+
+/// The JSON form of a delay: a flat object, so that a bad parameter is reported with its
+/// own path (serde loses the path inside internally tagged enums).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DelayJson {
+    kind: DelayKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mean_ms: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    alpha: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DelayKind {
+    #[default]
+    Fixed,
+    Uniform,
+    Exponential,
+    LongTail,
+}
+
+impl TryFrom<DelayJson> for Delay {
+    type Error = String;
+
+    fn try_from(j: DelayJson) -> Result<Self, String> {
+        let (name, wanted): (&str, &[&str]) = match j.kind {
+            DelayKind::Fixed => ("fixed", &["ms"]),
+            DelayKind::Uniform => ("uniform", &["min_ms", "max_ms"]),
+            DelayKind::Exponential => ("exponential", &["mean_ms"]),
+            DelayKind::LongTail => ("long_tail", &["min_ms", "alpha"]),
+        };
+        let given = [
+            ("ms", j.ms.is_some()),
+            ("min_ms", j.min_ms.is_some()),
+            ("max_ms", j.max_ms.is_some()),
+            ("mean_ms", j.mean_ms.is_some()),
+            ("alpha", j.alpha.is_some()),
+        ];
+        for (field, present) in given {
+            if present && !wanted.contains(&field) {
+                return Err(format!(
+                    "{field} does not apply to kind {name}; it takes {}",
+                    wanted.join(" and ")
+                ));
+            }
+            if !present && wanted.contains(&field) {
+                return Err(format!("kind {name} needs {}", wanted.join(" and ")));
+            }
+        }
+        Ok(match j.kind {
+            DelayKind::Fixed => Delay::Fixed {
+                ms: j.ms.unwrap_or_default(),
+            },
+            DelayKind::Uniform => Delay::Uniform {
+                min_ms: j.min_ms.unwrap_or_default(),
+                max_ms: j.max_ms.unwrap_or_default(),
+            },
+            DelayKind::Exponential => Delay::Exponential {
+                mean_ms: j.mean_ms.unwrap_or_default(),
+            },
+            DelayKind::LongTail => Delay::LongTail {
+                min_ms: j.min_ms.unwrap_or_default(),
+                alpha: j.alpha.unwrap_or_default(),
+            },
+        })
+    }
+}
+
+impl From<Delay> for DelayJson {
+    fn from(d: Delay) -> Self {
+        match d {
+            Delay::Fixed { ms } => DelayJson {
+                kind: DelayKind::Fixed,
+                ms: Some(ms),
+                ..Default::default()
+            },
+            Delay::Uniform { min_ms, max_ms } => DelayJson {
+                kind: DelayKind::Uniform,
+                min_ms: Some(min_ms),
+                max_ms: Some(max_ms),
+                ..Default::default()
+            },
+            Delay::Exponential { mean_ms } => DelayJson {
+                kind: DelayKind::Exponential,
+                mean_ms: Some(mean_ms),
+                ..Default::default()
+            },
+            Delay::LongTail { min_ms, alpha } => DelayJson {
+                kind: DelayKind::LongTail,
+                min_ms: Some(min_ms),
+                alpha: Some(alpha),
+                ..Default::default()
+            },
+        }
+    }
 }
 
 impl Default for Delay {
@@ -461,15 +568,33 @@ pub struct ScenarioError {
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// The line of the JSON text, when read from text.
+    pub line: Option<usize>,
+    /// The column of the JSON text, when read from text.
+    pub column: Option<usize>,
+}
+
+impl ScenarioError {
+    /// An error at `path` with no position yet.
+    pub fn new(path: &str, message: String) -> Self {
+        ScenarioError {
+            path: path.to_string(),
+            message,
+            line: None,
+            column: None,
+        }
+    }
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
+        let at = self.path.as_str();
+        let at = if at.is_empty() { "scenario" } else { at };
+        write!(f, "{at}: {}", self.message)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " (line {line}, column {column})")?;
         }
+        Ok(())
     }
 }
 
@@ -489,14 +614,7 @@ impl std::error::Error for ScenarioErrors {}
 impl Scenario {
     /// Reads and validates a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioErrors> {
-        let scenario: Scenario = serde_json::from_str(text).map_err(|e| {
-            ScenarioErrors(vec![ScenarioError {
-                path: String::new(),
-                message: format!("invalid scenario JSON: {e}"),
-            }])
-        })?;
-        scenario.validate()?;
-        Ok(scenario)
+        super::scenario_json::read(text)
     }
 
     /// The scenario as pretty JSON.
@@ -507,7 +625,8 @@ impl Scenario {
     /// Checks everything serde cannot: ranges, names that must exist, limits.
     pub fn validate(&self) -> Result<(), ScenarioErrors> {
         let mut errors = Vec::new();
-        let mut err = |path: String, message: String| errors.push(ScenarioError { path, message });
+        let mut err =
+            |path: String, message: String| errors.push(ScenarioError::new(&path, message));
 
         if self.replicas.is_empty() || self.replicas.len() > limits::MAX_REPLICAS {
             err(
@@ -536,6 +655,19 @@ impl Scenario {
                     "at most {} steps are allowed, found {}",
                     limits::MAX_SCRIPT_STEPS,
                     self.script.len()
+                ),
+            );
+        }
+        let commands =
+            self.script.len() + self.sagas.iter().map(|s| 2 * s.steps.len()).sum::<usize>();
+        if commands.saturating_mul(self.replicas.len()) > limits::MAX_DELIVERIES {
+            err(
+                "script".into(),
+                format!(
+                    "{commands} steps to {} replicas would make up to {} deliveries; the limit is {}",
+                    self.replicas.len(),
+                    commands * self.replicas.len(),
+                    limits::MAX_DELIVERIES
                 ),
             );
         }
