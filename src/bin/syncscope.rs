@@ -4,14 +4,28 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use syncscope::sim::{Scenario, Simulation, Strategy, library};
+use syncscope::sim::{Scenario, Simulation, Strategy, export, library};
 
-const USAGE: &str = "usage: syncscope list | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace]";
+fn lifecycle_names() -> String {
+    library::LIFECYCLES.map(|(name, _)| name).join(", ")
+}
+
+const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid]";
+
+/// What `run` prints.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Summary,
+    Trace,
+    CloudEvents,
+    Mermaid,
+}
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
 enum Command {
     List,
+    Lifecycle(String),
     Run(RunArgs),
     Help,
 }
@@ -22,7 +36,7 @@ struct RunArgs {
     seed: Option<u64>,
     strategy: Option<Strategy>,
     idempotency: Option<bool>,
-    trace: bool,
+    format: Format,
 }
 
 fn main() -> ExitCode {
@@ -43,7 +57,13 @@ fn parse(args: &[String]) -> Result<Command, String> {
         Some("list") if args.len() == 1 => Ok(Command::List),
         Some("list") => Err(format!("list takes no arguments, found \"{}\"", args[1])),
         Some("run") => parse_run(&args[1..]).map(Command::Run),
-        Some(other) => Err(format!("unknown command \"{other}\"; expected list or run")),
+        Some("lifecycle") => match &args[1..] {
+            [name] => Ok(Command::Lifecycle(name.clone())),
+            _ => Err(format!("lifecycle takes one name: {}", lifecycle_names())),
+        },
+        Some(other) => Err(format!(
+            "unknown command \"{other}\"; expected list, lifecycle or run"
+        )),
     }
 }
 
@@ -53,7 +73,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         seed: None,
         strategy: None,
         idempotency: None,
-        trace: false,
+        format: Format::Summary,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -87,12 +107,14 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
                 })
             }
             "--format" => {
-                run.trace = match value("--format")?.as_str() {
-                    "summary" => false,
-                    "trace" => true,
+                run.format = match value("--format")?.as_str() {
+                    "summary" => Format::Summary,
+                    "trace" => Format::Trace,
+                    "cloudevents" => Format::CloudEvents,
+                    "mermaid" => Format::Mermaid,
                     v => {
                         return Err(format!(
-                            "--format: expected summary or trace, found \"{v}\""
+                            "--format: expected summary, trace, cloudevents or mermaid, found \"{v}\""
                         ));
                     }
                 }
@@ -140,6 +162,15 @@ fn execute(command: Command) -> Result<(), String> {
     let io_error = |e: io::Error| format!("cannot write output: {e}");
     match command {
         Command::Help => writeln!(out, "{USAGE}").map_err(io_error),
+        Command::Lifecycle(name) => {
+            let machine = library::lifecycle(&name).ok_or_else(|| {
+                format!(
+                    "unknown lifecycle \"{name}\"; expected one of {}",
+                    lifecycle_names()
+                )
+            })?;
+            write!(out, "{}", machine.to_mermaid()).map_err(io_error)
+        }
         Command::List => {
             for scenario in library::all() {
                 writeln!(out, "{:<16} {}", scenario.name, scenario.title).map_err(io_error)?;
@@ -155,14 +186,23 @@ fn execute(command: Command) -> Result<(), String> {
                 .map_err(|e| e.to_string().replace('\n', "; "))?
                 .with_idempotency(idempotency);
             sim.run_to_end();
-            if args.trace {
-                for i in 0..sim.trace().steps().len() {
-                    writeln!(out, "{}", sim.step_json(i)).map_err(io_error)?;
+            match args.format {
+                Format::Trace => {
+                    for i in 0..sim.trace().steps().len() {
+                        writeln!(out, "{}", sim.step_json(i)).map_err(io_error)?;
+                    }
                 }
-            } else {
-                let report = serde_json::to_string_pretty(&sim.report())
-                    .expect("a report always serialises");
-                writeln!(out, "{report}").map_err(io_error)?;
+                Format::Summary => {
+                    let report = serde_json::to_string_pretty(&sim.report())
+                        .expect("a report always serialises");
+                    writeln!(out, "{report}").map_err(io_error)?;
+                }
+                Format::CloudEvents => {
+                    let events = serde_json::to_string_pretty(&export::cloudevents(&sim))
+                        .expect("events serialise");
+                    writeln!(out, "{events}").map_err(io_error)?;
+                }
+                Format::Mermaid => write!(out, "{}", export::mermaid(&sim)).map_err(io_error)?,
             }
             out.flush().map_err(io_error)
         }
@@ -188,7 +228,7 @@ mod tests {
                 seed: Some(9),
                 strategy: Some(Strategy::LastWriteWins),
                 idempotency: Some(false),
-                trace: true,
+                format: Format::Trace,
             }))
         );
     }
@@ -213,7 +253,7 @@ mod tests {
         assert!(
             parse(&args("run storm --format xml"))
                 .unwrap_err()
-                .contains("summary or trace")
+                .contains("summary, trace, cloudevents or mermaid")
         );
         assert!(
             parse(&args("run storm --seed"))
@@ -224,7 +264,7 @@ mod tests {
         assert!(
             parse(&args("fly"))
                 .unwrap_err()
-                .contains("expected list or run")
+                .contains("expected list, lifecycle or run")
         );
         assert!(
             load("nope")

@@ -243,23 +243,51 @@ impl Lifecycle {
                 out.push_str(&format!("{pad}}}\n"));
             }
         }
-        // A transition is drawn in the innermost scope holding both of its ends.
+        // A transition is drawn in the innermost scope holding both of its ends; an end
+        // nested deeper is drawn as its ancestor in that scope (Mermaid cannot link states
+        // inside different composite states), and the label names the real state.
         for t in &self.transitions {
-            let scope = |state: &str| self.state(state).and_then(|s| s.parent.clone());
-            let (a, b) = (scope(&t.from), scope(&t.to));
-            let shared = if a == b { a } else { None };
-            if shared.as_deref() == parent {
-                out.push_str(&format!(
-                    "{pad}{} --> {}: {}\n",
-                    mermaid_id(&t.from),
-                    mermaid_id(&t.to),
-                    t.event
-                ));
+            if self.scope_of(&t.from, &t.to).as_deref() != parent {
+                continue;
             }
+            let (from, to) = (self.lift(&t.from, parent), self.lift(&t.to, parent));
+            let note = if from != t.from {
+                format!(" (from {})", t.from)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "{pad}{} --> {}: {}{note}\n",
+                mermaid_id(from),
+                mermaid_id(to),
+                t.event
+            ));
         }
         for s in here.iter().filter(|s| s.terminal) {
             out.push_str(&format!("{pad}{} --> [*]\n", mermaid_id(&s.name)));
         }
+    }
+}
+
+impl Lifecycle {
+    /// The innermost composite state containing both `a` and `b` (None: the top level).
+    fn scope_of(&self, a: &str, b: &str) -> Option<String> {
+        let outer_a = self.ancestors(a);
+        let outer_b = self.ancestors(b);
+        outer_a[1..]
+            .iter()
+            .find(|s| outer_b[1..].contains(s))
+            .map(|s| s.to_string())
+    }
+
+    /// `state`, or its ancestor that sits directly in `scope`.
+    fn lift<'a>(&'a self, state: &'a str, scope: Option<&str>) -> &'a str {
+        let chain = self.ancestors(state);
+        chain
+            .iter()
+            .copied()
+            .find(|s| self.state(s).and_then(|x| x.parent.as_deref()) == scope)
+            .unwrap_or(state)
     }
 }
 
