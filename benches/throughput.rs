@@ -1,10 +1,15 @@
-//! Engine throughput, native, single thread, trace on: deliveries per second on a generated
-//! load (8 replicas, 200 records, 100,000 commands, every fault knob on a little).
-//! Run with `cargo bench --no-default-features --bench throughput`.
+//! Engine benchmarks, native, single thread, trace on:
+//! - throughput: deliveries per second on a generated load (8 replicas, 200 records,
+//!   100,000 commands, every fault and feature on);
+//! - time travel: rebuilding random steps of a 100,000-step run from its snapshots.
+//!
+//! Run with `cargo bench --no-default-features --bench throughput` (or `scripts/bench`).
 
 use std::time::Instant;
 
 use syncscope::sim::load::load_scenario;
+use syncscope::sim::rng::SimRng;
+use syncscope::sim::timeline::Timeline;
 use syncscope::sim::{Simulation, Strategy};
 
 fn main() {
@@ -24,5 +29,32 @@ fn main() {
         "native: {delivered} deliveries, {steps} trace steps in {:.1} ms (best of 5): {:.0} deliveries/s",
         best * 1e3,
         delivered as f64 / best
+    );
+
+    // About 100,000 tasks.
+    let scenario = load_scenario(8, 200, 10_200);
+    let start = Instant::now();
+    let timeline = Timeline::record(
+        Simulation::new(&scenario, 1, Strategy::VersionComparison).expect("valid"),
+    );
+    let recorded = start.elapsed().as_secs_f64();
+    let mut rng = SimRng::new(3);
+    let (mut worst, mut total) = (0f64, 0f64);
+    let jumps = 200;
+    for _ in 0..jumps {
+        let task = rng.between(0, timeline.len());
+        let start = Instant::now();
+        let sim = timeline.at(task);
+        let took = start.elapsed().as_secs_f64();
+        assert_eq!(sim.tasks_done(), task);
+        worst = worst.max(took);
+        total += took;
+    }
+    println!(
+        "native: time travel over a {}-step run (recorded with snapshots in {:.0} ms): {jumps} random jumps, mean {:.2} ms, worst {:.2} ms",
+        timeline.len(),
+        recorded * 1e3,
+        total / jumps as f64 * 1e3,
+        worst * 1e3
     );
 }

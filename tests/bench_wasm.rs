@@ -27,3 +27,34 @@ fn wasm_throughput() {
         delivered as f64 / (best / 1e3)
     );
 }
+
+/// Memory of a 100,000-delivery run recorded with its trace and snapshots: the size the
+/// wasm linear memory grew to (it never shrinks, so this is the peak).
+#[wasm_bindgen_test]
+fn wasm_timeline_memory() {
+    use syncscope::sim::timeline::Timeline;
+    use wasm_bindgen::JsCast;
+    let before = memory_bytes();
+    let scenario = load_scenario(8, 200, 12_000);
+    let timeline = Timeline::record(
+        Simulation::new(&scenario, 1, Strategy::VersionComparison).expect("valid"),
+    );
+    let delivered = timeline.full().metrics().delivered;
+    assert!(delivered >= 100_000, "{delivered}");
+    let after = memory_bytes();
+    console_log!(
+        "wasm: a {delivered}-delivery run ({} steps, {} trace steps) with trace and snapshots: wasm memory {:.1} MB (was {:.1} MB before)",
+        timeline.len(),
+        timeline.full().trace().steps().len(),
+        after as f64 / 1048576.0,
+        before as f64 / 1048576.0
+    );
+
+    fn memory_bytes() -> u32 {
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length()
+    }
+}

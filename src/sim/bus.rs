@@ -24,6 +24,17 @@ pub struct Message {
     pub duplicate: bool,
     /// Times the consumer has failed to process this message.
     pub failures: u32,
+    /// What a person did to this message in flight, if anything.
+    pub forced: Option<Forced>,
+}
+
+/// A person's hand on a message in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forced {
+    /// It will be lost on arrival.
+    Drop,
+    /// Its arrival was moved later.
+    Delay,
 }
 
 /// One subscriber's link.
@@ -207,6 +218,7 @@ mod tests {
             arrives_at: 0,
             duplicate: false,
             failures: 0,
+            forced: None,
         }
     }
 

@@ -8,6 +8,8 @@ use super::scenario::{Action, Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenar
 
 /// A scenario with `replicas` replicas, `records` records and one command per virtual
 /// millisecond, `commands` in all. Each command is delivered to every replica at least once.
+/// Every feature is on: duplicates, drops, reordering, side effects with idempotency keys,
+/// a skewed clock, a crash and restart, and a poison record whose dead letters are replayed.
 pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenario {
     let replicas = (0..replicas)
         .map(|i| ReplicaSpec {
@@ -25,7 +27,10 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
                 partitions: Vec::new(),
             },
             retry: Default::default(),
-            effect: None,
+            effect: Some(super::scenario::Effect {
+                name: "notify".into(),
+                idempotency_keys: true,
+            }),
         })
         .collect();
     let records_list = (0..records)
@@ -45,6 +50,36 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             },
         })
         .collect();
+    let mut script: Vec<ScriptStep> = script;
+    let end = commands as u64;
+    script.push(ScriptStep {
+        at: end / 3,
+        action: Action::Crash {
+            system: "replica-0".into(),
+            until: end / 3 + 500,
+        },
+    });
+    script.push(ScriptStep {
+        at: 0,
+        action: Action::Poison {
+            system: "replica-1".into(),
+            record: "rec-0".into(),
+            until: Some(end / 2),
+        },
+    });
+    script.push(ScriptStep {
+        at: end + 5000,
+        action: Action::ReplayDeadLetters {
+            system: "replica-1".into(),
+        },
+    });
+    let clocks = BTreeMap::from([(
+        "replica-2".to_string(),
+        super::scenario::Clock {
+            offset_ms: -20,
+            drift_ppm: 500,
+        },
+    )]);
     Scenario {
         name: "load".into(),
         title: "Generated load".into(),
@@ -56,7 +91,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         replicas,
         records: records_list,
         script,
-        clocks: BTreeMap::new(),
+        clocks,
         lifecycles: BTreeMap::new(),
         sagas: Vec::new(),
     }

@@ -18,8 +18,10 @@ pub mod resolver;
 pub mod rng;
 pub mod scenario;
 pub mod scenario_json;
+pub mod series;
 pub mod simulation;
 pub mod source;
+pub mod timeline;
 pub mod trace;
 
 pub use escalation::Decision;

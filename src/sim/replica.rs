@@ -1,6 +1,6 @@
 //! A downstream system: its own copy of every record, and how it takes in events.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::record::RecordState;
@@ -104,10 +104,12 @@ pub struct Replica {
     pub dead_letters: Vec<DeadLetter>,
     /// Events held back, by (record, the version they follow).
     pub held: BTreeMap<(RecordId, u64), EventId>,
-    /// How often the side effect fired per write.
-    pub effects: BTreeMap<WriteId, u32>,
-    /// Idempotency keys the external service has seen.
-    pub effect_keys: BTreeSet<WriteId>,
+    /// Writes (by id) the side effect fired for at least once.
+    pub effects_fired: EventSet,
+    /// How often the side effect fired for writes it fired for more than once.
+    pub effect_repeats: BTreeMap<WriteId, u32>,
+    /// Idempotency keys (write ids) the external service has seen.
+    pub effect_keys: EventSet,
     /// Event ids it has received at least once.
     seen: EventSet,
     /// Event ids it has applied at least once.
@@ -124,8 +126,9 @@ impl Replica {
             poison: Vec::new(),
             dead_letters: Vec::new(),
             held: BTreeMap::new(),
-            effects: BTreeMap::new(),
-            effect_keys: BTreeSet::new(),
+            effects_fired: EventSet::default(),
+            effect_repeats: BTreeMap::new(),
+            effect_keys: EventSet::default(),
             seen: EventSet::default(),
             applied: EventSet::default(),
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::bus::{EventBus, Message};
+use super::bus::{EventBus, Forced, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::{self, LostWrite, Violation, WriteKind, WriteLog, names};
@@ -19,6 +19,7 @@ use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::{Action, Change, Clock, Scenario, ScenarioErrors};
+use super::series::{Sample, Series};
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
 
@@ -91,7 +92,9 @@ pub struct Simulation {
     seq: u64,
     tasks: u64,
     queue: BinaryHeap<Reverse<(Millis, u64, Task)>>,
-    record_index: BTreeMap<String, RecordId>,
+    record_index: Arc<BTreeMap<String, RecordId>>,
+    script_order: Arc<Vec<u32>>,
+    next_script: usize,
     source: SourceOfTruth,
     replicas: Vec<Replica>,
     bus: EventBus,
@@ -110,6 +113,18 @@ pub struct Simulation {
     machines: Vec<Option<Arc<Lifecycle>>>,
     notes: Vec<String>,
     sagas: Vec<SagaProgress>,
+    series: Series,
+    log_lengths: Option<LogLengths>,
+}
+
+/// How long each append-only log was when a snapshot was taken.
+#[derive(Debug, Clone)]
+struct LogLengths {
+    trace: usize,
+    events: usize,
+    writes: usize,
+    notes: usize,
+    history: Vec<usize>,
 }
 
 impl Simulation {
@@ -155,7 +170,9 @@ impl Simulation {
             seq: 0,
             tasks: 0,
             queue: BinaryHeap::new(),
-            record_index,
+            record_index: Arc::new(record_index),
+            script_order: Arc::new(Vec::new()),
+            next_script: 0,
             source: SourceOfTruth::new(initial.clone()),
             replicas: scenario
                 .replicas
@@ -181,11 +198,18 @@ impl Simulation {
             machines,
             notes: Vec::new(),
             sagas: vec![SagaProgress::default(); scenario.sagas.len()],
+            series: Series::default(),
+            log_lengths: None,
             scenario: Arc::new(scenario.clone()),
         };
-        for (i, step) in scenario.script.iter().enumerate() {
-            sim.schedule(step.at, Task::Script(i as u32));
-        }
+        // Script steps enter the queue one at a time, in (time, position) order, each with
+        // its position as sequence number: the same order as if all were queued up front
+        // (before any other task), without a queue that holds the whole script.
+        let mut order: Vec<u32> = (0..scenario.script.len() as u32).collect();
+        order.sort_by_key(|&i| (scenario.script[i as usize].at, i));
+        sim.script_order = Arc::new(order);
+        sim.seq = scenario.script.len() as u64;
+        sim.queue_next_script();
         Ok(sim)
     }
 
@@ -276,6 +300,15 @@ impl Simulation {
         self.queue.is_empty()
     }
 
+    fn queue_next_script(&mut self) {
+        if let Some(&i) = self.script_order.get(self.next_script) {
+            self.next_script += 1;
+            let at = self.scenario.script[i as usize].at;
+            self.queue
+                .push(Reverse((at, i as u64 + 1, Task::Script(i))));
+        }
+    }
+
     fn schedule(&mut self, at: Millis, task: Task) {
         self.seq += 1;
         self.queue.push(Reverse((at, self.seq, task)));
@@ -297,10 +330,16 @@ impl Simulation {
         let Some(Reverse((at, _, task))) = self.queue.pop() else {
             return false;
         };
+        if at >= self.series.next_at() {
+            self.sample();
+        }
         self.now = at;
         self.tasks += 1;
         match task {
-            Task::Script(i) => self.run_script_step(i as usize),
+            Task::Script(i) => {
+                self.run_script_step(i as usize);
+                self.queue_next_script();
+            }
             Task::Arrive(slot) => self.arrive(slot),
             Task::Redeliver(slot) => self.redeliver(slot),
             Task::Request(write) => self.request(write),
@@ -308,6 +347,10 @@ impl Simulation {
             Task::Restart(r) => self.restart(r as usize),
             Task::SagaStep(saga, step) => self.saga_step(saga, step),
             Task::Compensate(saga, step) => self.compensate(saga, step),
+        }
+        if self.queue.is_empty() {
+            // The run is quiet: record how it ends.
+            self.sample();
         }
         if self.tasks == MAX_TASKS && !self.queue.is_empty() {
             self.violations.push(Violation {
@@ -319,6 +362,27 @@ impl Simulation {
             });
         }
         true
+    }
+
+    fn sample(&mut self) {
+        let published = self.metrics.published;
+        self.series.push(Sample {
+            time: self.now,
+            divergent: self.divergent as u64,
+            in_flight: self.bus.in_flight() as u64,
+            lag: self
+                .replicas
+                .iter()
+                .map(|r| published - r.processed())
+                .max()
+                .unwrap_or(0),
+            dead_letters: self
+                .replicas
+                .iter()
+                .map(|r| r.dead_letters.len() as u64)
+                .sum(),
+            pending_escalations: self.inbox.pending().count() as u64,
+        });
     }
 
     /// Processes at most `budget` tasks; returns whether anything is left to do.
@@ -600,6 +664,7 @@ impl Simulation {
                 arrives_at: until,
                 duplicate: false,
                 failures: 0,
+                forced: None,
             });
             self.schedule(until, Task::Redeliver(slot));
         }
@@ -631,6 +696,7 @@ impl Simulation {
                 arrives_at: self.now,
                 duplicate: false,
                 failures: 0,
+                forced: None,
             });
             self.schedule(self.now, Task::Retry(slot));
         }
@@ -655,6 +721,151 @@ impl Simulation {
             .replica_index()
             .and_then(|i| self.scenario.replicas[i].effect.as_ref())
             .map_or("", |e| e.name.as_str())
+    }
+
+    /// Tasks processed so far: the explorer's step counter.
+    pub fn tasks_done(&self) -> u64 {
+        self.tasks
+    }
+
+    /// Every message on the bus now, with its slot: what a person can drop, delay or duplicate.
+    pub fn in_flight(&self) -> Vec<(u32, Message)> {
+        self.bus.messages().map(|(slot, m)| (slot, *m)).collect()
+    }
+
+    /// A copy of this run without its append-only logs (trace steps, events, writes,
+    /// histories, notes), for a snapshot; `restore` gives the logs back.
+    pub fn snapshot(&self) -> Simulation {
+        let mut copy = Simulation {
+            trace: self.trace.detached(),
+            events: Vec::new(),
+            writes: Vec::new(),
+            notes: Vec::new(),
+            source: self.source.without_history(),
+            ..self.clone_state()
+        };
+        copy.log_lengths = Some(LogLengths {
+            trace: self.trace.steps().len(),
+            events: self.events.len(),
+            writes: self.writes.len(),
+            notes: self.notes.len(),
+            history: self.source.history.iter().map(Vec::len).collect(),
+        });
+        copy
+    }
+
+    /// A snapshot brought back to life, its logs copied from `full`, a later state of the
+    /// same run (or of a run that shares its past).
+    pub fn restore(snapshot: &Simulation, full: &Simulation) -> Simulation {
+        let lengths = snapshot
+            .log_lengths
+            .as_ref()
+            .expect("restore takes a snapshot");
+        let mut sim = snapshot.clone_state();
+        sim.trace = snapshot.trace.detached();
+        sim.trace.reattach(&full.trace.steps()[..lengths.trace]);
+        sim.events = full.events[..lengths.events].to_vec();
+        sim.writes = full.writes[..lengths.writes].to_vec();
+        sim.notes = full.notes[..lengths.notes].to_vec();
+        sim.source.history = full
+            .source
+            .history
+            .iter()
+            .zip(&lengths.history)
+            .map(|(h, &n)| h[..n].to_vec())
+            .collect();
+        sim.log_lengths = None;
+        sim
+    }
+
+    /// Everything but the logs, cloned.
+    fn clone_state(&self) -> Simulation {
+        Simulation {
+            scenario: Arc::clone(&self.scenario),
+            seed: self.seed,
+            strategy: self.strategy,
+            idempotency: self.idempotency,
+            rng: self.rng.clone(),
+            now: self.now,
+            seq: self.seq,
+            tasks: self.tasks,
+            queue: self.queue.clone(),
+            record_index: Arc::clone(&self.record_index),
+            script_order: Arc::clone(&self.script_order),
+            next_script: self.next_script,
+            source: self.source.without_history(),
+            replicas: self.replicas.clone(),
+            bus: self.bus.clone(),
+            events: Vec::new(),
+            writes: Vec::new(),
+            trace: Trace::default(),
+            metrics: self.metrics.clone(),
+            inbox: self.inbox.clone(),
+            reported: self.reported.clone(),
+            lost: self.lost.clone(),
+            differs: self.differs.clone(),
+            divergent: self.divergent,
+            converged_since: self.converged_since,
+            violations: self.violations.clone(),
+            clocks: self.clocks.clone(),
+            machines: self.machines.clone(),
+            notes: Vec::new(),
+            sagas: self.sagas.clone(),
+            series: Series::default(),
+            log_lengths: None,
+        }
+    }
+
+    /// Drops the message in `slot` on its way: it is lost, and the bus redelivers it after
+    /// the ack timeout like any lost delivery.
+    pub fn drop_message(&mut self, slot: u32) -> Result<(), String> {
+        self.message_in(slot)?;
+        self.bus.message_mut(slot).forced = Some(Forced::Drop);
+        Ok(())
+    }
+
+    /// Holds the message in `slot` back by `by_ms` more.
+    pub fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), String> {
+        self.message_in(slot)?;
+        let m = self.bus.message_mut(slot);
+        m.arrives_at += by_ms;
+        m.forced = Some(Forced::Delay);
+        Ok(())
+    }
+
+    /// Sends the message in `slot` once more, as a duplicate with its own delay.
+    pub fn duplicate_message(&mut self, slot: u32) -> Result<(), String> {
+        let message = self.message_in(slot)?;
+        self.record(
+            SystemId::replica(message.replica),
+            StepKind::Duplicate {
+                event: message.event,
+            },
+        );
+        let copy = Message {
+            duplicate: true,
+            sent_at: self.now,
+            forced: None,
+            ..message
+        };
+        let slot = self.bus.send(copy, &mut self.rng, false);
+        let at = self.bus.message(slot).arrives_at;
+        self.schedule(at, Task::Arrive(slot));
+        Ok(())
+    }
+
+    fn message_in(&self, slot: u32) -> Result<Message, String> {
+        self.bus
+            .messages()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, m)| *m)
+            .ok_or_else(|| format!("no message is in flight in slot {slot}"))
+    }
+
+    /// Divergent copies, in-flight messages, lag, dead letters and pending escalations,
+    /// sampled on the virtual clock.
+    pub fn series(&self) -> &Series {
+        &self.series
     }
 
     /// Replica `r`'s dead-letter queue.
@@ -721,6 +932,7 @@ impl Simulation {
                     arrives_at: 0,
                     duplicate: false,
                     failures: 0,
+                    forced: None,
                 });
             }
             self.events.push(event);
@@ -760,6 +972,30 @@ impl Simulation {
         let actor = SystemId::replica(r);
         let faults = &self.bus.link(r).faults;
         let ack_timeout = faults.ack_timeout_ms;
+        match message.forced {
+            // A person delayed it: it is not there yet.
+            Some(Forced::Delay) if message.arrives_at > self.now => {
+                self.bus.message_mut(slot).forced = None;
+                self.schedule(message.arrives_at, Task::Arrive(slot));
+                return;
+            }
+            Some(Forced::Drop) => {
+                self.bus.message_mut(slot).forced = None;
+                self.metrics.dropped += 1;
+                self.record(
+                    actor,
+                    StepKind::Drop {
+                        event: message.event,
+                    },
+                );
+                self.schedule(
+                    self.now.max(message.sent_at + ack_timeout),
+                    Task::Redeliver(slot),
+                );
+                return;
+            }
+            _ => {}
+        }
         if self.rng.chance(faults.drop_probability) {
             self.metrics.dropped += 1;
             let at = self.now.max(message.sent_at + ack_timeout);
@@ -987,22 +1223,32 @@ impl Simulation {
         let Some(effect) = &self.scenario.replicas[r].effect else {
             return;
         };
-        let (keys, name) = (effect.idempotency_keys, effect.name.clone());
+        let keys = effect.idempotency_keys;
         let actor = SystemId::replica(r);
         let replica = &mut self.replicas[r];
-        if keys && !replica.effect_keys.insert(write) {
+        if keys && !replica.effect_keys.insert(EventId(write.0)) {
             self.metrics.effects_deduplicated += 1;
             self.record(actor, StepKind::EffectSkipped { write });
             return;
         }
-        let count = replica.effects.entry(write).or_insert(0);
-        *count += 1;
-        let again = *count > 1;
-        let times = *count;
+        let times = if replica.effects_fired.insert(EventId(write.0)) {
+            1
+        } else {
+            let repeats = replica.effect_repeats.entry(write).or_insert(1);
+            *repeats += 1;
+            *repeats
+        };
         self.metrics.effects_fired += 1;
-        self.record(actor, StepKind::Effect { write, again });
-        if again {
+        self.record(
+            actor,
+            StepKind::Effect {
+                write,
+                again: times > 1,
+            },
+        );
+        if times > 1 {
             self.metrics.duplicate_effects += 1;
+            let name = self.effect_name(actor).to_string();
             self.violations.push(Violation {
                 name: names::EXACTLY_ONCE_EFFECTS,
                 time: self.now,

@@ -67,6 +67,15 @@ impl SourceOfTruth {
         }
     }
 
+    /// A copy without the commit histories (they are append-only and kept elsewhere).
+    pub fn without_history(&self) -> SourceOfTruth {
+        SourceOfTruth {
+            records: self.records.clone(),
+            history: Vec::new(),
+            outbox: self.outbox.clone(),
+        }
+    }
+
     /// Commits `fields` as the next version of `record` and queues it in the outbox.
     #[allow(clippy::too_many_arguments)]
     pub fn commit(
