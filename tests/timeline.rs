@@ -194,3 +194,32 @@ fn the_partition_series_shows_divergence_until_the_heal() {
     );
     assert_eq!(series.samples.last().unwrap().divergent, 0);
 }
+
+#[test]
+fn a_branch_shares_the_past_and_replays_the_change() {
+    let scenario = load_scenario(3, 20, 1500);
+    let original =
+        Timeline::record(Simulation::new(&scenario, 4, Strategy::LastWriteWins).unwrap());
+    let task = 2345;
+    let at = original.at(task);
+    let (slot, _) = at.in_flight()[0];
+    let change = Intervention::Drop { slot };
+    let mut branch = original.branch(task, &change).unwrap();
+    while branch.advance(500) {}
+    let direct = original.fork(task, &change).unwrap();
+    assert_eq!(branch.full().trace().hash(), direct.trace().hash());
+    // Before the change the branch is the original; after it, the forked run.
+    assert_eq!(
+        fingerprint(&branch.at(1000)),
+        fingerprint(&original.at(1000))
+    );
+    let later = task + 700;
+    let mut stepped = original.at(task);
+    change.apply(&mut stepped).unwrap();
+    while stepped.tasks_done() < later {
+        stepped.step();
+    }
+    assert_eq!(fingerprint(&branch.at(later)), fingerprint(&stepped));
+    assert_eq!(branch.time_at(later), stepped.now());
+    assert!(branch.task_at_time(stepped.now()) >= later);
+}

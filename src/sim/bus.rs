@@ -26,6 +26,9 @@ pub struct Message {
     pub failures: u32,
     /// What a person did to this message in flight, if anything.
     pub forced: Option<Forced>,
+    /// Changes whenever the message is rescheduled, so that a task for its old arrival is
+    /// recognised as stale.
+    pub generation: u32,
 }
 
 /// A person's hand on a message in flight.
@@ -33,8 +36,6 @@ pub struct Message {
 pub enum Forced {
     /// It will be lost on arrival.
     Drop,
-    /// Its arrival was moved later.
-    Delay,
 }
 
 /// One subscriber's link.
@@ -55,6 +56,7 @@ pub struct EventBus {
     slots: Vec<Option<Message>>,
     free: Vec<u32>,
     in_flight: usize,
+    next_gen: u32,
 }
 
 impl EventBus {
@@ -72,6 +74,7 @@ impl EventBus {
             slots: Vec::new(),
             free: Vec::new(),
             in_flight: 0,
+            next_gen: 0,
         }
     }
 
@@ -140,8 +143,90 @@ impl EventBus {
             .expect("a scheduled slot holds a message")
     }
 
+    /// The generation of the message in `slot`.
+    pub fn generation_of(&self, slot: u32) -> u32 {
+        self.message(slot).generation
+    }
+
+    /// Whether a task made for generation `generation` of `slot` still concerns its message.
+    pub fn is_live(&self, slot: u32, generation: u32) -> bool {
+        self.slots
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|m| m.generation == generation)
+    }
+
+    /// Moves the arrival of the message in `slot` to `at`; returns its new generation.
+    pub fn reschedule(&mut self, slot: u32, at: Millis) -> u32 {
+        self.next_gen = self.next_gen.wrapping_add(1);
+        let generation = self.next_gen;
+        let m = self.message_mut(slot);
+        m.arrives_at = at;
+        m.generation = generation;
+        generation
+    }
+
+    /// Takes the link to `replica` down from `now` until `until`: messages due in that
+    /// window wait for its end. Returns the slots that were moved.
+    pub fn partition(&mut self, replica: usize, now: Millis, until: Millis) -> Vec<u32> {
+        self.links[replica].faults.partitions.push(Window {
+            from: now,
+            to: until,
+        });
+        let moved: Vec<u32> = self
+            .messages()
+            .filter(|(_, m)| m.replica == replica && m.arrives_at >= now && m.arrives_at < until)
+            .map(|(slot, _)| slot)
+            .collect();
+        for &slot in &moved {
+            self.reschedule(slot, until);
+        }
+        moved
+    }
+
+    /// Brings the link to `replica` back up at `now`; messages that were waiting for the
+    /// partition to end leave now, each with a fresh delay. Returns the slots that were moved.
+    pub fn heal(&mut self, replica: usize, now: Millis, rng: &mut SimRng) -> Vec<(u32, Millis)> {
+        let link = &mut self.links[replica];
+        let mut ends = Vec::new();
+        for w in link
+            .faults
+            .partitions
+            .iter_mut()
+            .filter(|w| w.from <= now && now < w.to)
+        {
+            ends.push(w.to);
+            w.to = now.max(w.from + 1);
+        }
+        let waiting: Vec<u32> = self
+            .messages()
+            .filter(|(_, m)| m.replica == replica && ends.contains(&m.arrives_at))
+            .map(|(slot, _)| slot)
+            .collect();
+        let delay = self.links[replica].faults.delay.clone();
+        waiting
+            .into_iter()
+            .map(|slot| {
+                let at = now + sample_delay(&delay, rng);
+                self.reschedule(slot, at);
+                (slot, at)
+            })
+            .collect()
+    }
+
+    /// Whether the link to `replica` is down at `now`.
+    pub fn is_partitioned(&self, replica: usize, now: Millis) -> bool {
+        self.links[replica]
+            .faults
+            .partitions
+            .iter()
+            .any(|w| w.from <= now && now < w.to)
+    }
+
     /// Puts a message in a slot without sending it yet (it waits for a redelivery).
-    pub fn park(&mut self, message: Message) -> u32 {
+    pub fn park(&mut self, mut message: Message) -> u32 {
+        self.next_gen = self.next_gen.wrapping_add(1);
+        message.generation = self.next_gen;
         self.in_flight += 1;
         match self.free.pop() {
             Some(slot) => {
@@ -219,6 +304,7 @@ mod tests {
             duplicate: false,
             failures: 0,
             forced: None,
+            generation: 0,
         }
     }
 

@@ -32,13 +32,13 @@ enum Task {
     /// Script step number n.
     Script(u32),
     /// The message in a bus slot arrives.
-    Arrive(u32),
+    Arrive(u32, u32),
     /// The ack timeout of a dropped message in a bus slot passes.
-    Redeliver(u32),
+    Redeliver(u32, u32),
     /// A replica's change request reaches the source of truth.
     Request(WriteId),
     /// The consumer tries the message in a bus slot again after its backoff.
-    Retry(u32),
+    Retry(u32, u32),
     /// A crashed replica is back.
     Restart(u32),
     /// A saga runs step n.
@@ -327,8 +327,18 @@ impl Simulation {
         if self.tasks >= MAX_TASKS {
             return false;
         }
-        let Some(Reverse((at, _, task))) = self.queue.pop() else {
-            return false;
+        // A message task whose message was rescheduled (or is gone) is stale: skip it.
+        let (at, task) = loop {
+            let Some(Reverse((at, _, task))) = self.queue.pop() else {
+                return false;
+            };
+            match task {
+                Task::Arrive(slot, generation)
+                | Task::Redeliver(slot, generation)
+                | Task::Retry(slot, generation)
+                    if !self.bus.is_live(slot, generation) => {}
+                _ => break (at, task),
+            }
         };
         if at >= self.series.next_at() {
             self.sample();
@@ -340,10 +350,10 @@ impl Simulation {
                 self.run_script_step(i as usize);
                 self.queue_next_script();
             }
-            Task::Arrive(slot) => self.arrive(slot),
-            Task::Redeliver(slot) => self.redeliver(slot),
+            Task::Arrive(slot, _) => self.arrive(slot),
+            Task::Redeliver(slot, _) => self.redeliver(slot),
             Task::Request(write) => self.request(write),
-            Task::Retry(slot) => self.process(slot, true),
+            Task::Retry(slot, _) => self.process(slot, true),
             Task::Restart(r) => self.restart(r as usize),
             Task::SagaStep(saga, step) => self.saga_step(saga, step),
             Task::Compensate(saga, step) => self.compensate(saga, step),
@@ -450,28 +460,7 @@ impl Simulation {
                 system,
                 record,
                 set,
-            } => {
-                let r = self.replica_index(system);
-                let record = self.record_index[record];
-                let local = &self.replicas[r].records[record.0 as usize];
-                let (fields, base) = (merged(&local.fields, set), local.version);
-                let actor = SystemId::replica(r);
-                let write =
-                    self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
-                let stamp = self.writes[write.0 as usize - 1].stamp;
-                self.replicas[r].records[record.0 as usize] = RecordState {
-                    fields,
-                    version: base + 1,
-                    modified_at: stamp,
-                    writer: actor,
-                    write,
-                };
-                self.metrics.local_writes += 1;
-                self.record(actor, StepKind::LocalWrite { record, write });
-                self.refresh(r, record);
-                let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
-                self.schedule(at, Task::Request(write));
-            }
+            } => self.do_local_write(system, record, set),
             Action::Crash { system, until } => {
                 let r = self.replica_index(system);
                 self.crash(r, *until);
@@ -531,6 +520,28 @@ impl Simulation {
                 self.fail_saga(s as u32, reason.clone());
             }
         }
+    }
+
+    fn do_local_write(&mut self, system: &str, record: &str, set: &BTreeMap<String, String>) {
+        let r = self.replica_index(system);
+        let record = self.record_index[record];
+        let local = &self.replicas[r].records[record.0 as usize];
+        let (fields, base) = (merged(&local.fields, set), local.version);
+        let actor = SystemId::replica(r);
+        let write = self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
+        let stamp = self.writes[write.0 as usize - 1].stamp;
+        self.replicas[r].records[record.0 as usize] = RecordState {
+            fields,
+            version: base + 1,
+            modified_at: stamp,
+            writer: actor,
+            write,
+        };
+        self.metrics.local_writes += 1;
+        self.record(actor, StepKind::LocalWrite { record, write });
+        self.refresh(r, record);
+        let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
+        self.schedule(at, Task::Request(write));
     }
 
     /// Runs a command at the source of truth; returns whether it was accepted.
@@ -665,8 +676,9 @@ impl Simulation {
                 duplicate: false,
                 failures: 0,
                 forced: None,
+                generation: 0,
             });
-            self.schedule(until, Task::Redeliver(slot));
+            self.schedule(until, Task::Redeliver(slot, self.bus.generation_of(slot)));
         }
         self.schedule(until, Task::Restart(r as u32));
     }
@@ -697,8 +709,9 @@ impl Simulation {
                 duplicate: false,
                 failures: 0,
                 forced: None,
+                generation: 0,
             });
-            self.schedule(self.now, Task::Retry(slot));
+            self.schedule(self.now, Task::Retry(slot, self.bus.generation_of(slot)));
         }
     }
 
@@ -826,10 +839,85 @@ impl Simulation {
 
     /// Holds the message in `slot` back by `by_ms` more.
     pub fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), String> {
-        self.message_in(slot)?;
-        let m = self.bus.message_mut(slot);
-        m.arrives_at += by_ms;
-        m.forced = Some(Forced::Delay);
+        let message = self.message_in(slot)?;
+        let at = message.arrives_at.max(self.now) + by_ms;
+        let generation = self.bus.reschedule(slot, at);
+        self.schedule(at, Task::Arrive(slot, generation));
+        Ok(())
+    }
+
+    /// Takes the link to replica `r` down until `until`; messages due meanwhile wait.
+    pub fn partition(&mut self, r: usize, until: Millis) -> Result<(), String> {
+        if until <= self.now {
+            return Err(format!("a partition must end after now ({} ms)", self.now));
+        }
+        for slot in self.bus.partition(r, self.now, until) {
+            self.schedule(until, Task::Arrive(slot, self.bus.generation_of(slot)));
+        }
+        Ok(())
+    }
+
+    /// Brings the link to replica `r` back up now; waiting messages leave at once.
+    pub fn heal(&mut self, r: usize) {
+        for (slot, at) in self.bus.heal(r, self.now, &mut self.rng) {
+            self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
+        }
+    }
+
+    /// Whether the link to replica `r` is down now.
+    pub fn is_partitioned(&self, r: usize) -> bool {
+        self.bus.is_partitioned(r, self.now)
+    }
+
+    /// Crashes replica `r` now; it restarts at `until`.
+    pub fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), String> {
+        if self.replicas[r].down_until.is_some() {
+            return Err(format!(
+                "{} is already down",
+                self.scenario.replicas[r].name
+            ));
+        }
+        if until <= self.now {
+            return Err(format!("a restart must come after now ({} ms)", self.now));
+        }
+        self.crash(r, until);
+        Ok(())
+    }
+
+    /// When replica `r` restarts, if it is down.
+    pub fn down_until(&self, r: usize) -> Option<Millis> {
+        self.replicas[r].down_until
+    }
+
+    /// Sets a system's clock offset from now on (`SystemId::SOURCE` is the source).
+    pub fn skew_clock(&mut self, system: SystemId, offset_ms: i64) {
+        self.clocks[system.0 as usize] = Clock {
+            offset_ms,
+            drift_ppm: 0,
+        };
+        self.record(system, StepKind::Skew { offset_ms });
+    }
+
+    /// A system's clock.
+    pub fn clock(&self, system: SystemId) -> Clock {
+        self.clocks[system.0 as usize]
+    }
+
+    /// A user of replica `r` writes `set` to `record` now; the change goes to the source.
+    pub fn local_write(
+        &mut self,
+        r: usize,
+        record: &str,
+        set: BTreeMap<String, String>,
+    ) -> Result<(), String> {
+        if !self.record_index.contains_key(record) {
+            return Err(format!("no record has the id \"{record}\""));
+        }
+        if set.is_empty() {
+            return Err("a local write needs at least one field".into());
+        }
+        let system = self.scenario.replicas[r].name.clone();
+        self.do_local_write(&system, record, &set);
         Ok(())
     }
 
@@ -850,7 +938,7 @@ impl Simulation {
         };
         let slot = self.bus.send(copy, &mut self.rng, false);
         let at = self.bus.message(slot).arrives_at;
-        self.schedule(at, Task::Arrive(slot));
+        self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
         Ok(())
     }
 
@@ -933,6 +1021,7 @@ impl Simulation {
                     duplicate: false,
                     failures: 0,
                     forced: None,
+                    generation: 0,
                 });
             }
             self.events.push(event);
@@ -942,7 +1031,7 @@ impl Simulation {
     fn send(&mut self, message: Message) {
         let slot = self.bus.send(message, &mut self.rng, true);
         let at = self.bus.message(slot).arrives_at;
-        self.schedule(at, Task::Arrive(slot));
+        self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
         if self
             .rng
             .chance(self.bus.link(message.replica).faults.duplicate_probability)
@@ -962,7 +1051,7 @@ impl Simulation {
                 true,
             );
             let at = self.bus.message(slot).arrives_at;
-            self.schedule(at, Task::Arrive(slot));
+            self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
         }
     }
 
@@ -972,29 +1061,20 @@ impl Simulation {
         let actor = SystemId::replica(r);
         let faults = &self.bus.link(r).faults;
         let ack_timeout = faults.ack_timeout_ms;
-        match message.forced {
-            // A person delayed it: it is not there yet.
-            Some(Forced::Delay) if message.arrives_at > self.now => {
-                self.bus.message_mut(slot).forced = None;
-                self.schedule(message.arrives_at, Task::Arrive(slot));
-                return;
-            }
-            Some(Forced::Drop) => {
-                self.bus.message_mut(slot).forced = None;
-                self.metrics.dropped += 1;
-                self.record(
-                    actor,
-                    StepKind::Drop {
-                        event: message.event,
-                    },
-                );
-                self.schedule(
-                    self.now.max(message.sent_at + ack_timeout),
-                    Task::Redeliver(slot),
-                );
-                return;
-            }
-            _ => {}
+        if message.forced == Some(Forced::Drop) {
+            self.bus.message_mut(slot).forced = None;
+            self.metrics.dropped += 1;
+            self.record(
+                actor,
+                StepKind::Drop {
+                    event: message.event,
+                },
+            );
+            self.schedule(
+                self.now.max(message.sent_at + ack_timeout),
+                Task::Redeliver(slot, self.bus.generation_of(slot)),
+            );
+            return;
         }
         if self.rng.chance(faults.drop_probability) {
             self.metrics.dropped += 1;
@@ -1005,7 +1085,7 @@ impl Simulation {
                     event: message.event,
                 },
             );
-            self.schedule(at, Task::Redeliver(slot));
+            self.schedule(at, Task::Redeliver(slot, self.bus.generation_of(slot)));
             return;
         }
         if let Some(until) = self.replicas[r].down_until {
@@ -1017,7 +1097,7 @@ impl Simulation {
             );
             self.schedule(
                 until.max(message.sent_at + ack_timeout),
-                Task::Redeliver(slot),
+                Task::Redeliver(slot, self.bus.generation_of(slot)),
             );
             return;
         }
@@ -1042,7 +1122,7 @@ impl Simulation {
         let actor = SystemId::replica(r);
         if retry {
             if let Some(until) = self.replicas[r].down_until {
-                self.schedule(until, Task::Retry(slot));
+                self.schedule(until, Task::Retry(slot, self.bus.generation_of(slot)));
                 return;
             }
             self.metrics.retries += 1;
@@ -1073,7 +1153,10 @@ impl Simulation {
                 } else {
                     backoff
                 };
-                self.schedule(self.now + wait, Task::Retry(slot));
+                self.schedule(
+                    self.now + wait,
+                    Task::Retry(slot, self.bus.generation_of(slot)),
+                );
             } else {
                 self.bus.remove(slot);
                 self.metrics.dead_lettered += 1;
@@ -1271,7 +1354,7 @@ impl Simulation {
                 attempt: message.attempt,
             },
         );
-        self.schedule(at, Task::Arrive(slot));
+        self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
     }
 
     fn request(&mut self, write: WriteId) {

@@ -1,6 +1,8 @@
 //! Time travel: a recorded run with snapshots at regular steps, so any step can be
 //! rebuilt quickly, and forks that replay a run with one change.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::ids::Millis;
@@ -30,6 +32,41 @@ pub enum Intervention {
         /// The message's slot.
         slot: u32,
     },
+    /// Take the link to a replica down until a time.
+    Partition {
+        /// The replica's index.
+        replica: usize,
+        /// When the link comes back.
+        until: Millis,
+    },
+    /// Bring the link to a replica back up.
+    Heal {
+        /// The replica's index.
+        replica: usize,
+    },
+    /// Crash a replica until a time.
+    Crash {
+        /// The replica's index.
+        replica: usize,
+        /// When it restarts.
+        until: Millis,
+    },
+    /// Set a system's clock offset.
+    Skew {
+        /// The system (0 is the source, replicas from 1).
+        system: u16,
+        /// The new offset in ms.
+        offset_ms: i64,
+    },
+    /// A user of a replica writes values to a record.
+    LocalWrite {
+        /// The replica's index.
+        replica: usize,
+        /// The record's id.
+        record: String,
+        /// The values written.
+        set: std::collections::BTreeMap<String, String>,
+    },
     /// Decide an escalation (differently).
     Resolve {
         /// The escalation's number.
@@ -39,20 +76,56 @@ pub enum Intervention {
     },
 }
 
-/// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks.
+impl Intervention {
+    /// Carries the change out on `sim`, now.
+    pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
+        match self {
+            Intervention::Drop { slot } => sim.drop_message(*slot),
+            Intervention::Delay { slot, by_ms } => sim.delay_message(*slot, *by_ms),
+            Intervention::Duplicate { slot } => sim.duplicate_message(*slot),
+            Intervention::Resolve {
+                escalation,
+                decision,
+            } => sim.resolve(*escalation, decision.clone()),
+            Intervention::Partition { replica, until } => sim.partition(*replica, *until),
+            Intervention::Heal { replica } => {
+                sim.heal(*replica);
+                Ok(())
+            }
+            Intervention::Crash { replica, until } => sim.crash_replica(*replica, *until),
+            Intervention::Skew { system, offset_ms } => {
+                sim.skew_clock(super::SystemId(*system), *offset_ms);
+                Ok(())
+            }
+            Intervention::LocalWrite {
+                replica,
+                record,
+                set,
+            } => sim.local_write(*replica, record, set.clone()),
+        }
+    }
+}
+
+/// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks. Snapshots are shared with
+/// forks, which replay only what comes after their change.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     full: Simulation,
-    snapshots: Vec<Simulation>,
+    /// Snapshots with the task count they were taken at, in order.
+    snapshots: Vec<(u64, Arc<Simulation>)>,
+    /// Virtual time after each task: `times[k]` is the time once `k` tasks are done.
+    times: Vec<Millis>,
 }
 
 impl Timeline {
     /// A timeline that starts at `sim` (normally a fresh simulation); run it with `advance`.
     pub fn new(sim: Simulation) -> Self {
-        let snapshots = vec![sim.snapshot()];
+        let snapshots = vec![(sim.tasks_done(), Arc::new(sim.snapshot()))];
+        let times = vec![sim.now()];
         Timeline {
             full: sim,
             snapshots,
+            times,
         }
     }
 
@@ -70,8 +143,10 @@ impl Timeline {
             if !self.full.step() {
                 return false;
             }
+            self.times.push(self.full.now());
             if self.full.tasks_done().is_multiple_of(SNAPSHOT_EVERY) {
-                self.snapshots.push(self.full.snapshot());
+                self.snapshots
+                    .push((self.full.tasks_done(), Arc::new(self.full.snapshot())));
             }
         }
         !self.full.is_quiet()
@@ -92,11 +167,26 @@ impl Timeline {
         self.len() == 0
     }
 
+    /// Whether the run is over (recorded to the end).
+    pub fn is_complete(&self) -> bool {
+        self.full.is_quiet()
+    }
+
+    /// Virtual time once `task` tasks are done.
+    pub fn time_at(&self, task: u64) -> Millis {
+        self.times[(task as usize).min(self.times.len() - 1)]
+    }
+
+    /// The last task done at or before virtual time `time`.
+    pub fn task_at_time(&self, time: Millis) -> u64 {
+        (self.times.partition_point(|&t| t <= time).max(1) - 1) as u64
+    }
+
     /// The run as it was after `task` tasks (clamped to the recorded length).
     pub fn at(&self, task: u64) -> Simulation {
         let task = task.min(self.len());
-        let index = ((task / SNAPSHOT_EVERY) as usize).min(self.snapshots.len() - 1);
-        let mut sim = Simulation::restore(&self.snapshots[index], &self.full);
+        let index = self.snapshots.partition_point(|(t, _)| *t <= task).max(1) - 1;
+        let mut sim = Simulation::restore(&self.snapshots[index].1, &self.full);
         while sim.tasks_done() < task && sim.step() {}
         sim
     }
@@ -104,17 +194,31 @@ impl Timeline {
     /// The run replayed from `task` with one change, to the end.
     pub fn fork(&self, task: u64, change: &Intervention) -> Result<Simulation, String> {
         let mut sim = self.at(task);
-        match change {
-            Intervention::Drop { slot } => sim.drop_message(*slot)?,
-            Intervention::Delay { slot, by_ms } => sim.delay_message(*slot, *by_ms)?,
-            Intervention::Duplicate { slot } => sim.duplicate_message(*slot)?,
-            Intervention::Resolve {
-                escalation,
-                decision,
-            } => sim.resolve(*escalation, decision.clone())?,
-        }
+        change.apply(&mut sim)?;
         sim.run_to_end();
         Ok(sim)
+    }
+
+    /// A new timeline that shares this one's past up to `task`, then carries `change` out.
+    /// It is not yet run on: call `advance`.
+    pub fn branch(&self, task: u64, change: &Intervention) -> Result<Timeline, String> {
+        let task = task.min(self.len());
+        let mut sim = self.at(task);
+        change.apply(&mut sim)?;
+        // The past is shared; from the change on, the branch has snapshots of its own,
+        // starting with the state just after the change.
+        let mut snapshots: Vec<_> = self
+            .snapshots
+            .iter()
+            .filter(|(t, _)| *t < task)
+            .cloned()
+            .collect();
+        snapshots.push((task, Arc::new(sim.snapshot())));
+        Ok(Timeline {
+            snapshots,
+            times: self.times[..=task as usize].to_vec(),
+            full: sim,
+        })
     }
 }
 
