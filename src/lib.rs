@@ -1,6 +1,7 @@
 //! SyncScope: a reconciliation explorer. `sim` is the engine (pure Rust, tested natively);
 //! `ui` is the Leptos explorer built on top of it.
 
+pub mod layout;
 pub mod sim;
 
 #[cfg(feature = "web")]

@@ -5,6 +5,7 @@ pub mod bus;
 pub mod cloudevent;
 pub mod determinism;
 pub mod escalation;
+pub mod explain;
 pub mod export;
 pub mod ids;
 pub mod invariants;

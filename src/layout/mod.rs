@@ -1,0 +1,5 @@
+//! Geometry for the explorer, as pure functions: where systems sit, where a message is on
+//! its link, how a series becomes an SVG path. No browser types, unit-tested natively.
+
+pub mod chart;
+pub mod topology;

@@ -1,0 +1,170 @@
+//! The topology view's layout: the source of truth on the left, one bus queue per
+//! subscriber in the middle, the replicas on the right.
+
+/// A point in SVG user units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Horizontal position.
+    pub x: f64,
+    /// Vertical position.
+    pub y: f64,
+}
+
+/// Where everything sits for a given number of replicas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    /// Width of the drawing.
+    pub width: f64,
+    /// Height of the drawing.
+    pub height: f64,
+    /// Centre of the source of truth.
+    pub source: Point,
+    /// Centre of each replica's queue on the bus.
+    pub queues: Vec<Point>,
+    /// Centre of each replica.
+    pub replicas: Vec<Point>,
+}
+
+/// Width of the drawing.
+pub const WIDTH: f64 = 760.0;
+/// Vertical room per replica.
+pub const ROW: f64 = 64.0;
+/// Margin above the first and below the last replica.
+pub const MARGIN: f64 = 44.0;
+
+/// The layout for `replicas` replicas (1 to 10): replicas evenly spaced in a column, each
+/// queue level with its replica, the source centred vertically.
+pub fn topology(replicas: usize) -> Topology {
+    let n = replicas.max(1);
+    let height = (2.0 * MARGIN + ROW * (n - 1) as f64).max(200.0);
+    let top = (height - ROW * (n - 1) as f64) / 2.0;
+    let row = |i: usize| top + ROW * i as f64;
+    Topology {
+        width: WIDTH,
+        height,
+        source: Point {
+            x: 90.0,
+            y: height / 2.0,
+        },
+        queues: (0..n)
+            .map(|i| Point {
+                x: 400.0,
+                y: row(i),
+            })
+            .collect(),
+        replicas: (0..n)
+            .map(|i| Point {
+                x: 670.0,
+                y: row(i),
+            })
+            .collect(),
+    }
+}
+
+impl Topology {
+    /// The path of link `i`: source, its queue, its replica.
+    pub fn link(&self, i: usize) -> [Point; 3] {
+        [self.source, self.queues[i], self.replicas[i]]
+    }
+}
+
+/// The point a fraction `t` (0 to 1, clamped) of the way along a polyline, by length.
+pub fn along(path: &[Point], t: f64) -> Point {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let lengths: Vec<f64> = path
+        .windows(2)
+        .map(|w| ((w[1].x - w[0].x).powi(2) + (w[1].y - w[0].y).powi(2)).sqrt())
+        .collect();
+    let total: f64 = lengths.iter().sum();
+    if total == 0.0 {
+        return path[0];
+    }
+    let mut left = t * total;
+    for (w, len) in path.windows(2).zip(&lengths) {
+        if left <= *len {
+            let f = if *len == 0.0 { 0.0 } else { left / len };
+            return Point {
+                x: w[0].x + (w[1].x - w[0].x) * f,
+                y: w[0].y + (w[1].y - w[0].y) * f,
+            };
+        }
+        left -= len;
+    }
+    *path.last().expect("a path has points")
+}
+
+/// How far (0 to 1) a message sent at `sent` and due at `due` has come at time `now`.
+pub fn progress(sent: f64, due: f64, now: f64) -> f64 {
+    if due <= sent {
+        return 1.0;
+    }
+    ((now - sent) / (due - sent)).clamp(0.0, 1.0)
+}
+
+/// An SVG `points` list for a polyline.
+pub fn points(path: &[Point]) -> String {
+    path.iter()
+        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_are_evenly_spaced_and_fit() {
+        for n in 1..=10 {
+            let t = topology(n);
+            assert_eq!(t.replicas.len(), n);
+            for p in t.replicas.iter().chain(&t.queues) {
+                assert!(
+                    p.y >= MARGIN - 1e-9 && p.y <= t.height - MARGIN + 1e-9 || n == 1,
+                    "n={n} {p:?}"
+                );
+            }
+            for w in t.replicas.windows(2) {
+                assert!((w[1].y - w[0].y - ROW).abs() < 1e-9);
+            }
+            // The column is centred on the source.
+            let mid = (t.replicas[0].y + t.replicas[n - 1].y) / 2.0;
+            assert!((mid - t.source.y).abs() < 1e-9, "n={n}");
+        }
+        assert_eq!(topology(8).height, 2.0 * MARGIN + 7.0 * ROW);
+        assert_eq!(topology(1).height, 200.0);
+    }
+
+    #[test]
+    fn along_walks_both_segments_by_length() {
+        let path = [
+            Point { x: 0.0, y: 0.0 },
+            Point { x: 30.0, y: 40.0 },
+            Point { x: 130.0, y: 40.0 },
+        ];
+        // Lengths 50 and 100: a third of the way is the corner.
+        assert_eq!(along(&path, 1.0 / 3.0), Point { x: 30.0, y: 40.0 });
+        assert_eq!(along(&path, 0.0), path[0]);
+        assert_eq!(along(&path, 1.0), path[2]);
+        assert_eq!(along(&path, 2.0), path[2]);
+        let p = along(&path, 0.1);
+        assert!((p.x - 9.0).abs() < 1e-9 && (p.y - 12.0).abs() < 1e-9);
+        assert_eq!(along(&path, f64::NAN), path[0]);
+    }
+
+    #[test]
+    fn progress_is_clamped_and_handles_instant_messages() {
+        assert_eq!(progress(100.0, 200.0, 150.0), 0.5);
+        assert_eq!(progress(100.0, 200.0, 50.0), 0.0);
+        assert_eq!(progress(100.0, 200.0, 250.0), 1.0);
+        assert_eq!(progress(100.0, 100.0, 100.0), 1.0);
+    }
+
+    #[test]
+    fn points_are_formatted_for_svg() {
+        assert_eq!(
+            points(&[Point { x: 1.0, y: 2.25 }, Point { x: 3.0, y: 4.0 }]),
+            "1.0,2.2 3.0,4.0"
+        );
+    }
+}
