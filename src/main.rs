@@ -3,7 +3,7 @@
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
-        console_error_panic_hook::set_once();
+        syncscope::ui::panic_panel::install();
         leptos::mount::mount_to_body(syncscope::ui::App);
     }
 }

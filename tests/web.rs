@@ -51,15 +51,95 @@ async fn choose(root: &Element, select: &str, value: &str) {
     leptos::task::tick().await;
 }
 
+async fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+}
+
+fn step(root: &Element) -> u64 {
+    let label = text(root, "#step-label"); // "Step 3 of 5"
+    label.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 #[wasm_bindgen_test]
-async fn first_scenario_renders_a_table_per_system() {
+async fn first_scenario_renders_a_table_per_system_and_plays_to_convergence() {
     let (root, _handle) = mount();
     leptos::task::tick().await;
-    // Baseline: crm plus three replicas.
+    // Baseline: crm plus three replicas, at step 0.
     assert_eq!(count(&root, "table.record-table"), 4);
     assert_eq!(count(&root, "table[data-system=crm] tbody tr"), 2);
+    assert_eq!(count(&root, "g.system"), 4);
+    assert_eq!(step(&root), 0);
+    click(&root, "#to-end").await;
     assert!(text(&root, "[data-metric=Converged] dd").starts_with("yes"));
     assert_eq!(count(&root, "[data-invariant].violated"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn step_back_restores_the_previous_tables() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "version").await;
+    // Tasks: 1 the CRM's command, 2 billing's local write, 3 evt-1 reaches billing,
+    // 4 evt-1 reaches the warehouse, 5 billing's request reaches the CRM.
+    click(&root, "#to-end").await;
+    assert_eq!(step(&root), 5);
+    click(&root, "#step-back").await;
+    click(&root, "#step-back").await;
+    assert_eq!(step(&root), 3);
+    let billing = "table[data-system=billing]";
+    assert!(text(&root, billing).contains("ada@crm.example"));
+    click(&root, "#step-back").await;
+    assert_eq!(step(&root), 2);
+    assert!(text(&root, billing).contains("ada@billing.example"));
+    let marked = find(&root, "table[data-system=billing] li.differs");
+    let why = marked.get_attribute("title").unwrap();
+    assert!(
+        why.contains("local write w2 has not been confirmed by crm yet"),
+        "{why}"
+    );
+    click(&root, "#step-forward").await;
+    assert!(text(&root, billing).contains("ada@crm.example"));
+    assert_eq!(count(&root, "table[data-system=billing] li.differs"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "lww").await;
+    click(&root, "#step-forward").await; // the CRM's command: evt-1 leaves for both replicas
+    assert_eq!(count(&root, "g.message"), 2);
+    let dot = find(&root, "g.message[data-event='1']");
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    dot.dispatch_event(
+        &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap(),
+    )
+    .unwrap();
+    leptos::task::tick().await;
+    assert!(text(&root, ".inspector").contains("Message evt-1"));
+    click(&root, "#drop-message").await;
+    // A fork is shown; the original is one click away.
+    assert_eq!(count(&root, "button.fork"), 2);
+    assert!(
+        find(&root, "button.fork[aria-pressed=true]")
+            .text_content()
+            .unwrap()
+            .starts_with("Drop evt-1")
+    );
+    assert_eq!(count(&root, "g.message--doomed"), 1);
+    click(&root, "#to-end").await;
+    assert_eq!(text(&root, "[data-metric=Dropped] dd"), "1");
+    assert!(
+        text(&root, ".narration").contains("was lost; the bus will redeliver it"),
+        "{}",
+        text(&root, ".narration")
+    );
+    click(&root, "button.fork").await; // back to the original
+    assert_eq!(text(&root, "[data-metric=Dropped] dd"), "0");
 }
 
 #[wasm_bindgen_test]
@@ -68,16 +148,21 @@ async fn resolving_an_escalation_clears_the_inbox_and_converges() {
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "escalate").await;
+    click(&root, "#to-end").await;
     assert_eq!(count(&root, "article.escalation"), 1);
     assert_eq!(text(&root, "[data-metric=Converged] dd"), "no");
-    // billing holds its own email while the conflict waits: that cell is marked.
-    assert_eq!(count(&root, "table[data-system=billing] li.differs"), 1);
+    // billing holds its own email while the conflict waits: that cell is marked, with why.
+    let marked = find(&root, "table[data-system=billing] li.differs");
+    assert!(
+        marked
+            .get_attribute("title")
+            .unwrap()
+            .contains("escalation #1 waits")
+    );
     assert!(text(&root, "article.escalation").contains("ada@billing.example"));
 
-    find(&root, "button.take-replica")
-        .unchecked_into::<HtmlElement>()
-        .click();
-    leptos::task::tick().await;
+    click(&root, "button.take-replica").await;
+    click(&root, "#to-end").await;
     assert_eq!(count(&root, "article.escalation"), 0);
     assert_eq!(text(&root, "[data-metric=Converged] dd"), "yes, at 170 ms");
     assert_eq!(count(&root, "li.differs"), 0);
@@ -90,10 +175,10 @@ async fn lww_shows_the_lost_update_as_a_violated_invariant() {
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "lww").await;
+    click(&root, "#to-end").await;
     assert_eq!(text(&root, "[data-metric='Lost updates'] dd"), "1");
     let violated = text(&root, "[data-invariant=no_lost_acknowledged_write]");
     assert!(violated.contains("ada@crm.example"), "{violated}");
-    assert_eq!(count(&root, "article.escalation"), 0);
 }
 
 #[wasm_bindgen_test]
@@ -107,13 +192,34 @@ async fn a_bad_seed_gets_a_message_and_keeps_what_was_typed() {
     assert!(text(&root, "#seed-error").contains("found \"12abc\""));
     assert_eq!(seed.unchecked_ref::<HtmlInputElement>().value(), "12abc");
     assert_eq!(seed.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(count(&root, "table.record-table"), 0);
+    // The last good run stays on screen.
+    assert_eq!(count(&root, "table.record-table"), 4);
 
     seed.unchecked_ref::<HtmlInputElement>().set_value("42");
     fire(&seed, "input");
     leptos::task::tick().await;
     assert_eq!(text(&root, "#seed-error"), "");
-    assert_eq!(count(&root, "table.record-table"), 4);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_knob_value_gets_an_inline_message() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    let delay = find(&root, "#link-0-delay");
+    delay
+        .unchecked_ref::<HtmlInputElement>()
+        .set_value("uniform 40-5");
+    fire(&delay, "input");
+    fire(&delay, "change");
+    leptos::task::tick().await;
+    assert!(
+        text(&root, "fieldset[data-link=billing] .field-error")
+            .contains("Delay: expected at least min_ms (40), found 5")
+    );
+    assert_eq!(
+        delay.unchecked_ref::<HtmlInputElement>().value(),
+        "uniform 40-5"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -121,6 +227,7 @@ async fn switching_idempotency_off_applies_storm_duplicates_twice() {
     let (root, _handle) = mount();
     leptos::task::tick().await;
     choose(&root, "#scenario", "storm").await;
+    click(&root, "#to-end").await;
     assert_eq!(
         text(&root, "[data-metric='Duplicates applied twice'] dd"),
         "0"
@@ -129,12 +236,34 @@ async fn switching_idempotency_off_applies_storm_duplicates_twice() {
     toggle.unchecked_ref::<HtmlElement>().click();
     leptos::task::tick().await;
     assert!(!toggle.unchecked_ref::<HtmlInputElement>().checked());
+    click(&root, "#to-end").await;
     let applied: u32 = text(&root, "[data-metric='Duplicates applied twice'] dd")
         .parse()
         .unwrap();
     assert!(applied > 0);
-    assert_eq!(
-        count(&root, "[data-invariant=exactly_once_apply].violated"),
-        0
-    );
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_step_through_the_run() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_bubbles(true);
+        let e =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&e).unwrap();
+    };
+    key("ArrowRight");
+    leptos::task::tick().await;
+    key("ArrowRight");
+    leptos::task::tick().await;
+    assert_eq!(step(&root), 2);
+    key("ArrowLeft");
+    leptos::task::tick().await;
+    assert_eq!(step(&root), 1);
+    key("End");
+    leptos::task::tick().await;
+    assert!(step(&root) > 10);
 }

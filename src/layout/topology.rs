@@ -62,9 +62,20 @@ pub fn topology(replicas: usize) -> Topology {
 }
 
 impl Topology {
-    /// The path of link `i`: source, its queue, its replica.
+    /// The path of link `i`: source, its queue, its replica. An index past the last
+    /// replica (a view about to be replaced) gets a zero-length path at the source.
     pub fn link(&self, i: usize) -> [Point; 3] {
-        [self.source, self.queues[i], self.replicas[i]]
+        [self.source, self.queue(i), self.replica(i)]
+    }
+
+    /// Centre of queue `i` (the source for an index past the last one).
+    pub fn queue(&self, i: usize) -> Point {
+        self.queues.get(i).copied().unwrap_or(self.source)
+    }
+
+    /// Centre of replica `i` (the source for an index past the last one).
+    pub fn replica(&self, i: usize) -> Point {
+        self.replicas.get(i).copied().unwrap_or(self.source)
     }
 }
 
@@ -158,6 +169,12 @@ mod tests {
         assert_eq!(progress(100.0, 200.0, 50.0), 0.0);
         assert_eq!(progress(100.0, 200.0, 250.0), 1.0);
         assert_eq!(progress(100.0, 100.0, 100.0), 1.0);
+    }
+
+    #[test]
+    fn an_index_past_the_end_never_panics() {
+        let t = topology(2);
+        assert_eq!(t.link(5), [t.source; 3]);
     }
 
     #[test]

@@ -409,6 +409,59 @@ impl From<Delay> for DelayJson {
     }
 }
 
+impl Delay {
+    /// The short form a person types: `fixed 10`, `uniform 5-40`, `exp 60`, `tail 15 1.4`.
+    pub fn short(&self) -> String {
+        match *self {
+            Delay::Fixed { ms } => format!("fixed {ms}"),
+            Delay::Uniform { min_ms, max_ms } => format!("uniform {min_ms}-{max_ms}"),
+            Delay::Exponential { mean_ms } => format!("exp {mean_ms}"),
+            Delay::LongTail { min_ms, alpha } => format!("tail {min_ms} {alpha}"),
+        }
+    }
+
+    /// Reads the short form; the error says what is allowed.
+    pub fn parse_short(text: &str) -> Result<Delay, String> {
+        const HELP: &str =
+            "expected fixed MS, uniform MIN-MAX, exp MEAN or tail MIN ALPHA (times in ms)";
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let ms = |w: &str| {
+            w.parse::<Millis>()
+                .map_err(|_| format!("{HELP}; \"{w}\" is not a whole number of ms"))
+        };
+        let delay = match words.as_slice() {
+            ["fixed", v] => Delay::Fixed { ms: ms(v)? },
+            ["uniform", range] => {
+                let (a, b) = range
+                    .split_once('-')
+                    .ok_or_else(|| format!("{HELP}; found \"{text}\""))?;
+                Delay::Uniform {
+                    min_ms: ms(a)?,
+                    max_ms: ms(b)?,
+                }
+            }
+            ["exp", v] => Delay::Exponential { mean_ms: ms(v)? },
+            ["tail", v, a] => Delay::LongTail {
+                min_ms: ms(v)?,
+                alpha: a
+                    .parse()
+                    .map_err(|_| format!("{HELP}; \"{a}\" is not a number"))?,
+            },
+            _ => return Err(format!("{HELP}; found \"{text}\"")),
+        };
+        let mut problems = Vec::new();
+        let link = LinkFaults {
+            delay: delay.clone(),
+            ..LinkFaults::default()
+        };
+        validate_link(&link, "delay", &mut |_, m| problems.push(m));
+        match problems.into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(delay),
+        }
+    }
+}
+
 impl Default for Delay {
     fn default() -> Self {
         Delay::Fixed { ms: 10 }
@@ -1006,5 +1059,48 @@ fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, Str
                 format!("expected a time after from ({}), found {}", w.from, w.to),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod delay_tests {
+    use super::*;
+
+    #[test]
+    fn short_delays_round_trip_and_explain_mistakes() {
+        for d in [
+            Delay::Fixed { ms: 10 },
+            Delay::Uniform {
+                min_ms: 5,
+                max_ms: 40,
+            },
+            Delay::Exponential { mean_ms: 60 },
+            Delay::LongTail {
+                min_ms: 15,
+                alpha: 1.4,
+            },
+        ] {
+            assert_eq!(Delay::parse_short(&d.short()), Ok(d));
+        }
+        assert!(
+            Delay::parse_short("uniform 40-5")
+                .unwrap_err()
+                .contains("expected at least min_ms (40), found 5")
+        );
+        assert!(
+            Delay::parse_short("soon")
+                .unwrap_err()
+                .starts_with("expected fixed MS")
+        );
+        assert!(
+            Delay::parse_short("fixed -3")
+                .unwrap_err()
+                .contains("\"-3\" is not a whole number")
+        );
+        assert!(
+            Delay::parse_short("exp 0")
+                .unwrap_err()
+                .contains("positive")
+        );
     }
 }

@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::sim::escalation::Decision;
 use crate::sim::{Scenario, Strategy, library};
 
+use super::explorer::{Explorer, LOAD};
 use super::run_view::parse_seed;
 
-/// The page's inputs. Every field is a signal, so components can read or change one
+/// The page's run inputs. Every field is a signal, so components can read or change one
 /// without owning the rest.
 #[derive(Debug, Clone, Copy)]
 pub struct RunSettings {
@@ -19,8 +19,6 @@ pub struct RunSettings {
     pub seed_text: RwSignal<String>,
     /// Whether replicas skip events already processed.
     pub idempotency: RwSignal<bool>,
-    /// Escalation decisions made on this run, in order.
-    pub decisions: RwSignal<Vec<(u32, Decision)>>,
 }
 
 impl RunSettings {
@@ -31,7 +29,6 @@ impl RunSettings {
             strategy: RwSignal::new(scenario.strategy),
             seed_text: RwSignal::new(scenario.seed.to_string()),
             idempotency: RwSignal::new(scenario.idempotency),
-            decisions: RwSignal::new(Vec::new()),
         }
     }
 
@@ -41,16 +38,14 @@ impl RunSettings {
         self.strategy.set(scenario.strategy);
         self.seed_text.set(scenario.seed.to_string());
         self.idempotency.set(scenario.idempotency);
-        self.decisions.set(Vec::new());
     }
 }
 
 /// The form with the run settings.
 #[component]
-pub fn RunControls(
-    /// The settings this form edits.
-    settings: RunSettings,
-) -> impl IntoView {
+pub fn RunControls() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let settings = explorer.settings;
     let scenarios = library::all();
     let seed_error = move || parse_seed(&settings.seed_text.get()).err();
     view! {
@@ -61,15 +56,21 @@ pub fn RunControls(
                     id="scenario"
                     prop:value=move || settings.scenario.get()
                     on:change=move |ev| {
-                        if let Some(Ok(s)) = library::by_name(&event_target_value(&ev)) {
+                        let name = event_target_value(&ev);
+                        explorer.edited.set(None);
+                        if name == LOAD {
+                            settings.scenario.set(name);
+                        } else if let Some(Ok(s)) = library::by_name(&name) {
                             settings.load(&s);
                         }
+                        explorer.reload();
                     }
                 >
                     {scenarios
                         .into_iter()
                         .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
                         .collect_view()}
+                    <option value=LOAD>"Generated load: 8 replicas, 10,200 commands (about 100,000 steps)"</option>
                 </select>
             </label>
             <label>
@@ -80,7 +81,7 @@ pub fn RunControls(
                     on:change=move |ev| {
                         if let Ok(s) = event_target_value(&ev).parse() {
                             settings.strategy.set(s);
-                            settings.decisions.set(Vec::new());
+                            explorer.reload();
                         }
                     }
                 >
@@ -102,7 +103,7 @@ pub fn RunControls(
                     prop:value=move || settings.seed_text.get()
                     on:input=move |ev| {
                         settings.seed_text.set(event_target_value(&ev));
-                        settings.decisions.set(Vec::new());
+                        explorer.reload();
                     }
                 />
             </label>
@@ -113,7 +114,7 @@ pub fn RunControls(
                     prop:checked=move || settings.idempotency.get()
                     on:change=move |ev| {
                         settings.idempotency.set(event_target_checked(&ev));
-                        settings.decisions.set(Vec::new());
+                        explorer.reload();
                     }
                 />
                 <span>"Idempotent apply (skip events already processed)"</span>

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 use crate::sim::escalation::Decision;
 
-use super::controls::RunSettings;
+use crate::sim::timeline::Intervention;
+
+use super::explorer::Explorer;
 use super::run_view::{PendingEscalation, RunView, describe_pairs};
 
 /// Every pending escalation, each with buttons to decide it.
@@ -14,8 +16,6 @@ use super::run_view::{PendingEscalation, RunView, describe_pairs};
 pub fn EscalationInbox(
     /// The run on show.
     view: Memo<Option<RunView>>,
-    /// Where decisions are recorded.
-    settings: RunSettings,
 ) -> impl IntoView {
     let pending = move || view.get().map(|v| v.pending).unwrap_or_default();
     let source = move || view.get().map(|v| v.source).unwrap_or_default();
@@ -26,7 +26,7 @@ pub fn EscalationInbox(
                 <p class="empty">"No conflict is waiting for a decision."</p>
             </Show>
             <For each=pending key=|e| e.id let(escalation)>
-                <PendingCard escalation=escalation source=source() settings=settings />
+                <PendingCard escalation=escalation source=source() />
             </For>
         </section>
     }
@@ -39,11 +39,23 @@ fn PendingCard(
     escalation: PendingEscalation,
     /// The source of truth's name.
     source: String,
-    /// Where decisions are recorded.
-    settings: RunSettings,
 ) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
     let id = escalation.id;
-    let decide = move |d: Decision| settings.decisions.update(|list| list.push((id, d)));
+    let decide = move |d: Decision| {
+        let label = match &d {
+            Decision::KeepSource => format!("Escalation #{id}: keep the source's value"),
+            Decision::TakeReplica => format!("Escalation #{id}: take the replica's value"),
+            Decision::Merge(_) => format!("Escalation #{id}: merged value"),
+        };
+        explorer.intervene(
+            Intervention::Resolve {
+                escalation: id,
+                decision: d,
+            },
+            label,
+        );
+    };
     // The merged value starts as the replica's; a person edits each field.
     let merged: Vec<(String, RwSignal<String>)> = escalation
         .replica_value

@@ -1,67 +1,77 @@
 //! The explorer: Leptos components that read engine state and send the engine commands.
-//! Nothing here computes a simulation result; `run_view` only reshapes the engine's output.
+//! Nothing here computes a simulation result: `run_view` and `crate::sim::explain` shape
+//! and word what the engine produced, `crate::layout` places it.
 
 mod controls;
 mod escalations;
-mod invariants;
+pub mod explorer;
+mod faults;
+mod forks;
+mod inspector;
+mod metrics;
+pub mod panic_panel;
+mod playback;
 mod record_tables;
 pub mod run_view;
-mod summary;
+mod topology;
+mod why;
 
 use leptos::prelude::*;
 
 pub use controls::{RunControls, RunSettings};
 pub use escalations::EscalationInbox;
-pub use invariants::InvariantList;
+pub use explorer::Explorer;
+pub use faults::FaultPanel;
+pub use forks::ForkBar;
+pub use inspector::Inspector;
+pub use metrics::MetricsPanel;
+pub use playback::PlaybackControls;
 pub use record_tables::RecordTables;
-pub use summary::SummaryMetrics;
+pub use topology::TopologyView;
+pub use why::WhyPanel;
 
 use crate::sim::library;
-use run_view::{RunRequest, parse_seed};
 
-/// The whole page: run settings, then what the run produced.
+/// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let first = library::all()
-        .into_iter()
-        .next()
-        .expect("at least one built-in scenario");
-    let settings = RunSettings::new(&first);
-    let outcome = Memo::new(move |_| {
-        let seed = parse_seed(&settings.seed_text.get())?;
-        run_view::run(&RunRequest {
-            scenario: settings.scenario.get(),
-            seed,
-            strategy: settings.strategy.get(),
-            idempotency: settings.idempotency.get(),
-            decisions: settings.decisions.get(),
-        })
-    });
-    let view = Memo::new(move |_| outcome.get().ok());
+    let explorer = Explorer::new();
+    provide_context(explorer);
+    let frame = Memo::new(move |_| explorer.frame());
+    let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
     let description = move || {
-        library::by_name(&settings.scenario.get())
-            .and_then(Result::ok)
-            .map(|s| s.description)
-            .unwrap_or_default()
+        let name = explorer.settings.scenario.get();
+        library::by_name(&name).and_then(Result::ok).map(|s| s.description).unwrap_or_else(|| {
+            "A generated load: eight replicas, 200 records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
+                .to_string()
+        })
     };
-
     view! {
         <header class="masthead">
             <h1>"SyncScope"</h1>
             <p class="tagline">"Watch connected systems disagree — and see how each strategy makes them agree again, or quietly loses data."</p>
         </header>
         <main>
-            <RunControls settings=settings />
+            <RunControls />
             <p class="scenario-description">{description}</p>
-            <p class="run-error" role="alert">{move || outcome.get().err()}</p>
-            <Show when=move || view.get().is_some()>
-                <div class="results">
-                    <SummaryMetrics view=view />
-                    <InvariantList view=view />
-                    <EscalationInbox view=view settings=settings />
+            <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
+            <PlaybackControls />
+            <div class="explorer">
+                <div class="stage">
+                    <TopologyView />
                     <RecordTables view=view />
                 </div>
-            </Show>
+                <div class="side">
+                    <Inspector />
+                    <EscalationInbox view=view />
+                    <WhyPanel view=view />
+                </div>
+            </div>
+            <div class="lower">
+                <MetricsPanel view=view />
+                <ForkBar />
+                <FaultPanel />
+            </div>
         </main>
     }
 }

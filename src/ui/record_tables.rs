@@ -17,7 +17,7 @@ pub fn RecordTables(
             <h2 id="records-title">"Records on every system"</h2>
             <p class="legend">
                 <span class="differs-sample">"marked"</span>
-                " cells differ from the source of truth; hover or focus one to see the source's value."
+                " cells differ from the source of truth; hover or focus one to see the source's value and why."
             </p>
             <div class="tables">
                 <For each=tables key=|t| t.clone() let(table)>
@@ -68,9 +68,11 @@ fn RecordLine(
     /// The source of truth's name.
     source: String,
 ) -> impl IntoView {
-    let version_note = row
-        .source_version
-        .map(|v| format!("{source} has version {v}"));
+    let why = row.why.clone();
+    let version_note = row.source_version.map(|v| match &why {
+        Some(w) => format!("{source} has version {v}: {w}"),
+        None => format!("{source} has version {v}"),
+    });
     let version_differs = version_note.is_some();
     let version_hidden = version_note.as_ref().map(|n| format!(" (differs: {n})"));
     view! {
@@ -82,7 +84,10 @@ fn RecordLine(
                         .fields
                         .into_iter()
                         .map(|f| {
-                            let note = f.source_value.as_ref().map(|s| format!("{source} has \"{s}\""));
+                            let note = f.source_value.as_ref().map(|s| match &why {
+                                Some(w) => format!("{source} has \"{s}\": {w}"),
+                                None => format!("{source} has \"{s}\""),
+                            });
                             let differs = note.is_some();
                             let hidden = note.as_ref().map(|n| format!(" (differs: {n})"));
                             view! {

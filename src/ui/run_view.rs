@@ -1,26 +1,11 @@
 //! Runs the engine for the page and reshapes its output into what the page draws.
 //! Plain data, no Leptos: the components only read these structs.
 
-use crate::sim::escalation::Decision;
+use crate::sim::explain::why_differs;
 use crate::sim::invariants::Violation;
 use crate::sim::metrics::Metrics;
 use crate::sim::record::{RecordState, describe};
-use crate::sim::{Simulation, Strategy, library};
-
-/// Everything that determines a run shown on the page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunRequest {
-    /// Built-in scenario name.
-    pub scenario: String,
-    /// The seed.
-    pub seed: u64,
-    /// The strategy.
-    pub strategy: Strategy,
-    /// Whether replicas skip events they have already processed.
-    pub idempotency: bool,
-    /// Escalation decisions, applied in order once the bus is quiet.
-    pub decisions: Vec<(u32, Decision)>,
-}
+use crate::sim::{RecordId, Simulation};
 
 /// What the page shows of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +50,8 @@ pub struct RecordRow {
     pub version: u64,
     /// The source's version, when it differs from this one.
     pub source_version: Option<u64>,
+    /// Why this copy differs from the source, when it does.
+    pub why: Option<String>,
     /// The system that wrote these values.
     pub writer: String,
     /// When they were written.
@@ -116,35 +103,14 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
     })
 }
 
-/// Runs `request` to quiescence, applying its decisions, and reshapes the result.
-pub fn run(request: &RunRequest) -> Result<RunView, String> {
-    let scenario = library::by_name(&request.scenario)
-        .ok_or_else(|| {
-            format!(
-                "Scenario: no built-in scenario is called \"{}\".",
-                request.scenario
-            )
-        })?
-        .map_err(|e| format!("Scenario \"{}\": {e}", request.scenario))?;
-    let mut sim = Simulation::new(&scenario, request.seed, request.strategy)
-        .map_err(|e| format!("Scenario \"{}\": {e}", request.scenario))?
-        .with_idempotency(request.idempotency);
-    sim.run_to_end();
-    for (id, decision) in &request.decisions {
-        sim.resolve(*id, decision.clone())
-            .map_err(|e| format!("Decision: {e}"))?;
-        sim.run_to_end();
-    }
-    Ok(view_of(&sim))
-}
-
-fn view_of(sim: &Simulation) -> RunView {
+/// What the page shows of `sim` at its current step.
+pub fn view_of(sim: &Simulation) -> RunView {
     let scenario = sim.scenario();
     let report = sim.report();
     let source = sim.source_records();
-    let mut systems = vec![table(sim, &scenario.source, true, source)];
+    let mut systems = vec![table(sim, &scenario.source, None, source)];
     for (i, replica) in scenario.replicas.iter().enumerate() {
-        systems.push(table(sim, &replica.name, false, sim.replica_records(i)));
+        systems.push(table(sim, &replica.name, Some(i), sim.replica_records(i)));
     }
     let pending = sim
         .escalations()
@@ -175,7 +141,13 @@ fn pairs(fields: &std::collections::BTreeMap<String, String>) -> Vec<(String, St
     fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
-fn table(sim: &Simulation, name: &str, is_source: bool, records: &[RecordState]) -> SystemTable {
+fn table(
+    sim: &Simulation,
+    name: &str,
+    replica: Option<usize>,
+    records: &[RecordState],
+) -> SystemTable {
+    let is_source = replica.is_none();
     let source = sim.source_records();
     let rows = records
         .iter()
@@ -202,6 +174,7 @@ fn table(sim: &Simulation, name: &str, is_source: bool, records: &[RecordState])
                 fields,
                 version: state.version,
                 source_version: (state.version != truth.version).then_some(truth.version),
+                why: replica.and_then(|r| why_differs(sim, r, RecordId(i as u32))),
                 writer: sim.scenario().system_name(state.writer).to_string(),
                 modified_at: state.modified_at,
             }

@@ -1,0 +1,350 @@
+//! The explorer's state: the run (and its forks) being watched, the step on show, playback,
+//! and what a person has selected. Components read it through context and change it only
+//! through its methods.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::sim::load::load_scenario;
+use crate::sim::timeline::{Intervention, Timeline};
+use crate::sim::{Scenario, Simulation, library};
+
+use super::controls::RunSettings;
+
+/// Tasks recorded per chunk: small enough that a chunk never blocks the page for long.
+pub const CHUNK: u64 = 4000;
+
+/// The name of the generated benchmark load in the scenario list.
+pub const LOAD: &str = "generated-load";
+
+/// Playback speeds: virtual milliseconds per real millisecond; `None` is "as fast as the
+/// machine allows" (a snapshot's worth of steps per frame).
+pub const SPEEDS: [(&str, Option<f64>); 7] = [
+    ("0.05× (slow motion)", Some(0.05)),
+    ("0.25×", Some(0.25)),
+    ("1× (real time)", Some(1.0)),
+    ("10×", Some(10.0)),
+    ("100×", Some(100.0)),
+    ("10,000×", Some(10_000.0)),
+    ("Fastest", None),
+];
+
+/// One run the person can look at: the original or a fork of it.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// The recorded run.
+    pub timeline: Timeline,
+    /// What it is ("Original", "Drop evt-3 → billing at step 12").
+    pub label: String,
+    /// The changes that lead from the original to this run, in order, with their step.
+    pub changes: Vec<(u64, String)>,
+}
+
+/// A branch as listed: its index, its label and the changes behind it.
+pub type BranchLabel = (usize, String, Vec<(u64, String)>);
+
+/// What the person has selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// A message in flight, by bus slot and generation.
+    Message(u32, u32),
+    /// A published event.
+    Event(u64),
+    /// A system (0 is the source).
+    System(u16),
+    /// The link to replica `n`.
+    Link(usize),
+}
+
+/// The run at the step on show.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The rebuilt simulation at that step.
+    pub sim: Arc<Simulation>,
+    /// (revision, branch, task): two frames with the same key show the same thing.
+    pub key: (u64, usize, u64),
+}
+
+impl PartialEq for Frame {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// The explorer's state, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Explorer {
+    /// The run settings (scenario, strategy, seed, idempotency).
+    pub settings: RunSettings,
+    /// The scenario with the fault panel's edits, if any.
+    pub edited: RwSignal<Option<Scenario>>,
+    branches: StoredValue<Vec<Branch>>,
+    /// Which branch is on show.
+    pub active: RwSignal<usize>,
+    /// Bumped whenever a branch records more or is added.
+    pub revision: RwSignal<u64>,
+    /// The step on show (tasks done).
+    pub task: RwSignal<u64>,
+    /// The virtual time on show, in ms (moves smoothly during playback).
+    pub vnow: RwSignal<f64>,
+    /// Whether playback runs.
+    pub playing: RwSignal<bool>,
+    /// Index into `SPEEDS`.
+    pub speed: RwSignal<usize>,
+    /// What is selected.
+    pub selected: RwSignal<Option<Selection>>,
+    /// The last action's error, shown inline.
+    pub error: RwSignal<Option<String>>,
+    /// Whether a branch is still being recorded.
+    pub recording: RwSignal<bool>,
+}
+
+impl Explorer {
+    /// A new explorer showing the first built-in scenario.
+    pub fn new() -> Self {
+        let first = library::all()
+            .into_iter()
+            .next()
+            .expect("at least one built-in scenario");
+        let explorer = Explorer {
+            settings: RunSettings::new(&first),
+            edited: RwSignal::new(None),
+            branches: StoredValue::new(Vec::new()),
+            active: RwSignal::new(0),
+            revision: RwSignal::new(0),
+            task: RwSignal::new(0),
+            vnow: RwSignal::new(0.0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(2),
+            selected: RwSignal::new(None),
+            error: RwSignal::new(None),
+            recording: RwSignal::new(false),
+        };
+        explorer.reload();
+        explorer
+    }
+
+    /// The scenario the settings and edits describe.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        if let Some(edited) = self.edited.get_untracked() {
+            return Ok(edited);
+        }
+        let name = self.settings.scenario.get_untracked();
+        if name == LOAD {
+            return Ok(load_scenario(8, 200, 10_200));
+        }
+        library::by_name(&name)
+            .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))?
+            .map_err(|e| format!("Scenario \"{name}\": {e}"))
+    }
+
+    /// Starts the run the settings describe from its first step, and records it in chunks.
+    pub fn reload(&self) {
+        self.playing.set(false);
+        self.selected.set(None);
+        self.error.set(None);
+        let seed = match super::run_view::parse_seed(&self.settings.seed_text.get_untracked()) {
+            Ok(seed) => seed,
+            Err(_) => return, // the seed field shows its own message and keeps the last run
+        };
+        let sim = self.scenario().and_then(|scenario| {
+            Simulation::new(&scenario, seed, self.settings.strategy.get_untracked())
+                .map(|sim| sim.with_idempotency(self.settings.idempotency.get_untracked()))
+                .map_err(|e| e.to_string())
+        });
+        match sim {
+            Ok(sim) => {
+                let original = Branch {
+                    timeline: Timeline::new(sim),
+                    label: "Original".into(),
+                    changes: Vec::new(),
+                };
+                self.branches.set_value(vec![original]);
+                self.active.set(0);
+                self.task.set(0);
+                self.vnow.set(0.0);
+                self.bump();
+                self.record_in_chunks(0);
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    fn bump(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Records branch `index` a chunk at a time, yielding to the page between chunks.
+    fn record_in_chunks(&self, index: usize) {
+        let more = self
+            .branches
+            .try_update_value(|b| b.get_mut(index).map(|b| b.timeline.advance(CHUNK)))
+            .flatten();
+        self.bump();
+        match more {
+            Some(true) => {
+                self.recording.set(true);
+                let this = *self;
+                set_timeout(
+                    move || this.record_in_chunks(index),
+                    Duration::from_millis(0),
+                );
+            }
+            _ => self.recording.set(false),
+        }
+    }
+
+    /// Reads the branch on show.
+    pub fn with_branch<T>(&self, f: impl FnOnce(&Branch) -> T) -> Option<T> {
+        let active = self.active.get_untracked();
+        self.branches
+            .try_with_value(|b| b.get(active).map(f))
+            .flatten()
+    }
+
+    /// Labels of every branch, in order (tracks changes).
+    pub fn branch_labels(&self) -> Vec<BranchLabel> {
+        self.revision.track();
+        self.branches
+            .try_with_value(|b| {
+                b.iter()
+                    .enumerate()
+                    .map(|(i, x)| (i, x.label.clone(), x.changes.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The run at the step on show (tracks the step, the branch and new recordings).
+    pub fn frame(&self) -> Option<Frame> {
+        let (rev, active, task) = (self.revision.get(), self.active.get(), self.task.get());
+        self.branches
+            .try_with_value(|b| {
+                b.get(active).map(|x| Frame {
+                    sim: Arc::new(x.timeline.at(task)),
+                    key: (rev, active, task),
+                })
+            })
+            .flatten()
+    }
+
+    /// Steps recorded in the branch on show (tracks).
+    pub fn steps_recorded(&self) -> u64 {
+        self.revision.track();
+        self.active.track();
+        self.with_branch(|b| b.timeline.len()).unwrap_or(0)
+    }
+
+    /// Shows step `task` (clamped), with its virtual time.
+    pub fn go_to(&self, task: u64) {
+        let Some((task, time)) = self.with_branch(|b| {
+            let t = task.min(b.timeline.len());
+            (t, b.timeline.time_at(t))
+        }) else {
+            return;
+        };
+        self.task.set(task);
+        self.vnow.set(time as f64);
+    }
+
+    /// Shows the last step done at or before virtual time `time`.
+    pub fn go_to_time(&self, time: u64) {
+        if let Some(task) = self.with_branch(|b| b.timeline.task_at_time(time)) {
+            self.go_to(task);
+        }
+    }
+
+    /// One step forward.
+    pub fn step_forward(&self) {
+        self.playing.set(false);
+        self.go_to(self.task.get_untracked() + 1);
+    }
+
+    /// One step back.
+    pub fn step_back(&self) {
+        self.playing.set(false);
+        self.go_to(self.task.get_untracked().saturating_sub(1));
+    }
+
+    /// Moves playback on by `delta_ms` of real time.
+    pub fn tick(&self, delta_ms: f64) {
+        let speed = SPEEDS[self.speed.get_untracked()].1;
+        let task = self.task.get_untracked();
+        let done = self.with_branch(|b| {
+            let tl = &b.timeline;
+            let end = tl.time_at(tl.len()) as f64;
+            let (next_task, next_time) = match speed {
+                Some(factor) => {
+                    let v = (self.vnow.get_untracked() + delta_ms * factor).min(end);
+                    (tl.task_at_time(v as u64).max(task.min(tl.len())), v)
+                }
+                None => {
+                    let t = (task + crate::sim::timeline::SNAPSHOT_EVERY).min(tl.len());
+                    (t, tl.time_at(t) as f64)
+                }
+            };
+            (
+                next_task,
+                next_time,
+                next_task >= tl.len() && tl.is_complete() && next_time >= end,
+            )
+        });
+        if let Some((next_task, next_time, finished)) = done {
+            self.vnow.set(next_time);
+            if next_task != task {
+                self.task.set(next_task);
+            }
+            if finished {
+                self.playing.set(false);
+            }
+        }
+    }
+
+    /// Forks the run on show at the current step with `change`, and shows the fork.
+    pub fn intervene(&self, change: Intervention, label: String) {
+        self.playing.set(false);
+        let task = self.task.get_untracked();
+        let branched = self.with_branch(|b| {
+            b.timeline.branch(task, &change).map(|timeline| {
+                let mut changes = b.changes.clone();
+                changes.push((task, label.clone()));
+                Branch {
+                    timeline,
+                    label: format!("{label} (step {task})"),
+                    changes,
+                }
+            })
+        });
+        match branched {
+            Some(Ok(branch)) => {
+                self.error.set(None);
+                let index = self.branches.try_update_value(|b| {
+                    b.push(branch);
+                    b.len() - 1
+                });
+                if let Some(index) = index {
+                    self.active.set(index);
+                    self.bump();
+                    self.record_in_chunks(index);
+                }
+            }
+            Some(Err(e)) => self.error.set(Some(e)),
+            None => {}
+        }
+    }
+
+    /// Shows branch `index` at the same step (clamped).
+    pub fn show_branch(&self, index: usize) {
+        self.playing.set(false);
+        self.active.set(index);
+        self.go_to(self.task.get_untracked());
+    }
+}
+
+impl Default for Explorer {
+    fn default() -> Self {
+        Explorer::new()
+    }
+}

@@ -1,0 +1,44 @@
+//! The runs a person has made: the original and every fork, one click apart, each with the
+//! changes that lead to it (so it can be reproduced).
+
+use leptos::prelude::*;
+
+use super::explorer::Explorer;
+
+/// The list of runs, and the changes behind the one on show.
+#[component]
+pub fn ForkBar() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let branches = move || explorer.branch_labels();
+    let changes = move || {
+        let active = explorer.active.get();
+        branches()
+            .into_iter()
+            .find(|(i, _, _)| *i == active)
+            .map(|(_, _, c)| c)
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="panel forks" aria-labelledby="forks-title">
+            <h2 id="forks-title">"Runs"</h2>
+            <div class="fork-buttons" role="group" aria-label="Switch between the original run and its forks">
+                <For each=branches key=|(i, label, _)| (*i, label.clone()) let((i, label, _))>
+                    <button
+                        type="button"
+                        class="fork"
+                        aria-pressed=move || (explorer.active.get() == i).to_string()
+                        on:click=move |_| explorer.show_branch(i)
+                    >
+                        {label}
+                    </button>
+                </For>
+            </div>
+            <Show when=move || !changes().is_empty()>
+                <p>"This run replays the original with:"</p>
+                <ol class="changes">
+                    {move || changes().into_iter().map(|(task, what)| view! { <li>{format!("at step {task}: {what}")}</li> }).collect_view()}
+                </ol>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,226 @@
+//! The inspector: what is selected (a message, an event, a system, a link), its details,
+//! and the actions a person can take on it. Every action forks the run at the current step.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::sim::cloudevent::CloudEvent;
+use crate::sim::explain::event_history;
+use crate::sim::timeline::Intervention;
+use crate::sim::{EventId, Simulation, SystemId};
+
+use super::explorer::{Explorer, Frame, Selection};
+
+/// Details of the selection and the actions on it.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let frame = Memo::new(move |_| explorer.frame());
+    let body = move || {
+        let Some(f) = frame.get() else {
+            return view! { <p class="empty">"Nothing to show yet."</p> }.into_any();
+        };
+        match explorer.selected.get() {
+            None => view! { <p class="empty">"Select a message, a system or a link in the picture, or an event in the narration."</p> }.into_any(),
+            Some(Selection::Message(slot, generation)) => message_view(&f, slot, generation, explorer).into_any(),
+            Some(Selection::Event(id)) => event_view(&f.sim, EventId(id)).into_any(),
+            Some(Selection::System(id)) => system_view(&f, id, explorer).into_any(),
+            Some(Selection::Link(r)) => link_view(&f, r, explorer).into_any(),
+        }
+    };
+    view! {
+        <section class="panel inspector" aria-labelledby="inspector-title">
+            <h2 id="inspector-title">"Inspector"</h2>
+            <p class="action-error" role="alert">{move || explorer.error.get()}</p>
+            {body}
+        </section>
+    }
+}
+
+fn message_view(f: &Frame, slot: u32, generation: u32, explorer: Explorer) -> impl IntoView {
+    let sim = &f.sim;
+    let Some((_, m)) = sim
+        .in_flight()
+        .into_iter()
+        .find(|(s, m)| *s == slot && m.generation == generation)
+    else {
+        return view! { <p class="empty">"That message is no longer in flight at this step."</p> }
+            .into_any();
+    };
+    let to = sim.scenario().replicas[m.replica].name.clone();
+    let name = format!("{} → {to}", m.event);
+    let (drop_label, delay_label, dup_label) = (
+        format!("Drop {name}"),
+        format!("Delay {name} by 200 ms"),
+        format!("Duplicate {name}"),
+    );
+    view! {
+        <h3>{format!("Message {name}")}</h3>
+        <p>{format!("Attempt {}, sent at {} ms, due at {} ms{}.", m.attempt, m.sent_at, m.arrives_at, if m.duplicate { ", a duplicate copy" } else { "" })}</p>
+        <div class="actions">
+            <button type="button" id="drop-message" on:click=move |_| explorer.intervene(Intervention::Drop { slot }, drop_label.clone())>"Drop it"</button>
+            <button type="button" id="delay-message" on:click=move |_| explorer.intervene(Intervention::Delay { slot, by_ms: 200 }, delay_label.clone())>"Delay 200 ms"</button>
+            <button type="button" id="duplicate-message" on:click=move |_| explorer.intervene(Intervention::Duplicate { slot }, dup_label.clone())>"Duplicate it"</button>
+        </div>
+        {event_view(sim, m.event)}
+    }
+    .into_any()
+}
+
+/// An event's CloudEvents JSON, its delivery history so far and the changes it caused.
+fn event_view(sim: &Simulation, event: EventId) -> impl IntoView {
+    let Some(e) = sim.events().get((event.0 as usize).wrapping_sub(1)) else {
+        return view! { <p class="empty">"That event is not published yet at this step."</p> }
+            .into_any();
+    };
+    let scenario = sim.scenario();
+    let envelope = CloudEvent::of(
+        e,
+        &scenario.source,
+        sim.record_name(e.record),
+        scenario.system_name(e.state.writer),
+    );
+    let json = serde_json::to_string_pretty(&envelope).unwrap_or_default();
+    let history: Vec<(usize, String)> = event_history(sim, event)
+        .into_iter()
+        .map(|i| {
+            let s = sim.trace().steps()[i];
+            let what = match s.kind {
+                crate::sim::trace::StepKind::Apply { version, again, .. } => {
+                    format!("apply → v{version}{}", if again { " (again)" } else { "" })
+                }
+                k => k.name().replace('_', " "),
+            };
+            (
+                i,
+                format!("{} ms · {} · {what}", s.time, scenario.system_name(s.actor)),
+            )
+        })
+        .collect();
+    view! {
+        <h3>{format!("Event {event}: {} v{} → v{}", sim.record_name(e.record), e.previous_version, e.state.version)}</h3>
+        <h4>"Delivery history"</h4>
+        <ol class="history">
+            {history.into_iter().map(|(i, line)| view! { <li data-step=i>{line}</li> }).collect_view()}
+        </ol>
+        <h4>"CloudEvents JSON"</h4>
+        <pre class="cloudevent" tabindex="0" aria-label="CloudEvents JSON">{json}</pre>
+    }
+    .into_any()
+}
+
+fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
+    let sim = &f.sim;
+    let system = SystemId(id);
+    let name = sim.scenario().system_name(system).to_string();
+    let offset = sim.clock(system).offset_ms;
+    let skew_text = RwSignal::new((offset + 500).to_string());
+    let skew_error = move || {
+        skew_text.get().trim().parse::<i64>().err().map(|_| {
+            format!(
+                "Clock offset: expected a whole number of ms, found \"{}\"",
+                skew_text.get()
+            )
+        })
+    };
+    let name_for_skew = name.clone();
+    let skew = move |_| {
+        if let Ok(offset_ms) = skew_text.get_untracked().trim().parse::<i64>() {
+            explorer.intervene(
+                Intervention::Skew {
+                    system: id,
+                    offset_ms,
+                },
+                format!("Set {name_for_skew}'s clock to {offset_ms:+} ms"),
+            );
+        }
+    };
+    let replica_part = system.replica_index().map(|r| {
+        let down = sim.down_until(r);
+        let now = sim.now();
+        let crash_label = format!("Crash {name} for 1 s");
+        let records: Vec<String> = sim.scenario().records.iter().map(|r| r.id.clone()).collect();
+        let first = records.first().cloned().unwrap_or_default();
+        let record = RwSignal::new(first);
+        let field = RwSignal::new("note".to_string());
+        let value = RwSignal::new(format!("written by {name}"));
+        let write_name = name.clone();
+        let write = move |_| {
+            let set = BTreeMap::from([(field.get_untracked(), value.get_untracked())]);
+            explorer.intervene(
+                Intervention::LocalWrite { replica: r, record: record.get_untracked(), set },
+                format!("{write_name} writes {}={} to {}", field.get_untracked(), value.get_untracked(), record.get_untracked()),
+            )
+        };
+        view! {
+            <div class="actions">
+                {match down {
+                    Some(t) => view! { <p>{format!("Down until {t} ms.")}</p> }.into_any(),
+                    None => view! {
+                        <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Intervention::Crash { replica: r, until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
+                    }.into_any(),
+                }}
+            </div>
+            <fieldset class="local-write">
+                <legend>"Local write"</legend>
+                <label><span>"Record"</span>
+                    <select prop:value=move || record.get() on:change=move |ev| record.set(event_target_value(&ev))>
+                        {records.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label><span>"Field"</span><input type="text" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev)) /></label>
+                <label><span>"Value"</span><input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
+                <button type="button" id="local-write" on:click=write>"Write"</button>
+            </fieldset>
+        }
+    });
+    view! {
+        <h3>{format!("{name}{}", if id == 0 { " (source of truth)" } else { "" })}</h3>
+        <p>{format!("Clock offset {offset:+} ms.")}</p>
+        {replica_part}
+        <div class="skew">
+            <label>
+                <span>"Clock offset (ms)"</span>
+                <input type="text" id="skew-offset" inputmode="numeric" aria-invalid=move || skew_error().is_some().to_string() prop:value=move || skew_text.get() on:input=move |ev| skew_text.set(event_target_value(&ev)) />
+            </label>
+            <button type="button" id="skew-clock" on:click=skew>"Set clock"</button>
+            <p class="field-error" aria-live="polite">{skew_error}</p>
+        </div>
+    }
+    .into_any()
+}
+
+fn link_view(f: &Frame, r: usize, explorer: Explorer) -> impl IntoView {
+    let sim = &f.sim;
+    let name = sim.scenario().replicas[r].name.clone();
+    let partitioned = sim.is_partitioned(r);
+    let now = sim.now();
+    let waiting = sim
+        .in_flight()
+        .into_iter()
+        .filter(|(_, m)| m.replica == r)
+        .count();
+    let label = if partitioned {
+        format!("Heal the link to {name}")
+    } else {
+        format!("Partition the link to {name} for 1 s")
+    };
+    let action = label.clone();
+    view! {
+        <h3>{format!("Link {} → {name}", sim.scenario().source)}</h3>
+        <p>{format!("{waiting} message(s) on it. {}", if partitioned { "It is partitioned." } else { "It is up." })}</p>
+        <div class="actions">
+            <button
+                type="button"
+                id="toggle-partition"
+                on:click=move |_| {
+                    let change = if partitioned { Intervention::Heal { replica: r } } else { Intervention::Partition { replica: r, until: now + 1000 } };
+                    explorer.intervene(change, action.clone());
+                }
+            >
+                {label}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,104 @@
+//! The summary numbers at the step on show, and small charts of the series with the
+//! current moment marked. Chart geometry comes from `crate::layout::chart`.
+
+use leptos::prelude::*;
+
+use crate::layout::chart::{step_path, x_of};
+use crate::sim::series::Sample;
+
+use super::explorer::Explorer;
+use super::run_view::RunView;
+
+const W: f64 = 220.0;
+
+/// A chart's title and the number it plots from each sample.
+type Chart = (&'static str, fn(&Sample) -> u64);
+const H: f64 = 40.0;
+
+/// Summary metrics and time-series charts.
+#[component]
+pub fn MetricsPanel(
+    /// The run on show.
+    view: Memo<Option<RunView>>,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let rows = move || {
+        let Some(v) = view.get() else {
+            return Vec::new();
+        };
+        let m = v.metrics;
+        let converged = match (m.converged, m.converged_at) {
+            (true, Some(t)) => format!("yes, at {t} ms"),
+            _ => "no".to_string(),
+        };
+        vec![
+            ("Converged", converged),
+            ("Published", m.published.to_string()),
+            ("Delivered", m.delivered.to_string()),
+            ("Duplicates delivered", m.duplicates_delivered.to_string()),
+            ("Duplicates absorbed", m.duplicates_absorbed.to_string()),
+            ("Duplicates applied twice", m.duplicates_applied.to_string()),
+            ("Dropped", m.dropped.to_string()),
+            ("Redelivered", m.redelivered.to_string()),
+            ("Stale rejected", m.stale_rejected.to_string()),
+            ("Conflicts", m.conflicts.to_string()),
+            ("Lost updates", m.lost_updates.to_string()),
+            ("Escalations pending", m.escalations_pending.to_string()),
+            ("Dead letters", m.dead_letter_depth.to_string()),
+            ("Side effects repeated", m.duplicate_effects.to_string()),
+            ("Trace", format!("{} steps · {}", v.steps, v.trace_hash)),
+        ]
+    };
+    // The series of the whole branch (recorded so far), shared by every chart.
+    let series = Memo::new(move |_| {
+        explorer.revision.track();
+        explorer.active.track();
+        explorer
+            .with_branch(|b| b.timeline.full().series().samples.clone())
+            .unwrap_or_default()
+    });
+    let charts: [Chart; 5] = [
+        ("Divergent copies", |s| s.divergent),
+        ("In flight", |s| s.in_flight),
+        ("Consumer lag", |s| s.lag),
+        ("Dead letters", |s| s.dead_letters),
+        ("Pending escalations", |s| s.pending_escalations),
+    ];
+    view! {
+        <section class="panel metrics" aria-labelledby="metrics-title">
+            <h2 id="metrics-title">"Metrics at this step"</h2>
+            <dl>
+                <For each=rows key=|(label, value)| (*label, value.clone()) let((label, value))>
+                    <div class="metric" data-metric=label>
+                        <dt>{label}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                </For>
+            </dl>
+            <div class="charts">
+                {charts
+                    .into_iter()
+                    .map(|(title, pick)| {
+                        let geometry = Memo::new(move |_| {
+                            let samples = series.get();
+                            let t1 = samples.last().map_or(1.0, |s| s.time as f64).max(1.0);
+                            let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.time as f64, pick(s) as f64)).collect();
+                            let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
+                            (step_path(&points, 0.0, t1, max, W, H), t1, max)
+                        });
+                        let marker = move || x_of(explorer.vnow.get(), 0.0, geometry.get().1, W);
+                        view! {
+                            <figure class="chart">
+                                <figcaption>{move || format!("{title} (max {})", geometry.get().2)}</figcaption>
+                                <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=move || format!("{title} over the run, peaking at {}", geometry.get().2)>
+                                    <path class="series" d=move || geometry.get().0 />
+                                    <line class="now" x1=marker x2=marker y1="0" y2=H />
+                                </svg>
+                            </figure>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,147 @@
+//! Playback: play, pause, step, speed, a scrubber over the whole run, and the keyboard
+//! shortcuts. Animation runs on requestAnimationFrame (leptos-use `use_raf_fn`).
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_use::{use_event_listener, use_raf_fn};
+use wasm_bindgen::JsCast;
+
+use super::explorer::{Explorer, SPEEDS};
+
+/// Playback controls and the keyboard shortcuts that drive them.
+#[component]
+pub fn PlaybackControls() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let _ = use_raf_fn(move |args| {
+        if explorer.playing.get_untracked() {
+            // A long pause (a hidden tab) should not jump the run forward all at once.
+            explorer.tick(args.delta.min(100.0));
+        }
+    });
+    let _ = use_event_listener(window(), ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
+            return;
+        }
+        if e.key() == " " && on_button(&e) {
+            return; // Space presses the focused button instead
+        }
+        let handled = match e.key().as_str() {
+            " " | "k" => {
+                toggle(explorer);
+                true
+            }
+            "ArrowRight" | "l" => {
+                explorer.step_forward();
+                true
+            }
+            "ArrowLeft" | "j" => {
+                explorer.step_back();
+                true
+            }
+            "Home" => {
+                explorer.go_to(0);
+                true
+            }
+            "End" => {
+                explorer.go_to(u64::MAX);
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            e.prevent_default();
+        }
+    });
+    let len = move || explorer.steps_recorded();
+    let time = move || explorer.vnow.get().round() as u64;
+    view! {
+        <section class="playback" aria-label="Playback">
+            <div class="buttons">
+                <button type="button" id="to-start" aria-label="Jump to start (Home)" on:click=move |_| explorer.go_to(0)>"Start"</button>
+                <button type="button" id="step-back" aria-label="Step back (Left arrow)" on:click=move |_| explorer.step_back()>"◀"</button>
+                <button
+                    type="button"
+                    id="play"
+                    class="play"
+                    aria-label=move || if explorer.playing.get() { "Pause (Space)" } else { "Play (Space)" }
+                    aria-pressed=move || explorer.playing.get().to_string()
+                    on:click=move |_| toggle(explorer)
+                >
+                    {move || if explorer.playing.get() { "⏸ Pause" } else { "▶ Play" }}
+                </button>
+                <button type="button" id="step-forward" aria-label="Step forward (Right arrow)" on:click=move |_| explorer.step_forward()>"▶"</button>
+                <button type="button" id="to-end" aria-label="Jump to end (End)" on:click=move |_| explorer.go_to(u64::MAX)>"End"</button>
+                <label class="speed">
+                    <span>"Speed"</span>
+                    <select
+                        id="speed"
+                        prop:value=move || explorer.speed.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                                explorer.speed.set(i.min(SPEEDS.len() - 1));
+                            }
+                        }
+                    >
+                        {SPEEDS.iter().enumerate().map(|(i, (label, _))| view! { <option value=i.to_string()>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <label class="scrubber">
+                <span class="visually-hidden">"Step"</span>
+                <input
+                    id="scrubber"
+                    type="range"
+                    min="0"
+                    max=move || len().to_string()
+                    prop:value=move || explorer.task.get().to_string()
+                    aria-valuetext=move || format!("step {} of {}, {} ms", explorer.task.get(), len(), time())
+                    on:input=move |ev| {
+                        explorer.playing.set(false);
+                        if let Ok(t) = event_target_value(&ev).parse::<u64>() {
+                            explorer.go_to(t);
+                        }
+                    }
+                />
+            </label>
+            <p class="position" aria-live="off">
+                <span id="step-label">{move || format!("Step {} of {}", explorer.task.get(), len())}</span>
+                " · "
+                <span id="time-label">{move || format!("{} ms", time())}</span>
+                {move || explorer.recording.get().then(|| view! { <span class="recording">" · computing… "{len}" steps so far"</span> })}
+            </p>
+            <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
+        </section>
+    }
+}
+
+fn toggle(explorer: Explorer) {
+    if !explorer.playing.get_untracked()
+        && explorer.task.get_untracked() >= explorer.with_branch(|b| b.timeline.len()).unwrap_or(0)
+    {
+        explorer.go_to(0); // play again from the start
+    }
+    explorer.playing.update(|p| *p = !*p);
+}
+
+fn target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
+/// Whether the key went to a field the person is typing in.
+fn typing(e: &web_sys::KeyboardEvent) -> bool {
+    target(e).is_some_and(|t| {
+        matches!(
+            t.tag_name().to_ascii_lowercase().as_str(),
+            "input" | "select" | "textarea"
+        )
+    })
+}
+
+/// Whether the key went to a button.
+fn on_button(e: &web_sys::KeyboardEvent) -> bool {
+    target(e).is_some_and(|t| {
+        t.tag_name().eq_ignore_ascii_case("button")
+            || t.get_attribute("role").as_deref() == Some("button")
+    })
+}

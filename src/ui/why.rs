@@ -1,0 +1,98 @@
+//! The why panel: each invariant's status at the step on show, with the sentence that
+//! explains a violation and a way to jump to it; and the narration of notable steps.
+
+use leptos::prelude::*;
+
+use crate::sim::explain::narrate;
+
+use super::explorer::{Explorer, Selection};
+use super::run_view::RunView;
+
+/// Invariants at the current step, and the narration.
+#[component]
+pub fn WhyPanel(
+    /// The run on show.
+    view: Memo<Option<RunView>>,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let frame = Memo::new(move |_| explorer.frame());
+    let items = move || {
+        view.get()
+            .map(|v| {
+                v.invariants
+                    .iter()
+                    .map(|&(name, holds)| {
+                        let reasons: Vec<(u64, String)> = v
+                            .violations
+                            .iter()
+                            .filter(|x| x.name == name)
+                            .map(|x| (x.time, x.message.clone()))
+                            .collect();
+                        (name, holds, reasons)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    // The notable steps so far, newest first (at most 12), with their event if any.
+    let story = Memo::new(move |_| {
+        frame
+            .get()
+            .map(|f| {
+                let n = f.sim.trace().steps().len();
+                (0..n)
+                    .rev()
+                    .filter_map(|i| {
+                        narrate(&f.sim, i).map(|line| {
+                            (i, line, f.sim.trace().steps()[i].kind.event().map(|e| e.0))
+                        })
+                    })
+                    .take(12)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="panel why" aria-labelledby="why-title">
+            <h2 id="why-title">"Why: invariants at this step"</h2>
+            <ul class="invariant-list">
+                <For each=items key=|item| item.clone() let((name, holds, reasons))>
+                    <li class=if holds { "holds" } else { "violated" } data-invariant=name>
+                        <span class="status" aria-hidden="true">{if holds { "✓" } else { "✗" }}</span>
+                        <code>{name}</code>
+                        <span class="visually-hidden">{if holds { " holds" } else { " is violated" }}</span>
+                        <ul class="reasons">
+                            {reasons
+                                .into_iter()
+                                .map(|(time, message)| view! {
+                                    <li>
+                                        {format!("At {time} ms: {message} ")}
+                                        <button type="button" class="link-button" on:click=move |_| explorer.go_to_time(time)>
+                                            {format!("Go to {time} ms")}
+                                        </button>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </li>
+                </For>
+            </ul>
+            <h3>"What just happened"</h3>
+            <p class="visually-hidden" aria-live="polite" id="narration-live">
+                {move || story.get().first().map(|(_, line, _)| line.clone()).unwrap_or_default()}
+            </p>
+            <ol class="narration" reversed>
+                <For each=move || story.get() key=|(i, line, _)| (*i, line.clone()) let((_, line, event))>
+                    <li>
+                        {match event {
+                            Some(e) => view! {
+                                <button type="button" class="link-button" on:click=move |_| explorer.selected.set(Some(Selection::Event(e)))>{line}</button>
+                            }.into_any(),
+                            None => view! { <span>{line}</span> }.into_any(),
+                        }}
+                    </li>
+                </For>
+            </ol>
+        </section>
+    }
+}
