@@ -1,29 +1,13 @@
-// End-to-end test of the release bundle: serves dist/ on 127.0.0.1, drives headless
-// Chromium with Playwright as a person would, fails on any console or page error, and
-// saves a screenshot to artifacts/.
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+// End-to-end test of the release bundle: a person's whole story through the explorer,
+// keyboard-only playback, an axe-core accessibility audit, no console or page errors, and
+// screenshots (light, dark, narrow) saved in artifacts/.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { serve, launch, watchErrors } from './serve.mjs';
 
-const DIST = new URL('../dist/', import.meta.url).pathname;
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
-
-function serve() {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    try {
-      const body = await readFile(join(DIST, path === '' ? 'index.html' : path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end('not found');
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const results = [];
 async function check(name, body) {
@@ -33,70 +17,141 @@ async function check(name, body) {
     console.log(`ok   ${name}`);
   } catch (e) {
     results.push([name, e]);
-    console.log(`FAIL ${name}\n     ${e.message.split('\n').join('\n     ')}`);
+    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
   }
 }
 function expect(cond, message) {
   if (!cond) throw new Error(message);
 }
 
-const server = await serve();
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-});
+const { server, url } = await serve();
+const browser = await launch();
+await mkdir(ARTIFACTS, { recursive: true });
+
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-const errors = [];
-page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+const errors = watchErrors(page);
 page.setDefaultTimeout(15000);
+const metric = (name) => page.locator(`[data-metric="${name}"] dd`).textContent();
+const step = async () => Number((await page.locator('#step-label').textContent()).split(' ')[1]);
+const toEnd = async () => {
+  await page.click('#to-end');
+  await page.waitForFunction(() => !document.querySelector('.recording'));
+  await page.click('#to-end');
+};
 
 try {
   await check('the release bundle renders the first scenario', async () => {
     await page.goto(url);
     await page.waitForSelector('table.record-table');
-    expect(await page.locator('table.record-table').count() === 4, 'baseline should show 4 systems');
-    expect((await page.locator('[data-metric=Converged] dd').textContent()).startsWith('yes'), 'baseline converges');
+    expect(await page.locator('table.record-table').count() === 4, 'baseline shows 4 systems');
+    expect(await page.locator('g.system').count() === 4, 'and draws them');
   });
 
-  await check('picking the conflict scenario shows its tables and a pending escalation', async () => {
+  await check('the conflict scenario plays to its escalation', async () => {
     await page.selectOption('#scenario', 'email-conflict');
     await page.selectOption('#strategy', 'escalate');
-    await page.waitForSelector('article.escalation');
-    expect(await page.locator('table.record-table').count() === 3, 'crm, billing and warehouse tables');
+    await page.selectOption('#speed', '3'); // 10x
+    await page.click('#play');
+    await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false', null, { timeout: 10000 });
+    expect(await page.locator('article.escalation').count() === 1, 'one conflict waits for a person');
     const billing = await page.locator('table[data-system=billing]').textContent();
-    expect(billing.includes('ada@billing.example'), 'billing keeps its own email while the conflict waits');
-    expect(await page.locator('table[data-system=billing] li.differs').count() === 1, 'the differing cell is marked');
+    expect(billing.includes('ada@billing.example'), 'billing keeps its own email meanwhile');
   });
 
-  await check('resolving the escalation from the keyboard converges every system', async () => {
-    await page.locator('button.take-replica').focus();
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('article.escalation', { state: 'detached' });
-    expect((await page.locator('[data-metric=Converged] dd').textContent()) === 'yes, at 170 ms', 'converged at 170 ms');
-    expect(await page.locator('li.differs').count() === 0, 'no cell differs any more');
+  await check('a duplicated message is absorbed with idempotency on', async () => {
+    await page.click('#to-start');
+    await page.click('#step-forward'); // the CRM's change leaves for both replicas
+    await page.click('g.message[aria-label*="to warehouse"]');
+    await page.click('#duplicate-message');
+    await toEnd();
+    expect(await metric('Duplicates absorbed') === '1', `absorbed: ${await metric('Duplicates absorbed')}`);
+    expect((await page.locator('.narration').textContent()).includes('skipped a duplicate of evt-1'), 'the narration says so');
   });
 
-  await check('last-write-wins explains the lost update', async () => {
-    await page.selectOption('#strategy', 'lww');
-    const text = await page.locator('[data-invariant=no_lost_acknowledged_write]').textContent();
-    expect(text.includes('ada@crm.example'), `violation names the lost value: ${text}`);
+  await check('with idempotency off the duplicate is applied twice', async () => {
+    await page.uncheck('#idempotency');
+    await page.click('#step-forward');
+    await page.click('g.message[aria-label*="to warehouse"]');
+    await page.click('#duplicate-message');
+    await toEnd();
+    expect(await metric('Duplicates applied twice') === '1', `applied twice: ${await metric('Duplicates applied twice')}`);
+    expect((await page.locator('.narration').textContent()).includes('idempotency is off'), 'the narration says why');
   });
 
-  await check('a bad seed gets a message and keeps what was typed', async () => {
-    await page.fill('#seed', 'twelve');
-    await page.waitForSelector('#seed-error:not(:empty)');
-    expect((await page.locator('#seed-error').textContent()).includes('found "twelve"'), 'message names the input');
-    expect((await page.inputValue('#seed')) === 'twelve', 'input kept');
-    await page.fill('#seed', '3');
-    await page.waitForSelector('table.record-table');
+  await check('resolving the escalation converges every system', async () => {
+    await page.click('button.take-replica');
+    await toEnd();
+    expect(await page.locator('article.escalation').count() === 0, 'the inbox is empty');
+    expect((await metric('Converged')).startsWith('yes'), `converged: ${await metric('Converged')}`);
+    expect(await page.locator('li.differs').count() === 0, 'no cell differs');
+    expect(await page.locator('button.fork').count() === 3, 'original, duplicate fork, decision fork');
   });
 
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.selectOption('#strategy', 'escalate');
-  await page.screenshot({ path: join(ARTIFACTS, 'e2e-explorer.png'), fullPage: true });
+  await check('keyboard alone plays, pauses and steps', async () => {
+    await page.click('#to-start');
+    await page.locator('h1').click(); // focus leaves the controls
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await step() === 2, `step ${await step()}`);
+    await page.keyboard.press('ArrowLeft');
+    expect(await step() === 1, `step ${await step()}`);
+    await page.selectOption('#speed', '0');
+    await page.locator('h1').click();
+    await page.keyboard.press('Space');
+    expect(await page.getAttribute('#play', 'aria-pressed') === 'true', 'Space plays');
+    await page.keyboard.press('Space');
+    expect(await page.getAttribute('#play', 'aria-pressed') === 'false', 'Space pauses');
+    await page.keyboard.press('End');
+    expect(await step() > 5, 'End jumps to the end');
+  });
+
+  await check('no serious or critical accessibility violations (axe-core)', async () => {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    expect(found.length === 0, found.join('\n'));
+  });
+
+  await page.screenshot({ path: join(ARTIFACTS, 'explorer-light.png'), fullPage: true });
+  await check('dark mode renders', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg === 'rgb(21, 24, 27)', `dark background, found ${bg}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'explorer-dark.png'), fullPage: true });
+  });
+  await check('readable at 360 px wide', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: join(ARTIFACTS, 'explorer-narrow.png'), fullPage: true });
+  });
+
+  await check('reduced motion keeps messages still but shows state changes', async () => {
+    const still = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const stillErrors = watchErrors(still);
+    await still.goto(url);
+    await still.waitForSelector('table.record-table');
+    await still.selectOption('#scenario', 'email-conflict');
+    await still.click('#step-forward');
+    const dot = still.locator('g.message[aria-label^="evt-1 to billing"]');
+    const first = await dot.getAttribute('transform');
+    // At 0.05x, 300 ms of real time is 15 ms of the 30 ms trip: a moving message would
+    // be halfway along its link.
+    await still.selectOption('#speed', '0');
+    await still.click('#play');
+    await still.waitForTimeout(300);
+    await still.click('#play');
+    expect(await dot.count() === 1, 'the message is still in flight');
+    const again = await dot.getAttribute('transform');
+    expect(first === again, `the message moved: ${first} -> ${again}`);
+    expect(Number((await still.locator('#time-label').textContent()).split(' ')[0]) > 100, 'time went on');
+    expect(stillErrors.length === 0, stillErrors.join('\n'));
+    await still.close();
+  });
 
   await check('no console or page errors', async () => {
     expect(errors.length === 0, errors.join('\n'));

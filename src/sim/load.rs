@@ -17,7 +17,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             link: LinkFaults {
                 delay: Delay::Uniform {
                     min_ms: 1,
-                    max_ms: 40,
+                    max_ms: 50,
                 },
                 duplicate_probability: 0.05,
                 reorder: i % 2 == 1,

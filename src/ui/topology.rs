@@ -199,18 +199,27 @@ pub fn TopologyView() -> impl IntoView {
                                 class:down=down.is_some()
                                 role="button"
                                 tabindex="0"
-                                aria-label=format!("{name}, replica{status}{}", clock.as_ref().map(|c| format!(", {c}")).unwrap_or_default())
+                                aria-label=format!(
+                                    "{name} {}{status}: select for actions",
+                                    match down {
+                                        Some(t) => format!("✕ down until {t} ms"),
+                                        None => clock.clone().unwrap_or_else(|| "replica".into()),
+                                    }
+                                )
                                 transform=move || translate(p())
                                 on:click=move |_| select(Selection::System(system))
                                 on:keydown=move |e| activate(&e, || select(Selection::System(system)))
                             >
                                 <rect x="-62" y="-20" width="124" height="40" rx="6" />
-                                <text text-anchor="middle" dy="-2">{name.clone()}</text>
-                                <text class="sub" text-anchor="middle" dy="13">
-                                    {match down {
-                                        Some(t) => format!("✕ down until {t} ms"),
-                                        None => clock.clone().unwrap_or_else(|| "replica".into()),
-                                    }}
+                                <text text-anchor="middle">
+                                    <tspan x="0" dy="-2">{name.clone()}</tspan>
+                                    " "
+                                    <tspan class="sub" x="0" dy="15">
+                                        {match down {
+                                            Some(t) => format!("✕ down until {t} ms"),
+                                            None => clock.clone().unwrap_or_else(|| "replica".into()),
+                                        }}
+                                    </tspan>
                                 </text>
                             </g>
                         }
@@ -220,18 +229,27 @@ pub fn TopologyView() -> impl IntoView {
                     class="system source"
                     role="button"
                     tabindex="0"
-                    aria-label=move || format!("{}, source of truth", scenario.get().map(|s| s.source).unwrap_or_default())
+                    aria-label=move || {
+                        let sub = match source_offset() {
+                            0 => "source of truth".to_string(),
+                            o => format!("clock {o:+} ms"),
+                        };
+                        format!("{} {sub}: select for actions", scenario.get().map(|s| s.source).unwrap_or_default())
+                    }
                     transform=move || translate(layout.get().source)
                     on:click=move |_| select(Selection::System(0))
                     on:keydown=move |e| activate(&e, || select(Selection::System(0)))
                 >
                     <rect x="-70" y="-26" width="140" height="52" rx="6" />
-                    <text text-anchor="middle" dy="-4">{move || scenario.get().map(|s| s.source).unwrap_or_default()}</text>
-                    <text class="sub" text-anchor="middle" dy="13">
-                        {move || match source_offset() {
-                            0 => "source of truth".to_string(),
-                            o => format!("clock {o:+} ms"),
-                        }}
+                    <text text-anchor="middle">
+                        <tspan x="0" dy="-4">{move || scenario.get().map(|s| s.source).unwrap_or_default()}</tspan>
+                        " "
+                        <tspan class="sub" x="0" dy="17">
+                            {move || match source_offset() {
+                                0 => "source of truth".to_string(),
+                                o => format!("clock {o:+} ms"),
+                            }}
+                        </tspan>
                     </text>
                 </g>
                 <For each=move || dots.get() key=|d| (d.slot, d.generation, d.event, d.kind) let(dot)>
