@@ -99,7 +99,7 @@ pub struct LostWrite {
 /// older version (one that had not seen it).
 pub fn lost_writes(
     writes: &[WriteLog],
-    history: &[Vec<Commit>],
+    history: &[impl std::ops::Deref<Target = [Commit]>],
     reported: &BTreeSet<WriteId>,
 ) -> Vec<LostWrite> {
     let mut lost = Vec::new();

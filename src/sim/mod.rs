@@ -20,6 +20,7 @@ pub mod rng;
 pub mod scenario;
 pub mod scenario_json;
 pub mod series;
+pub mod shared_log;
 pub mod simulation;
 pub mod source;
 pub mod timeline;

@@ -20,6 +20,7 @@ use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::{Action, Change, Clock, Scenario, ScenarioErrors};
 use super::series::{Sample, Series};
+use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
 
@@ -98,8 +99,8 @@ pub struct Simulation {
     source: SourceOfTruth,
     replicas: Vec<Replica>,
     bus: EventBus,
-    events: Vec<PublishedEvent>,
-    writes: Vec<WriteLog>,
+    events: SharedLog<PublishedEvent>,
+    writes: SharedLog<WriteLog>,
     trace: Trace,
     metrics: Metrics,
     inbox: EscalationInbox,
@@ -183,8 +184,8 @@ impl Simulation {
                 scenario.replicas.iter().map(|r| r.link.clone()),
                 initial.len(),
             ),
-            events: Vec::new(),
-            writes: Vec::new(),
+            events: SharedLog::default(),
+            writes: SharedLog::default(),
             trace: Trace::default(),
             metrics: Metrics::default(),
             inbox: EscalationInbox::default(),
@@ -751,8 +752,8 @@ impl Simulation {
     pub fn snapshot(&self) -> Simulation {
         let mut copy = Simulation {
             trace: self.trace.detached(),
-            events: Vec::new(),
-            writes: Vec::new(),
+            events: SharedLog::default(),
+            writes: SharedLog::default(),
             notes: Vec::new(),
             source: self.source.without_history(),
             ..self.clone_state()
@@ -762,7 +763,7 @@ impl Simulation {
             events: self.events.len(),
             writes: self.writes.len(),
             notes: self.notes.len(),
-            history: self.source.history.iter().map(Vec::len).collect(),
+            history: self.source.history.iter().map(|h| h.len()).collect(),
         });
         copy
     }
@@ -776,16 +777,16 @@ impl Simulation {
             .expect("restore takes a snapshot");
         let mut sim = snapshot.clone_state();
         sim.trace = snapshot.trace.detached();
-        sim.trace.reattach(&full.trace.steps()[..lengths.trace]);
-        sim.events = full.events[..lengths.events].to_vec();
-        sim.writes = full.writes[..lengths.writes].to_vec();
+        sim.trace.reattach(&full.trace, lengths.trace);
+        sim.events = full.events.prefix(lengths.events);
+        sim.writes = full.writes.prefix(lengths.writes);
         sim.notes = full.notes[..lengths.notes].to_vec();
         sim.source.history = full
             .source
             .history
             .iter()
             .zip(&lengths.history)
-            .map(|(h, &n)| h[..n].to_vec())
+            .map(|(h, &n)| h.prefix(n))
             .collect();
         sim.log_lengths = None;
         sim
@@ -809,8 +810,8 @@ impl Simulation {
             source: self.source.without_history(),
             replicas: self.replicas.clone(),
             bus: self.bus.clone(),
-            events: Vec::new(),
-            writes: Vec::new(),
+            events: SharedLog::default(),
+            writes: SharedLog::default(),
             trace: Trace::default(),
             metrics: self.metrics.clone(),
             inbox: self.inbox.clone(),

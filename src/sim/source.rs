@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::record::{Fields, RecordState};
+use super::shared_log::SharedLog;
 
 /// One committed change in a record's history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,14 +53,14 @@ pub struct SourceOfTruth {
     /// Current state of each record, indexed by `RecordId`.
     pub records: Vec<RecordState>,
     /// Every commit of each record, oldest first.
-    pub history: Vec<Vec<Commit>>,
+    pub history: Vec<SharedLog<Commit>>,
     outbox: Vec<(RecordId, EventKind, u64)>,
 }
 
 impl SourceOfTruth {
     /// A source holding `initial` records.
     pub fn new(initial: Vec<RecordState>) -> Self {
-        let history = vec![Vec::new(); initial.len()];
+        let history = vec![SharedLog::default(); initial.len()];
         SourceOfTruth {
             records: initial,
             history,
@@ -150,7 +151,7 @@ mod tests {
         assert_eq!(v, 2);
         assert_eq!(source.records[0].writer, SystemId(2));
         assert_eq!(
-            source.history[0],
+            source.history[0].to_vec(),
             vec![Commit {
                 version: 2,
                 write: WriteId(5),

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::resolver::StaleReason;
+use super::shared_log::SharedLog;
 
 /// What happened in one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +231,7 @@ pub struct TraceStep {
 /// Every step of a run, and their running hash.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    steps: Vec<TraceStep>,
+    steps: SharedLog<TraceStep>,
     hash: WordHash,
 }
 
@@ -253,14 +254,15 @@ impl Trace {
     /// This trace without its steps (the hash stays): what a snapshot keeps.
     pub fn detached(&self) -> Trace {
         Trace {
-            steps: Vec::new(),
+            steps: SharedLog::default(),
             hash: self.hash.clone(),
         }
     }
 
-    /// A detached trace given back its first steps, copied from a full trace of the same run.
-    pub fn reattach(&mut self, prefix: &[TraceStep]) {
-        self.steps = prefix.to_vec();
+    /// A detached trace given back its first `len` steps, shared with `full`, a trace of
+    /// the same run.
+    pub fn reattach(&mut self, full: &Trace, len: usize) {
+        self.steps = full.steps.prefix(len);
     }
 
     /// The hash of every step so far, as 16 hex digits.

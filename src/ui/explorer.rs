@@ -99,7 +99,19 @@ pub struct Explorer {
     pub error: RwSignal<Option<String>>,
     /// Whether a branch is still being recorded.
     pub recording: RwSignal<bool>,
+    /// The run at the step on show, rebuilt once per change and shared by every view.
+    pub frame: Memo<Option<Frame>>,
+    /// The step the panels (tables, metrics, invariants) show: the same as `task`, except
+    /// during playback, when it catches up at most five times a second, so that the
+    /// animation is not slowed by re-drawing tables every frame.
+    pub panel_task: RwSignal<u64>,
+    /// The run at `panel_task`.
+    pub panel_frame: Memo<Option<Frame>>,
+    since_panels: StoredValue<f64>,
 }
+
+/// Real milliseconds between two panel updates during playback.
+pub const PANEL_EVERY_MS: f64 = 200.0;
 
 impl Explorer {
     /// A new explorer showing the first built-in scenario.
@@ -108,13 +120,38 @@ impl Explorer {
             .into_iter()
             .next()
             .expect("at least one built-in scenario");
+        let branches: StoredValue<Vec<Branch>> = StoredValue::new(Vec::new());
+        let (revision, active, task) = (
+            RwSignal::new(0u64),
+            RwSignal::new(0usize),
+            RwSignal::new(0u64),
+        );
+        let panel_task = RwSignal::new(0u64);
+        let frame_at = move |task: RwSignal<u64>| {
+            Memo::new(move |_| {
+                let (rev, active, task) = (revision.get(), active.get(), task.get());
+                branches
+                    .try_with_value(|b| {
+                        b.get(active).map(|x| Frame {
+                            sim: Arc::new(x.timeline.at(task)),
+                            key: (rev, active, task),
+                        })
+                    })
+                    .flatten()
+            })
+        };
+        let (frame, panel_frame) = (frame_at(task), frame_at(panel_task));
         let explorer = Explorer {
             settings: RunSettings::new(&first),
             edited: RwSignal::new(None),
-            branches: StoredValue::new(Vec::new()),
-            active: RwSignal::new(0),
-            revision: RwSignal::new(0),
-            task: RwSignal::new(0),
+            branches,
+            active,
+            revision,
+            task,
+            frame,
+            panel_task,
+            panel_frame,
+            since_panels: StoredValue::new(0.0),
             vnow: RwSignal::new(0.0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(2),
@@ -164,6 +201,7 @@ impl Explorer {
                 self.branches.set_value(vec![original]);
                 self.active.set(0);
                 self.task.set(0);
+                self.panel_task.set(0);
                 self.vnow.set(0.0);
                 self.bump();
                 self.record_in_chunks(0);
@@ -219,15 +257,7 @@ impl Explorer {
 
     /// The run at the step on show (tracks the step, the branch and new recordings).
     pub fn frame(&self) -> Option<Frame> {
-        let (rev, active, task) = (self.revision.get(), self.active.get(), self.task.get());
-        self.branches
-            .try_with_value(|b| {
-                b.get(active).map(|x| Frame {
-                    sim: Arc::new(x.timeline.at(task)),
-                    key: (rev, active, task),
-                })
-            })
-            .flatten()
+        self.frame.get()
     }
 
     /// Steps recorded in the branch on show (tracks).
@@ -246,6 +276,7 @@ impl Explorer {
             return;
         };
         self.task.set(task);
+        self.panel_task.set(task);
         self.vnow.set(time as f64);
     }
 
@@ -254,6 +285,12 @@ impl Explorer {
         if let Some(task) = self.with_branch(|b| b.timeline.task_at_time(time)) {
             self.go_to(task);
         }
+    }
+
+    /// Stops playback and brings the panels up to the step on show.
+    pub fn pause(&self) {
+        self.playing.set(false);
+        self.panel_task.set(self.task.get_untracked());
     }
 
     /// One step forward.
@@ -296,6 +333,13 @@ impl Explorer {
             if next_task != task {
                 self.task.set(next_task);
             }
+            let since = self.since_panels.get_value() + delta_ms;
+            if since >= PANEL_EVERY_MS || finished {
+                self.since_panels.set_value(0.0);
+                self.panel_task.set(next_task);
+            } else {
+                self.since_panels.set_value(since);
+            }
             if finished {
                 self.playing.set(false);
             }
@@ -304,7 +348,7 @@ impl Explorer {
 
     /// Forks the run on show at the current step with `change`, and shows the fork.
     pub fn intervene(&self, change: Intervention, label: String) {
-        self.playing.set(false);
+        self.pause();
         let task = self.task.get_untracked();
         let branched = self.with_branch(|b| {
             b.timeline.branch(task, &change).map(|timeline| {

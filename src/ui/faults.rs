@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 
-use crate::sim::Scenario;
 use crate::sim::scenario::Delay;
 
 use super::explorer::Explorer;
@@ -12,14 +11,12 @@ use super::explorer::Explorer;
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let scenario = Memo::new(move |_| {
+    // The links' names only; the whole scenario is read when an edit is applied.
+    let rows = Memo::new(move |_| {
         explorer.revision.track();
-        explorer.with_branch(|b| b.timeline.full().scenario().clone())
-    });
-    let rows = move || {
-        scenario
-            .get()
-            .map(|s| {
+        explorer
+            .with_branch(|b| {
+                let s = b.timeline.full().scenario();
                 s.replicas
                     .iter()
                     .enumerate()
@@ -27,13 +24,13 @@ pub fn FaultPanel() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
     view! {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">"Faults on each link"</h2>
             <p class="hint">"Changing a knob restarts the run with it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA."</p>
-            <For each=rows key=|r| r.clone() let((i, name))>
-                <LinkKnobs index=i name=name scenario=scenario />
+            <For each=move || rows.get() key=|r| r.clone() let((i, name))>
+                <LinkKnobs index=i name=name />
             </For>
         </section>
     }
@@ -46,23 +43,29 @@ fn LinkKnobs(
     index: usize,
     /// The replica's name.
     name: String,
-    /// The scenario being run.
-    scenario: Memo<Option<Scenario>>,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let link = scenario
-        .get_untracked()
-        .and_then(|s| s.replicas.get(index).map(|r| r.link.clone()))
+    let scenario = move || explorer.with_branch(|b| b.timeline.full().scenario().clone());
+    let source = explorer
+        .with_branch(|b| b.timeline.full().scenario().source.clone())
+        .unwrap_or_default();
+    let link = explorer
+        .with_branch(|b| {
+            b.timeline
+                .full()
+                .scenario()
+                .replicas
+                .get(index)
+                .map(|r| r.link.clone())
+        })
+        .flatten()
         .unwrap_or_default();
     let delay = RwSignal::new(link.delay.short());
     let duplicate = RwSignal::new(link.duplicate_probability.to_string());
     let drop = RwSignal::new(link.drop_probability.to_string());
     let error = RwSignal::new(None::<String>);
     let apply = move |reorder: Option<bool>| {
-        let Some(mut edited) = scenario
-            .get_untracked()
-            .filter(|s| index < s.replicas.len())
-        else {
+        let Some(mut edited) = scenario().filter(|s| index < s.replicas.len()) else {
             return;
         };
         let parsed = (|| -> Result<(), String> {
@@ -90,7 +93,7 @@ fn LinkKnobs(
     let id = |what: &str| format!("link-{index}-{what}");
     view! {
         <fieldset class="link-knobs" data-link=name.clone()>
-            <legend>{format!("{} → {name}", scenario.get_untracked().map(|s| s.source).unwrap_or_default())}</legend>
+            <legend>{format!("{source} → {name}")}</legend>
             <label for=id("delay")><span>"Delay"</span></label>
             <input id=id("delay") type="text" prop:value=move || delay.get() on:input=move |ev| delay.set(event_target_value(&ev)) on:change=move |_| apply(None) />
             <label for=id("duplicate")><span>"Duplicate probability"</span></label>

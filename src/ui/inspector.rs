@@ -16,7 +16,7 @@ use super::explorer::{Explorer, Frame, Selection};
 #[component]
 pub fn Inspector() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let frame = Memo::new(move |_| explorer.frame());
+    let frame = explorer.panel_frame;
     let body = move || {
         let Some(f) = frame.get() else {
             return view! { <p class="empty">"Nothing to show yet."</p> }.into_any();

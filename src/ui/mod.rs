@@ -37,7 +37,7 @@ use crate::sim::library;
 pub fn App() -> impl IntoView {
     let explorer = Explorer::new();
     provide_context(explorer);
-    let frame = Memo::new(move |_| explorer.frame());
+    let frame = explorer.panel_frame;
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
     let description = move || {
         let name = explorer.settings.scenario.get();

@@ -120,7 +120,11 @@ fn toggle(explorer: Explorer) {
     {
         explorer.go_to(0); // play again from the start
     }
-    explorer.playing.update(|p| *p = !*p);
+    if explorer.playing.get_untracked() {
+        explorer.pause();
+    } else {
+        explorer.playing.set(true);
+    }
 }
 
 fn target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {

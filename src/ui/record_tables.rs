@@ -10,7 +10,18 @@ pub fn RecordTables(
     /// The run on show.
     view: Memo<Option<RunView>>,
 ) -> impl IntoView {
-    let tables = move || view.get().map(|v| v.systems).unwrap_or_default();
+    // Tables are keyed by system and rows by their content, so a step re-renders only the
+    // rows that changed.
+    let tables = Memo::new(move |_| {
+        view.get()
+            .map(|v| {
+                v.systems
+                    .iter()
+                    .map(|t| (t.name.clone(), t.is_source))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     let source = move || view.get().map(|v| v.source).unwrap_or_default();
     view! {
         <section class="panel records" aria-labelledby="records-title">
@@ -19,9 +30,15 @@ pub fn RecordTables(
                 <span class="differs-sample">"marked"</span>
                 " cells differ from the source of truth; hover or focus one to see the source's value and why."
             </p>
+            {move || {
+                let hidden = view.get().map_or(0, |v| v.hidden_records);
+                (hidden > 0).then(|| view! {
+                    <p class="legend">{format!("Showing {} records, those that differ first; {hidden} more are left out.", super::run_view::MAX_ROWS)}</p>
+                })
+            }}
             <div class="tables">
-                <For each=tables key=|t| t.clone() let(table)>
-                    <SystemRecords table=table source=source() />
+                <For each=move || tables.get() key=|t| t.clone() let((name, is_source))>
+                    <SystemRecords name=name is_source=is_source view=view source=source() />
                 </For>
             </div>
         </section>
@@ -31,19 +48,31 @@ pub fn RecordTables(
 /// One system's records.
 #[component]
 fn SystemRecords(
-    /// The system's copy of every record.
-    table: SystemTable,
+    /// The system's name.
+    name: String,
+    /// Whether it is the source of truth.
+    is_source: bool,
+    /// The run on show.
+    view: Memo<Option<RunView>>,
     /// The source of truth's name.
     source: String,
 ) -> impl IntoView {
-    let caption = if table.is_source {
-        format!("{} — source of truth", table.name)
+    let caption = if is_source {
+        format!("{name} — source of truth")
     } else {
-        format!("{} — replica", table.name)
+        format!("{name} — replica")
     };
-    let rows = table.rows;
+    let system = name.clone();
+    let rows = move || {
+        view.with(|v| {
+            v.as_ref()
+                .and_then(|v| v.systems.iter().find(|t: &&SystemTable| t.name == system))
+                .map(|t| t.rows.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
-        <table class="record-table" data-system=table.name.clone()>
+        <table class="record-table" data-system=name.clone()>
             <caption>{caption}</caption>
             <thead>
                 <tr>
@@ -54,7 +83,9 @@ fn SystemRecords(
                 </tr>
             </thead>
             <tbody>
-                {rows.into_iter().map(|row| view! { <RecordLine row=row source=source.clone() /> }).collect_view()}
+                <For each=rows key=|row| row.clone() let(row)>
+                    <RecordLine row=row source=source.clone() />
+                </For>
             </tbody>
         </table>
     }

@@ -26,6 +26,8 @@ pub struct RunView {
     pub pending: Vec<PendingEscalation>,
     /// The source of truth's name.
     pub source: String,
+    /// Records left out of the tables (see `MAX_ROWS`).
+    pub hidden_records: usize,
 }
 
 /// One system's copy of every record.
@@ -108,9 +110,17 @@ pub fn view_of(sim: &Simulation) -> RunView {
     let scenario = sim.scenario();
     let report = sim.report();
     let source = sim.source_records();
-    let mut systems = vec![table(sim, &scenario.source, None, source)];
+    let shown = shown_records(sim);
+    let hidden_records = source.len() - shown.len();
+    let mut systems = vec![table(sim, &scenario.source, None, source, &shown)];
     for (i, replica) in scenario.replicas.iter().enumerate() {
-        systems.push(table(sim, &replica.name, Some(i), sim.replica_records(i)));
+        systems.push(table(
+            sim,
+            &replica.name,
+            Some(i),
+            sim.replica_records(i),
+            &shown,
+        ));
     }
     let pending = sim
         .escalations()
@@ -134,6 +144,7 @@ pub fn view_of(sim: &Simulation) -> RunView {
         systems,
         pending,
         source: scenario.source.clone(),
+        hidden_records,
     }
 }
 
@@ -141,17 +152,43 @@ fn pairs(fields: &std::collections::BTreeMap<String, String>) -> Vec<(String, St
     fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
+/// Most records a table shows: nobody reads more, and rendering them all would slow the page.
+pub const MAX_ROWS: usize = 24;
+
+/// The records to show, in scenario order: those that differ somewhere first, then the rest,
+/// up to `MAX_ROWS`.
+fn shown_records(sim: &Simulation) -> Vec<usize> {
+    let source = sim.source_records();
+    let replicas = sim.scenario().replicas.len();
+    let differs = |i: usize| (0..replicas).any(|r| !sim.replica_records(r)[i].same_as(&source[i]));
+    let mut shown: Vec<usize> = (0..source.len())
+        .filter(|&i| differs(i))
+        .take(MAX_ROWS)
+        .collect();
+    for i in 0..source.len() {
+        if shown.len() >= MAX_ROWS {
+            break;
+        }
+        if !shown.contains(&i) {
+            shown.push(i);
+        }
+    }
+    shown.sort_unstable();
+    shown
+}
+
 fn table(
     sim: &Simulation,
     name: &str,
     replica: Option<usize>,
     records: &[RecordState],
+    shown: &[usize],
 ) -> SystemTable {
     let is_source = replica.is_none();
     let source = sim.source_records();
-    let rows = records
+    let rows = shown
         .iter()
-        .enumerate()
+        .map(|&i| (i, &records[i]))
         .map(|(i, state)| {
             let truth = &source[i];
             let mut names: Vec<&String> = state.fields.keys().chain(truth.fields.keys()).collect();

@@ -94,9 +94,21 @@ fn shape(kind: MessageKind) -> impl IntoView {
 pub fn TopologyView() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let reduced = use_prefers_reduced_motion();
-    let frame = Memo::new(move |_| explorer.frame());
-    let scenario = Memo::new(move |_| frame.get().map(|f| f.sim.scenario().clone()));
-    let layout = Memo::new(move |_| topology(scenario.get().map_or(1, |s| s.replicas.len())));
+    let frame = explorer.frame;
+    // Only the names: cloning a whole scenario (a long script) every frame would be waste.
+    let names = Memo::new(move |_| {
+        frame.get().map(|f| {
+            let s = f.sim.scenario();
+            (
+                s.source.clone(),
+                s.replicas
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
+    });
+    let layout = Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len())));
     let dots = Memo::new(move |_| {
         frame
             .get()
@@ -234,7 +246,7 @@ pub fn TopologyView() -> impl IntoView {
                             0 => "source of truth".to_string(),
                             o => format!("clock {o:+} ms"),
                         };
-                        format!("{} {sub}: select for actions", scenario.get().map(|s| s.source).unwrap_or_default())
+                        format!("{} {sub}: select for actions", names.get().map(|n| n.0).unwrap_or_default())
                     }
                     transform=move || translate(layout.get().source)
                     on:click=move |_| select(Selection::System(0))
@@ -242,7 +254,7 @@ pub fn TopologyView() -> impl IntoView {
                 >
                     <rect x="-70" y="-26" width="140" height="52" rx="6" />
                     <text text-anchor="middle">
-                        <tspan x="0" dy="-4">{move || scenario.get().map(|s| s.source).unwrap_or_default()}</tspan>
+                        <tspan x="0" dy="-4">{move || names.get().map(|n| n.0).unwrap_or_default()}</tspan>
                         " "
                         <tspan class="sub" x="0" dy="17">
                             {move || match source_offset() {
@@ -263,7 +275,7 @@ pub fn TopologyView() -> impl IntoView {
                         let label = format!(
                             "evt-{} to {}, {}, due at {} ms",
                             dot.event,
-                            scenario.get_untracked().and_then(|s| s.replicas.get(dot.replica).map(|r| r.name.clone())).unwrap_or_default(),
+                            names.get_untracked().and_then(|n| n.1.get(dot.replica).cloned()).unwrap_or_default(),
                             kind.label(),
                             dot.due
                         );

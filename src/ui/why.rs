@@ -15,7 +15,7 @@ pub fn WhyPanel(
     view: Memo<Option<RunView>>,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let frame = Memo::new(move |_| explorer.frame());
+    let frame = explorer.panel_frame;
     let items = move || {
         view.get()
             .map(|v| {
