@@ -14,7 +14,7 @@ use crate::sim::{Scenario, Simulation, library};
 use super::controls::RunSettings;
 
 /// Tasks recorded per chunk: small enough that a chunk never blocks the page for long.
-pub const CHUNK: u64 = 4000;
+pub const CHUNK: u64 = 2000;
 
 /// The name of the generated benchmark load in the scenario list.
 pub const LOAD: &str = "generated-load";
@@ -193,6 +193,9 @@ impl Explorer {
         });
         match sim {
             Ok(sim) => {
+                // A long run starts recording after this handler has drawn its first step,
+                // so the page answers at once; a short one is recorded right away.
+                let long = sim.scenario().script.len() as u64 > CHUNK;
                 let original = Branch {
                     timeline: Timeline::new(sim),
                     label: "Original".into(),
@@ -204,7 +207,13 @@ impl Explorer {
                 self.panel_task.set(0);
                 self.vnow.set(0.0);
                 self.bump();
-                self.record_in_chunks(0);
+                if long {
+                    self.recording.set(true);
+                    let this = *self;
+                    set_timeout(move || this.record_in_chunks(0), Duration::from_millis(0));
+                } else {
+                    self.record_in_chunks(0);
+                }
             }
             Err(e) => self.error.set(Some(e)),
         }
