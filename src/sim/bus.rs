@@ -31,6 +31,24 @@ pub struct Message {
     pub generation: u32,
 }
 
+impl Message {
+    /// A first attempt of `event` about `record` to replica `replica`, sent at `sent_at`.
+    pub fn new(event: EventId, record: RecordId, replica: usize, sent_at: Millis) -> Self {
+        Message {
+            event,
+            record,
+            replica,
+            attempt: 1,
+            sent_at,
+            arrives_at: sent_at,
+            duplicate: false,
+            failures: 0,
+            forced: None,
+            generation: 0,
+        }
+    }
+}
+
 /// A person's hand on a message in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Forced {
@@ -294,18 +312,7 @@ mod tests {
     use super::*;
 
     fn message(record: u32, sent_at: Millis) -> Message {
-        Message {
-            event: EventId(1),
-            record: RecordId(record),
-            replica: 0,
-            attempt: 1,
-            sent_at,
-            arrives_at: 0,
-            duplicate: false,
-            failures: 0,
-            forced: None,
-            generation: 0,
-        }
+        Message::new(EventId(1), RecordId(record), 0, sent_at)
     }
 
     #[test]

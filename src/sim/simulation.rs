@@ -667,18 +667,7 @@ impl Simulation {
             .collect();
         replica.recent.clear();
         for (event, record) in unacked {
-            let slot = self.bus.park(Message {
-                event,
-                record,
-                replica: r,
-                attempt: 1,
-                sent_at: until,
-                arrives_at: until,
-                duplicate: false,
-                failures: 0,
-                forced: None,
-                generation: 0,
-            });
+            let slot = self.bus.park(Message::new(event, record, r, until));
             self.schedule(until, Task::Redeliver(slot, self.bus.generation_of(slot)));
         }
         self.schedule(until, Task::Restart(r as u32));
@@ -700,18 +689,9 @@ impl Simulation {
                     event: letter.event,
                 },
             );
-            let slot = self.bus.park(Message {
-                event: letter.event,
-                record: letter.record,
-                replica: r,
-                attempt: 1,
-                sent_at: self.now,
-                arrives_at: self.now,
-                duplicate: false,
-                failures: 0,
-                forced: None,
-                generation: 0,
-            });
+            let slot = self
+                .bus
+                .park(Message::new(letter.event, letter.record, r, self.now));
             self.schedule(self.now, Task::Retry(slot, self.bus.generation_of(slot)));
         }
     }
@@ -1012,18 +992,7 @@ impl Simulation {
                 },
             );
             for r in 0..self.replicas.len() {
-                self.send(Message {
-                    event: event.id,
-                    record: event.record,
-                    replica: r,
-                    attempt: 1,
-                    sent_at: self.now,
-                    arrives_at: 0,
-                    duplicate: false,
-                    failures: 0,
-                    forced: None,
-                    generation: 0,
-                });
+                self.send(Message::new(event.id, event.record, r, self.now));
             }
             self.events.push(event);
         }
