@@ -9,10 +9,16 @@ use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Decision, Scenario, Simulation, Strategy, SystemId, library};
 
 fn email_conflict(strategy: Strategy) -> Simulation {
-    let scenario = library::by_name("email-conflict").unwrap().unwrap();
-    let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
-    sim.run_to_end();
-    sim
+    run("email-conflict", strategy, None)
+}
+
+/// Asserts that `sim` broke exactly one invariant, `name`, and that its sentence contains
+/// `needle`.
+fn only_violation(sim: &Simulation, name: &str, needle: &str) {
+    let v = sim.violations();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].name, name);
+    assert!(v[0].message.contains(needle), "{}", v[0].message);
 }
 
 /// (time, actor name, step name) of every step.
@@ -80,14 +86,7 @@ fn email_conflict_under_last_write_wins_loses_the_crm_write() {
         sim.source_records()[0].fields["email"],
         "ada@billing.example"
     );
-    let violations = sim.violations();
-    assert_eq!(violations.len(), 1);
-    assert_eq!(violations[0].name, "no_lost_acknowledged_write");
-    assert!(
-        violations[0].message.contains("ada@crm.example"),
-        "{}",
-        violations[0].message
-    );
+    only_violation(&sim, "no_lost_acknowledged_write", "ada@crm.example");
 }
 
 #[test]
@@ -407,13 +406,10 @@ fn a_crashed_consumer_gets_unacknowledged_events_again() {
     let off = run("consumer-crash", Strategy::VersionComparison, Some(false));
     let m = off.metrics();
     assert_eq!((m.duplicates_applied, m.duplicate_effects), (1, 1));
-    let v = off.violations();
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0].name, "exactly_once_effects");
-    assert!(
-        v[0].message.contains("email_invoice 2 times for write w2"),
-        "{}",
-        v[0].message
+    only_violation(
+        &off,
+        "exactly_once_effects",
+        "email_invoice 2 times for write w2",
     );
 }
 
@@ -509,13 +505,10 @@ fn side_effects_repeat_without_keys_and_not_with_them() {
             .count(),
         1
     );
-    let v = sim.violations();
-    assert_eq!(v.len(), 1);
-    assert!(
-        v[0].message
-            .starts_with("shipping fired ship_order 2 times"),
-        "{}",
-        v[0].message
+    only_violation(
+        &sim,
+        "exactly_once_effects",
+        "shipping fired ship_order 2 times",
     );
 
     let on = run("payment-webhook", Strategy::VersionComparison, Some(true));
