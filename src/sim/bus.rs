@@ -24,8 +24,8 @@ pub struct Message {
     pub duplicate: bool,
     /// Times the consumer has failed to process this message.
     pub failures: u32,
-    /// What a person did to this message in flight, if anything.
-    pub forced: Option<Forced>,
+    /// Whether a person dropped this message in flight: it is lost on arrival.
+    pub dropped_by_hand: bool,
     /// Changes whenever the message is rescheduled, so that a task for its old arrival is
     /// recognised as stale.
     pub generation: u32,
@@ -43,17 +43,10 @@ impl Message {
             arrives_at: sent_at,
             duplicate: false,
             failures: 0,
-            forced: None,
+            dropped_by_hand: false,
             generation: 0,
         }
     }
-}
-
-/// A person's hand on a message in flight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Forced {
-    /// It will be lost on arrival.
-    Drop,
 }
 
 /// One subscriber's link.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::bus::{EventBus, Forced, Message};
+use super::bus::{EventBus, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::{self, LostWrite, Violation, WriteKind, WriteLog, names};
@@ -244,17 +244,8 @@ impl Simulation {
     pub fn metrics(&self) -> Metrics {
         let mut m = self.metrics.clone();
         m.escalations_pending = self.inbox.pending().count() as u64;
-        m.dead_letter_depth = self
-            .replicas
-            .iter()
-            .map(|r| r.dead_letters.len() as u64)
-            .sum();
-        m.consumer_lag = self
-            .replicas
-            .iter()
-            .map(|r| m.published - r.processed())
-            .max()
-            .unwrap_or(0);
+        m.dead_letter_depth = self.dead_letter_depth();
+        m.consumer_lag = self.consumer_lag();
         m.converged = self.divergent == 0 && self.is_quiet();
         m.converged_at = m.converged.then_some(self.converged_since);
         m.end_time = self.now;
@@ -376,24 +367,33 @@ impl Simulation {
     }
 
     fn sample(&mut self) {
-        let published = self.metrics.published;
-        self.series.push(Sample {
+        let sample = Sample {
             time: self.now,
             divergent: self.divergent as u64,
             in_flight: self.bus.in_flight() as u64,
-            lag: self
-                .replicas
-                .iter()
-                .map(|r| published - r.processed())
-                .max()
-                .unwrap_or(0),
-            dead_letters: self
-                .replicas
-                .iter()
-                .map(|r| r.dead_letters.len() as u64)
-                .sum(),
+            lag: self.consumer_lag(),
+            dead_letters: self.dead_letter_depth(),
             pending_escalations: self.inbox.pending().count() as u64,
-        });
+        };
+        self.series.push(sample);
+    }
+
+    /// The largest number of published events some replica has not processed yet.
+    fn consumer_lag(&self) -> u64 {
+        let published = self.metrics.published;
+        self.replicas
+            .iter()
+            .map(|r| published - r.processed())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Events waiting in every dead-letter queue.
+    fn dead_letter_depth(&self) -> u64 {
+        self.replicas
+            .iter()
+            .map(|r| r.dead_letters.len() as u64)
+            .sum()
     }
 
     /// Processes at most `budget` tasks; returns whether anything is left to do.
@@ -730,14 +730,9 @@ impl Simulation {
     /// A copy of this run without its append-only logs (trace steps, events, writes,
     /// histories, notes), for a snapshot; `restore` gives the logs back.
     pub fn snapshot(&self) -> Simulation {
-        let mut copy = Simulation {
-            trace: self.trace.detached(),
-            events: SharedLog::default(),
-            writes: SharedLog::default(),
-            notes: Vec::new(),
-            source: self.source.without_history(),
-            ..self.clone_state()
-        };
+        // clone_state already leaves the logs out; the trace keeps its running hash.
+        let mut copy = self.clone_state();
+        copy.trace = self.trace.detached();
         copy.log_lengths = Some(LogLengths {
             trace: self.trace.steps().len(),
             events: self.events.len(),
@@ -814,7 +809,7 @@ impl Simulation {
     /// the ack timeout like any lost delivery.
     pub fn drop_message(&mut self, slot: u32) -> Result<(), String> {
         self.message_in(slot)?;
-        self.bus.message_mut(slot).forced = Some(Forced::Drop);
+        self.bus.message_mut(slot).dropped_by_hand = true;
         Ok(())
     }
 
@@ -914,7 +909,7 @@ impl Simulation {
         let copy = Message {
             duplicate: true,
             sent_at: self.now,
-            forced: None,
+            dropped_by_hand: false,
             ..message
         };
         let slot = self.bus.send(copy, &mut self.rng, false);
@@ -1031,8 +1026,8 @@ impl Simulation {
         let actor = SystemId::replica(r);
         let faults = &self.bus.link(r).faults;
         let ack_timeout = faults.ack_timeout_ms;
-        if message.forced == Some(Forced::Drop) {
-            self.bus.message_mut(slot).forced = None;
+        if message.dropped_by_hand {
+            self.bus.message_mut(slot).dropped_by_hand = false;
             self.metrics.dropped += 1;
             self.record(
                 actor,

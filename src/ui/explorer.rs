@@ -127,20 +127,28 @@ impl Explorer {
             RwSignal::new(0u64),
         );
         let panel_task = RwSignal::new(0u64);
-        let frame_at = move |task: RwSignal<u64>| {
-            Memo::new(move |_| {
-                let (rev, active, task) = (revision.get(), active.get(), task.get());
-                branches
-                    .try_with_value(|b| {
-                        b.get(active).map(|x| Frame {
-                            sim: Arc::new(x.timeline.at(task)),
-                            key: (rev, active, task),
-                        })
+        let rebuild = move |task: u64| {
+            let (rev, active) = (revision.get(), active.get());
+            branches
+                .try_with_value(|b| {
+                    b.get(active).map(|x| Frame {
+                        sim: Arc::new(x.timeline.at(task)),
+                        key: (rev, active, task),
                     })
-                    .flatten()
-            })
+                })
+                .flatten()
         };
-        let (frame, panel_frame) = (frame_at(task), frame_at(panel_task));
+        let frame = Memo::new(move |_| rebuild(task.get()));
+        // When the panels show the step on show (always, but during playback), they share
+        // its frame instead of rebuilding the same step a second time.
+        let panel_frame = Memo::new(move |_| {
+            let shown = panel_task.get();
+            if shown == task.get_untracked() {
+                frame.get()
+            } else {
+                rebuild(shown)
+            }
+        });
         let explorer = Explorer {
             settings: RunSettings::new(&first),
             edited: RwSignal::new(None),

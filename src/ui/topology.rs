@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_use::use_prefers_reduced_motion;
 
 use crate::layout::topology::{Point, along, points, progress, topology};
-use crate::sim::bus::{Forced, Message};
+use crate::sim::bus::Message;
 
 use super::explorer::{Explorer, Selection};
 
@@ -27,7 +27,7 @@ pub enum MessageKind {
 impl MessageKind {
     /// The kind of `m`.
     pub fn of(m: &Message) -> Self {
-        if m.forced == Some(Forced::Drop) {
+        if m.dropped_by_hand {
             MessageKind::Doomed
         } else if m.failures > 0 {
             MessageKind::Poison
