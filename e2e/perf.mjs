@@ -3,8 +3,9 @@
 // - first render: navigation start to the first record table, from loopback;
 // - recording the ~100,000-step generated load: total time, and the longest main-thread
 //   task while it records in chunks;
-// - playback of that load at 1x with 8 replicas and ~200 messages in flight: frame-time
-//   percentiles and the longest main-thread task.
+// - playback of that load (8 replicas, ~200 messages in flight) at 1x (topology on screen,
+//   then record tables on screen), at 10,000x and at the fastest speed: frame-time
+//   percentiles, frames over 20 ms, and main-thread tasks over 50 ms.
 import { serve, launch, watchErrors } from './serve.mjs';
 
 const { server, url } = await serve();
@@ -44,30 +45,43 @@ try {
   console.log(`recording the generated load (${steps.split(' of ')[1]} steps): ${recordMs} ms, progress shown: ${sawProgress}, ` +
     `tasks over 50 ms: ${recordLong.length}${recordLong.length ? ` (longest ${Math.max(...recordLong).toFixed(0)} ms)` : ''}`);
 
-  await page.selectOption('#speed', '2'); // 1x: one virtual ms per real ms
-  await page.click('#to-start');
-  await page.click('#step-forward');
-  await page.click('#play');
-  const frames = await page.evaluate(() => new Promise((resolve) => {
-    const deltas = [];
-    const inFlight = [];
-    let last = performance.now();
-    const t0 = last;
-    function frame(now) {
-      deltas.push(now - last);
-      last = now;
-      inFlight.push(document.querySelectorAll('g.message').length);
-      if (now - t0 < 4000) requestAnimationFrame(frame); else resolve({ deltas: deltas.slice(1), inFlight });
-    }
-    requestAnimationFrame(frame);
-  }));
-  await page.click('#play');
-  const playLong = await page.evaluate(() => window.__long.splice(0));
-  const avgFlight = frames.inFlight.reduce((a, b) => a + b, 0) / frames.inFlight.length;
-  console.log(`playback at 1x: ${frames.deltas.length} frames, frame time p50 ${pct(frames.deltas, 50).toFixed(1)} ms, ` +
-    `p95 ${pct(frames.deltas, 95).toFixed(1)} ms, max ${Math.max(...frames.deltas).toFixed(1)} ms; ` +
-    `messages in flight: mean ${avgFlight.toFixed(0)}, max ${Math.max(...frames.inFlight)}; ` +
-    `tasks over 50 ms: ${playLong.length}${playLong.length ? ` (longest ${Math.max(...playLong).toFixed(0)} ms)` : ''}`);
+  // Plays at `speed` (an index into the speed list) from step 1, after `before`, for 4 s
+  // or until the run ends.
+  async function play(name, speed, before = async () => {}) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.selectOption('#speed', speed);
+    await page.click('#to-start');
+    await page.click('#step-forward');
+    await before();
+    await page.evaluate(() => window.__long.splice(0));
+    await page.click('#play');
+    const frames = await page.evaluate(() => new Promise((resolve) => {
+      const deltas = [];
+      const inFlight = [];
+      let last = performance.now();
+      const t0 = last;
+      function frame(now) {
+        deltas.push(now - last);
+        last = now;
+        inFlight.push([...document.querySelectorAll('.queue .depth')].reduce((n, d) => n + Number(d.textContent), 0));
+        const playing = document.querySelector('#play').getAttribute('aria-pressed') === 'true';
+        if (now - t0 < 4000 && playing) requestAnimationFrame(frame); else resolve({ deltas: deltas.slice(1), inFlight });
+      }
+      requestAnimationFrame(frame);
+    }));
+    if ((await page.locator('#play').getAttribute('aria-pressed')) === 'true') await page.click('#play');
+    const long = await page.evaluate(() => window.__long.splice(0));
+    const avgFlight = frames.inFlight.reduce((a, b) => a + b, 0) / frames.inFlight.length;
+    const missed = frames.deltas.filter((d) => d > 20).length;
+    console.log(`playback ${name}: ${frames.deltas.length} frames, frame time p50 ${pct(frames.deltas, 50).toFixed(2)} ms, ` +
+      `p95 ${pct(frames.deltas, 95).toFixed(2)} ms, max ${Math.max(...frames.deltas).toFixed(1)} ms, over 20 ms: ${missed}; ` +
+      `messages in flight: mean ${avgFlight.toFixed(0)}, max ${Math.max(...frames.inFlight)}; ` +
+      `tasks over 50 ms: ${long.length}${long.length ? ` (longest ${Math.max(...long).toFixed(0)} ms)` : ''}`);
+  }
+  await play('at 1x', '2');
+  await play('at 1x, record tables on screen', '2', () => page.locator('#records-title').scrollIntoViewIfNeeded());
+  await play('at 10x', '3');
+  await play('at fastest', '6');
   if (errors.length) console.log(`errors: ${errors.join('; ')}`);
 } finally {
   await browser.close();

@@ -75,6 +75,65 @@ async fn first_scenario_renders_a_table_per_system_and_plays_to_convergence() {
     assert_eq!(count(&root, "[data-invariant].violated"), 0);
 }
 
+/// Waits for the next animation frame (the message canvas paints in one).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    leptos::task::tick().await;
+}
+
+/// The centre of an SVG `translate(x,y)` transform.
+fn translation(element: &Element) -> (f64, f64) {
+    let t = element.get_attribute("transform").unwrap();
+    let inner = t.trim_start_matches("translate(").trim_end_matches(')');
+    let (x, y) = inner.split_once(',').unwrap();
+    (x.parse().unwrap(), y.parse().unwrap())
+}
+
+/// The alpha of the message canvas at drawing point (x, y).
+fn canvas_alpha(root: &Element, x: f64, y: f64) -> u8 {
+    let canvas: web_sys::HtmlCanvasElement = find(root, "canvas.message-canvas").unchecked_into();
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let scale = syncscope::layout::topology::pixels_per_unit(
+        web_sys::window().unwrap().device_pixel_ratio(),
+    );
+    let data = ctx
+        .get_image_data((x * scale).round(), (y * scale).round(), 1.0, 1.0)
+        .unwrap()
+        .data();
+    data[3]
+}
+
+#[wasm_bindgen_test]
+async fn messages_are_painted_where_they_are_and_get_buttons_when_paused() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "lww").await;
+    click(&root, "#step-forward").await;
+    click(&root, "#step-forward").await; // billing's local write: evt-1 is on its way
+    next_frame().await;
+    let buttons = root.query_selector_all("g.message").unwrap();
+    assert_eq!(buttons.length(), 2);
+    for i in 0..buttons.length() {
+        let (x, y) = translation(&buttons.item(i).unwrap().unchecked_into());
+        assert!(canvas_alpha(&root, x, y) > 0, "nothing painted at {x},{y}");
+    }
+    // Far from any link (the top left corner) nothing is painted.
+    assert_eq!(canvas_alpha(&root, 3.0, 3.0), 0);
+    // While playing, messages are only painted; pausing gives them their buttons back.
+    click(&root, "#play").await;
+    assert_eq!(count(&root, "g.message"), 0);
+    click(&root, "#play").await;
+    assert_eq!(count(&root, "g.message"), 2);
+}
+
 #[wasm_bindgen_test]
 async fn step_back_restores_the_previous_tables() {
     let (root, _handle) = mount();

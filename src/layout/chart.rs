@@ -38,6 +38,25 @@ pub fn x_of(t: f64, t0: f64, t1: f64, width: f64) -> f64 {
     ((t - t0) / (t1 - t0)).clamp(0.0, 1.0) * width
 }
 
+/// At most `buckets` points, one per equal slice of the time from `t0` to `t1`, each the
+/// first sample's time in its slice with the largest value in it: what a chart `buckets`
+/// pixels wide can show, with every peak kept. A series that fits is returned as is.
+pub fn downsample(points: &[(f64, f64)], t0: f64, t1: f64, buckets: usize) -> Vec<(f64, f64)> {
+    if points.len() <= buckets || buckets == 0 || t1 <= t0 {
+        return points.to_vec();
+    }
+    let slice = |t: f64| (((t - t0) / (t1 - t0) * buckets as f64) as usize).min(buckets - 1);
+    let mut out: Vec<(usize, (f64, f64))> = Vec::with_capacity(buckets);
+    for &(t, v) in points {
+        let b = slice(t.max(t0));
+        match out.last_mut() {
+            Some((last, (_, max))) if *last == b => *max = max.max(v),
+            _ => out.push((b, (t, v))),
+        }
+    }
+    out.into_iter().map(|(_, p)| p).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +81,35 @@ mod tests {
             "M0.0,30.0 H100.0"
         );
         assert_eq!(step_path(&[], 0.0, 10.0, 1.0, 100.0, 30.0), "");
+    }
+
+    #[test]
+    fn downsample_keeps_one_point_per_slice_and_every_peak() {
+        // 10,000 samples over 0..10,000 ms, all 1 but one spike of 9 at 4,321 ms.
+        let points: Vec<(f64, f64)> = (0..10_000)
+            .map(|t| (t as f64, if t == 4321 { 9.0 } else { 1.0 }))
+            .collect();
+        let small = downsample(&points, 0.0, 10_000.0, 100);
+        assert_eq!(small.len(), 100);
+        // The spike's slice (4,300..4,400) starts at 4,300 and keeps the spike's value.
+        assert_eq!(small[43], (4300.0, 9.0));
+        assert_eq!(small[42], (4200.0, 1.0));
+        assert_eq!(small[44], (4400.0, 1.0));
+        // Times stay in order.
+        assert!(small.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn downsample_leaves_a_short_series_alone() {
+        let points = [(0.0, 1.0), (5.0, 2.0)];
+        assert_eq!(downsample(&points, 0.0, 10.0, 100), points.to_vec());
+        assert_eq!(downsample(&[], 0.0, 10.0, 100), Vec::new());
+        // A slice with no sample adds nothing: the step line holds the last value.
+        let sparse = [(0.0, 1.0), (1.0, 2.0), (2.0, 0.0), (9.5, 4.0)];
+        assert_eq!(
+            downsample(&sparse, 0.0, 10.0, 2),
+            vec![(0.0, 2.0), (9.5, 4.0)]
+        );
     }
 
     #[test]

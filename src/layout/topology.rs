@@ -112,6 +112,40 @@ pub fn progress(sent: f64, due: f64, now: f64) -> f64 {
     ((now - sent) / (due - sent)).clamp(0.0, 1.0)
 }
 
+/// The index of the point in `candidates` nearest to `p` and at most `radius` away, if any.
+/// On a tie the later one wins: it is drawn on top.
+pub fn nearest(candidates: &[Point], p: Point, radius: f64) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, c) in candidates.iter().enumerate() {
+        let d = (c.x - p.x).powi(2) + (c.y - p.y).powi(2);
+        if d <= radius * radius && best.is_none_or(|(_, b)| d <= b) {
+            best = Some((i, d));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// How many drawing units one CSS pixel is when a drawing `width` units wide is shown
+/// `shown` CSS pixels wide (1 for a drawing not yet laid out).
+pub fn units_per_pixel(width: f64, shown: f64) -> f64 {
+    if shown > 0.0 && shown.is_finite() {
+        width / shown
+    } else {
+        1.0
+    }
+}
+
+/// Canvas pixels per drawing unit on a screen with `device_pixel_ratio`: one and a half
+/// screen pixels per unit, so that the drawing stays sharp when the page shows it wider
+/// than its 760 units, capped so that the canvas stays small.
+pub fn pixels_per_unit(device_pixel_ratio: f64) -> f64 {
+    if device_pixel_ratio.is_finite() {
+        (device_pixel_ratio.max(1.0) * 1.5).min(3.0)
+    } else {
+        1.5
+    }
+}
+
 /// An SVG `points` list for a polyline.
 pub fn points(path: &[Point]) -> String {
     path.iter()
@@ -175,6 +209,38 @@ mod tests {
     fn an_index_past_the_end_never_panics() {
         let t = topology(2);
         assert_eq!(t.link(5), [t.source; 3]);
+    }
+
+    #[test]
+    fn nearest_finds_the_closest_point_within_the_radius() {
+        let dots = [
+            Point { x: 0.0, y: 0.0 },
+            Point { x: 10.0, y: 0.0 },
+            Point { x: 10.0, y: 0.0 },
+        ];
+        assert_eq!(nearest(&dots, Point { x: 2.0, y: 1.0 }, 5.0), Some(0));
+        // Two dots in one place: the one drawn last (on top) is picked.
+        assert_eq!(nearest(&dots, Point { x: 9.0, y: 0.0 }, 5.0), Some(2));
+        // Exactly on the radius counts; beyond it does not.
+        assert_eq!(nearest(&dots, Point { x: 0.0, y: 5.0 }, 5.0), Some(0));
+        assert_eq!(nearest(&dots, Point { x: 0.0, y: 5.1 }, 5.0), None);
+        assert_eq!(nearest(&[], Point { x: 0.0, y: 0.0 }, 5.0), None);
+    }
+
+    #[test]
+    fn units_per_pixel_maps_css_pixels_to_the_drawing() {
+        assert_eq!(units_per_pixel(760.0, 380.0), 2.0);
+        assert_eq!(units_per_pixel(760.0, 0.0), 1.0);
+        assert_eq!(units_per_pixel(760.0, f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn pixels_per_unit_follows_the_screen_within_bounds() {
+        assert_eq!(pixels_per_unit(1.0), 1.5);
+        assert_eq!(pixels_per_unit(0.5), 1.5);
+        assert_eq!(pixels_per_unit(2.0), 3.0);
+        assert_eq!(pixels_per_unit(4.0), 3.0);
+        assert_eq!(pixels_per_unit(f64::NAN), 1.5);
     }
 
     #[test]

@@ -131,6 +131,24 @@ pub struct Change {
     pub set: BTreeMap<String, String>,
 }
 
+/// A change to check, borrowed from a script command or a saga step.
+#[derive(Clone, Copy)]
+struct ChangeRef<'a> {
+    record: &'a str,
+    event: Option<&'a str>,
+    set: &'a BTreeMap<String, String>,
+}
+
+impl<'a> ChangeRef<'a> {
+    fn of(change: &'a Change) -> Self {
+        ChangeRef {
+            record: &change.record,
+            event: change.event.as_deref(),
+            set: &change.set,
+        }
+    }
+}
+
 fn default_seed() -> u64 {
     1
 }
@@ -746,9 +764,10 @@ impl Scenario {
             }
             validate_link(&replica.link, &format!("{path}.link"), &mut err);
         }
-        let mut ids = BTreeSet::new();
+        // Record ids to positions: a script of thousands of steps is checked against it.
+        let mut ids = BTreeMap::new();
         for (i, record) in self.records.iter().enumerate() {
-            if !ids.insert(record.id.as_str()) {
+            if ids.insert(record.id.as_str(), i).is_some() {
                 err(
                     format!("records[{i}].id"),
                     format!("\"{}\" is listed twice", record.id),
@@ -823,8 +842,9 @@ impl Scenario {
                     ("compensation", &step.compensation),
                 ] {
                     self.validate_change(
-                        change,
-                        &format!("sagas[{i}].steps[{j}].{field}"),
+                        ChangeRef::of(change),
+                        &ids,
+                        &|| format!("sagas[{i}].steps[{j}].{field}"),
                         &mut err,
                     );
                 }
@@ -832,10 +852,11 @@ impl Scenario {
         }
         let replica_exists = |system: &str| self.replicas.iter().any(|r| r.name == system);
         for (i, step) in self.script.iter().enumerate() {
-            let path = format!("script[{i}]");
+            // Built only for a message: most steps are fine, and there may be many.
+            let path = || format!("script[{i}]");
             if step.at > limits::MAX_TIME_MS {
                 err(
-                    format!("{path}.at"),
+                    format!("{}.at", path()),
                     format!(
                         "expected at most {} ms (one week), found {}",
                         limits::MAX_TIME_MS,
@@ -846,7 +867,7 @@ impl Scenario {
             let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
                 if !replica_exists(system) {
                     err(
-                        format!("{path}.system"),
+                        format!("{}.system", path()),
                         format!(
                             "expected one of the replicas ({}), found \"{system}\"",
                             self.replica_names()
@@ -855,22 +876,24 @@ impl Scenario {
                 }
             };
             let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
-                if !ids.contains(record) {
+                if !ids.contains_key(record) {
                     err(
-                        format!("{path}.record"),
+                        format!("{}.record", path()),
                         format!("no record has the id \"{record}\""),
                     );
                 }
             };
             match &step.action {
-                Action::Command { record, event, set } => {
-                    let change = Change {
-                        record: record.clone(),
-                        event: event.clone(),
-                        set: set.clone(),
-                    };
-                    self.validate_change(&change, &path, &mut err);
-                }
+                Action::Command { record, event, set } => self.validate_change(
+                    ChangeRef {
+                        record,
+                        event: event.as_deref(),
+                        set,
+                    },
+                    &ids,
+                    &path,
+                    &mut err,
+                ),
                 Action::LocalWrite {
                     system,
                     record,
@@ -880,7 +903,7 @@ impl Scenario {
                     need_record(record, &mut err);
                     if set.is_empty() {
                         err(
-                            format!("{path}.set"),
+                            format!("{}.set", path()),
                             "expected at least one field to set".into(),
                         );
                     }
@@ -889,7 +912,7 @@ impl Scenario {
                     need_replica(system, &mut err);
                     if *until <= step.at {
                         err(
-                            format!("{path}.until"),
+                            format!("{}.until", path()),
                             format!("expected a time after at ({}), found {until}", step.at),
                         );
                     }
@@ -897,7 +920,7 @@ impl Scenario {
                 Action::Skew { system, .. } => {
                     if !names.contains(system.as_str()) {
                         err(
-                            format!("{path}.system"),
+                            format!("{}.system", path()),
                             format!("no system is called \"{system}\""),
                         );
                     }
@@ -911,7 +934,7 @@ impl Scenario {
                     need_record(record, &mut err);
                     if until.is_some_and(|u| u <= step.at) {
                         err(
-                            format!("{path}.until"),
+                            format!("{}.until", path()),
                             format!("expected a time after at ({})", step.at),
                         );
                     }
@@ -922,7 +945,7 @@ impl Scenario {
                 Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
                     if !saga_names.contains(saga.as_str()) {
                         err(
-                            format!("{path}.saga"),
+                            format!("{}.saga", path()),
                             format!("no saga is called \"{saga}\""),
                         );
                     }
@@ -952,38 +975,43 @@ impl Scenario {
             .and_then(|name| self.lifecycle(name))
     }
 
-    fn validate_change(&self, change: &Change, path: &str, err: &mut impl FnMut(String, String)) {
-        let Some(index) = self.records.iter().position(|r| r.id == change.record) else {
+    fn validate_change(
+        &self,
+        change: ChangeRef,
+        ids: &BTreeMap<&str, usize>,
+        path: &dyn Fn() -> String,
+        err: &mut impl FnMut(String, String),
+    ) {
+        let Some(&index) = ids.get(change.record) else {
             err(
-                format!("{path}.record"),
+                format!("{}.record", path()),
                 format!("no record has the id \"{}\"", change.record),
             );
             return;
         };
-        match (&change.event, self.record_lifecycle(index)) {
-            (Some(event), None) => err(
-                format!("{path}.event"),
-                format!(
-                    "record \"{}\" has no lifecycle, so it takes no event \"{event}\"",
-                    change.record
+        match change.event {
+            Some(event) => match self.record_lifecycle(index) {
+                None => err(
+                    format!("{}.event", path()),
+                    format!(
+                        "record \"{}\" has no lifecycle, so it takes no event \"{event}\"",
+                        change.record
+                    ),
                 ),
-            ),
-            (Some(event), Some(machine))
-                if !machine.transitions.iter().any(|t| &t.event == event) =>
-            {
-                err(
-                    format!("{path}.event"),
+                Some(machine) if !machine.transitions.iter().any(|t| t.event == event) => err(
+                    format!("{}.event", path()),
                     format!(
                         "the lifecycle of \"{}\" has no event \"{event}\"",
                         change.record
                     ),
-                )
-            }
-            (None, _) if change.set.is_empty() => err(
-                format!("{path}.set"),
+                ),
+                Some(_) => {}
+            },
+            None if change.set.is_empty() => err(
+                format!("{}.set", path()),
                 "expected at least one field to set, or an event".into(),
             ),
-            _ => {}
+            None => {}
         }
     }
 

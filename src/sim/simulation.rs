@@ -131,6 +131,15 @@ struct LogLengths {
 impl Simulation {
     /// Prepares a run of `scenario` with `seed` and `strategy`; nothing happens until it is stepped.
     pub fn new(scenario: &Scenario, seed: u64, strategy: Strategy) -> Result<Self, ScenarioErrors> {
+        Simulation::from_shared(Arc::new(scenario.clone()), seed, strategy)
+    }
+
+    /// Like `new`, for a scenario already behind an `Arc`: a long script is not copied.
+    pub fn from_shared(
+        scenario: Arc<Scenario>,
+        seed: u64,
+        strategy: Strategy,
+    ) -> Result<Self, ScenarioErrors> {
         scenario.validate()?;
         let machines: Vec<Option<Arc<Lifecycle>>> = (0..scenario.records.len())
             .map(|i| scenario.record_lifecycle(i).map(Arc::new))
@@ -201,7 +210,7 @@ impl Simulation {
             sagas: vec![SagaProgress::default(); scenario.sagas.len()],
             series: Series::default(),
             log_lengths: None,
-            scenario: Arc::new(scenario.clone()),
+            scenario: Arc::clone(&scenario),
         };
         // Script steps enter the queue one at a time, in (time, position) order, each with
         // its position as sequence number: the same order as if all were queued up front

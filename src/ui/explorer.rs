@@ -108,6 +108,8 @@ pub struct Explorer {
     /// The run at `panel_task`.
     pub panel_frame: Memo<Option<Frame>>,
     since_panels: StoredValue<f64>,
+    /// Counts reloads, so that the chunks of a replaced run stop.
+    runs: StoredValue<u64>,
 }
 
 /// Real milliseconds between two panel updates during playback.
@@ -160,6 +162,7 @@ impl Explorer {
             panel_task,
             panel_frame,
             since_panels: StoredValue::new(0.0),
+            runs: StoredValue::new(0),
             vnow: RwSignal::new(0.0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(2),
@@ -194,36 +197,73 @@ impl Explorer {
             Ok(seed) => seed,
             Err(_) => return, // the seed field shows its own message and keeps the last run
         };
-        let sim = self.scenario().and_then(|scenario| {
-            Simulation::new(&scenario, seed, self.settings.strategy.get_untracked())
-                .map(|sim| sim.with_idempotency(self.settings.idempotency.get_untracked()))
-                .map_err(|e| e.to_string())
-        });
+        let scenario = match self.scenario() {
+            Ok(scenario) => Arc::new(scenario),
+            Err(e) => return self.error.set(Some(e)),
+        };
+        let run = self.runs.get_value() + 1;
+        self.runs.set_value(run);
+        if scenario.script.len() as u64 > CHUNK {
+            // A long run is checked, drawn and recorded in later tasks, each short, so the
+            // page answers at once; the last run stays on show meanwhile.
+            self.recording.set(true);
+            let this = *self;
+            set_timeout(
+                move || this.start(scenario, seed, run),
+                Duration::from_millis(0),
+            );
+        } else {
+            self.start(scenario, seed, run);
+        }
+    }
+
+    /// Shows the first step of a new run of `scenario`, then records it.
+    fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64) {
+        if run != self.runs.get_value() {
+            return; // a newer reload replaced this one
+        }
+        let long = scenario.script.len() as u64 > CHUNK;
+        let sim = Simulation::from_shared(scenario, seed, self.settings.strategy.get_untracked())
+            .map(|sim| sim.with_idempotency(self.settings.idempotency.get_untracked()));
         match sim {
-            Ok(sim) => {
-                // A long run starts recording after this handler has drawn its first step,
-                // so the page answers at once; a short one is recorded right away.
-                let long = sim.scenario().script.len() as u64 > CHUNK;
-                let original = Branch {
-                    timeline: Timeline::new(sim),
-                    label: "Original".into(),
-                    changes: Vec::new(),
-                };
-                self.branches.set_value(vec![original]);
-                self.active.set(0);
-                self.task.set(0);
-                self.panel_task.set(0);
-                self.vnow.set(0.0);
-                self.bump();
-                if long {
-                    self.recording.set(true);
-                    let this = *self;
-                    set_timeout(move || this.record_in_chunks(0), Duration::from_millis(0));
-                } else {
-                    self.record_in_chunks(0);
-                }
+            // Checking a long scenario and drawing its first step are two tasks, not one.
+            Ok(sim) if long => {
+                let this = *self;
+                set_timeout(move || this.show(sim, run), Duration::from_millis(0));
             }
-            Err(e) => self.error.set(Some(e)),
+            Ok(sim) => self.show(sim, run),
+            Err(e) => {
+                self.recording.set(false);
+                self.error.set(Some(e.to_string()));
+            }
+        }
+    }
+
+    /// Shows the first step of `sim`, then records it.
+    fn show(&self, sim: Simulation, run: u64) {
+        if run != self.runs.get_value() {
+            return;
+        }
+        let long = sim.scenario().script.len() as u64 > CHUNK;
+        let original = Branch {
+            timeline: Timeline::new(sim),
+            label: "Original".into(),
+            changes: Vec::new(),
+        };
+        self.branches.set_value(vec![original]);
+        self.active.set(0);
+        self.task.set(0);
+        self.panel_task.set(0);
+        self.vnow.set(0.0);
+        self.bump();
+        if long {
+            let this = *self;
+            set_timeout(
+                move || this.record_in_chunks(0, run),
+                Duration::from_millis(0),
+            );
+        } else {
+            self.record_in_chunks(0, run);
         }
     }
 
@@ -231,8 +271,12 @@ impl Explorer {
         self.revision.update(|r| *r += 1);
     }
 
-    /// Records branch `index` a chunk at a time, yielding to the page between chunks.
-    fn record_in_chunks(&self, index: usize) {
+    /// Records branch `index` of run `run` a chunk at a time, yielding to the page between
+    /// chunks.
+    fn record_in_chunks(&self, index: usize, run: u64) {
+        if run != self.runs.get_value() {
+            return;
+        }
         let more = self
             .branches
             .try_update_value(|b| b.get_mut(index).map(|b| b.timeline.advance(CHUNK)))
@@ -243,7 +287,7 @@ impl Explorer {
                 self.recording.set(true);
                 let this = *self;
                 set_timeout(
-                    move || this.record_in_chunks(index),
+                    move || this.record_in_chunks(index, run),
                     Duration::from_millis(0),
                 );
             }
@@ -388,7 +432,7 @@ impl Explorer {
                 if let Some(index) = index {
                     self.active.set(index);
                     self.bump();
-                    self.record_in_chunks(index);
+                    self.record_in_chunks(index, self.runs.get_value());
                 }
             }
             Some(Err(e)) => self.error.set(Some(e)),

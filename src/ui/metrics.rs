@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::layout::chart::{step_path, x_of};
+use crate::layout::chart::{downsample, step_path, x_of};
 use crate::sim::series::Sample;
 
 use super::explorer::Explorer;
@@ -84,7 +84,9 @@ pub fn MetricsPanel(
                             let t1 = samples.last().map_or(1.0, |s| s.time as f64).max(1.0);
                             let points: Vec<(f64, f64)> = samples.iter().map(|s| (s.time as f64, pick(s) as f64)).collect();
                             let max = points.iter().map(|p| p.1).fold(0.0, f64::max);
-                            (step_path(&points, 0.0, t1, max, W, H), t1, max)
+                            // A long run has far more samples than the chart has pixels.
+                            let shown = downsample(&points, 0.0, t1, W as usize);
+                            (step_path(&shown, 0.0, t1, max, W, H), t1, max)
                         });
                         let marker = move || x_of(explorer.vnow.get(), 0.0, geometry.get().1, W);
                         view! {

@@ -8,6 +8,7 @@ pub mod explorer;
 mod faults;
 mod forks;
 mod inspector;
+mod message_canvas;
 mod metrics;
 pub mod panic_panel;
 mod playback;
