@@ -223,3 +223,52 @@ fn a_branch_shares_the_past_and_replays_the_change() {
     assert_eq!(branch.time_at(later), stepped.now());
     assert!(branch.task_at_time(stepped.now()) >= later);
 }
+
+#[test]
+fn restarting_a_crashed_replica_early_brings_it_back_once() {
+    let timeline = email_conflict(Strategy::VersionComparison);
+    let scenario = timeline.full().scenario().clone();
+    let w = scenario
+        .replicas
+        .iter()
+        .position(|r| r.name == "warehouse")
+        .unwrap();
+    let actor = w as u16 + 1;
+    // Just after the CRM's command (100 ms) the warehouse crashes until 5,000 ms.
+    let mut sim = timeline.at(1);
+    sim.crash_replica(w, 5000).unwrap();
+    // evt-1 reaches the crashed warehouse and is not acknowledged.
+    let not_acked = |sim: &Simulation| {
+        sim.trace()
+            .steps()
+            .iter()
+            .any(|s| s.actor.0 == actor && s.kind.name() == "not_acked")
+    };
+    while !not_acked(&sim) && sim.step() {}
+    assert_eq!(sim.down_until(w), Some(5000));
+    let restarted_at = sim.now();
+    sim.restart_replica(w).unwrap();
+    assert_eq!(sim.down_until(w), None);
+    assert_eq!(sim.restart_replica(w).unwrap_err(), "warehouse is not down");
+    sim.run_to_end();
+    let steps: Vec<(u64, &str)> = sim
+        .trace()
+        .steps()
+        .iter()
+        .filter(|s| s.actor.0 == actor)
+        .map(|s| (s.time, s.kind.name()))
+        .collect();
+    // One restart, when the person asked for it; the planned one at 5,000 ms is void.
+    let restarts: Vec<_> = steps.iter().filter(|s| s.1 == "restart").collect();
+    assert_eq!(restarts, vec![&(restarted_at, "restart")], "{steps:?}");
+    // What it missed comes when the bus's redelivery timer fires (5,000 ms), then applies.
+    let redelivered = steps
+        .iter()
+        .position(|s| s.1 == "redeliver" && s.0 >= 5000)
+        .unwrap_or_else(|| panic!("no redelivery at the planned restart: {steps:?}"));
+    assert!(
+        steps[redelivered..].iter().any(|s| s.1 == "apply"),
+        "{steps:?}"
+    );
+    assert!(sim.metrics().converged);
+}

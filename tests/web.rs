@@ -56,6 +56,18 @@ async fn click(root: &Element, selector: &str) {
     leptos::task::tick().await;
 }
 
+/// Clicks an SVG element (which has no `click()` of its own) as a mouse would.
+async fn press(root: &Element, selector: &str) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    find(root, selector)
+        .dispatch_event(
+            &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap(),
+        )
+        .unwrap();
+    leptos::task::tick().await;
+}
+
 fn step(root: &Element) -> u64 {
     let label = text(root, "#step-label"); // "Step 3 of 5"
     label.split_whitespace().nth(1).unwrap().parse().unwrap()
@@ -171,14 +183,7 @@ async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
     choose(&root, "#strategy", "lww").await;
     click(&root, "#step-forward").await; // the CRM's command: evt-1 leaves for both replicas
     assert_eq!(count(&root, "g.message"), 2);
-    let dot = find(&root, "g.message[data-event='1']");
-    let init = web_sys::MouseEventInit::new();
-    init.set_bubbles(true);
-    dot.dispatch_event(
-        &web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap(),
-    )
-    .unwrap();
-    leptos::task::tick().await;
+    press(&root, "g.message[data-event='1']").await;
     assert!(text(&root, ".inspector").contains("Message evt-1"));
     click(&root, "#drop-message").await;
     // A fork is shown; the original is one click away.
@@ -300,6 +305,64 @@ async fn switching_idempotency_off_applies_storm_duplicates_twice() {
         .parse()
         .unwrap();
     assert!(applied > 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_version_applied_twice_is_marked_in_its_table() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "lww").await;
+    find(&root, "#idempotency")
+        .unchecked_ref::<HtmlElement>()
+        .click();
+    leptos::task::tick().await;
+    click(&root, "#step-forward").await; // evt-1 leaves for both replicas
+    press(&root, "g.message[aria-label^='evt-1 to warehouse']").await;
+    click(&root, "#duplicate-message").await;
+    let twice = "[data-metric='Duplicates applied twice'] dd";
+    while text(&root, twice) == "0" {
+        let before = step(&root);
+        click(&root, "#step-forward").await;
+        assert!(
+            step(&root) > before,
+            "the run ended without applying the copy"
+        );
+    }
+    assert_eq!(count(&root, ".applied-twice[title]"), 1);
+    let why = find(&root, "table[data-system=warehouse] .applied-twice")
+        .get_attribute("title")
+        .unwrap();
+    assert_eq!(
+        why,
+        "duplicate applied: evt-1 was applied twice here (idempotency is off)"
+    );
+    // Billing got one copy: nothing is marked there.
+    assert_eq!(count(&root, "table[data-system=billing] .applied-twice"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_crashed_replica_can_be_restarted_at_once() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    click(&root, "#step-forward").await;
+    let warehouse = "g.system.replica[aria-label^='warehouse']";
+    press(&root, warehouse).await;
+    click(&root, "#crash-system").await;
+    assert_eq!(count(&root, "g.system.replica.down"), 1);
+    assert!(text(&root, ".inspector").contains("Down until"));
+    click(&root, "#restart-system").await;
+    // A second fork: crash, then restart, and the warehouse is up again.
+    assert_eq!(count(&root, "button.fork"), 3);
+    assert!(
+        find(&root, "button.fork[aria-pressed=true]")
+            .text_content()
+            .unwrap()
+            .starts_with("Restart warehouse")
+    );
+    assert_eq!(count(&root, "g.system.replica.down"), 0);
+    assert!(text(&root, ".narration").contains("warehouse is back"));
 }
 
 #[wasm_bindgen_test]

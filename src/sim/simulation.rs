@@ -249,6 +249,11 @@ impl Simulation {
         &self.trace
     }
 
+    /// Whether replicas skip events they have processed already.
+    pub fn idempotency(&self) -> bool {
+        self.idempotency
+    }
+
     /// The counts so far.
     pub fn metrics(&self) -> Metrics {
         let mut m = self.metrics.clone();
@@ -355,7 +360,11 @@ impl Simulation {
             Task::Redeliver(slot, _) => self.redeliver(slot),
             Task::Request(write) => self.request(write),
             Task::Retry(slot, _) => self.process(slot, true),
-            Task::Restart(r) => self.restart(r as usize),
+            // A restart planned by a crash that was ended early (or replaced) does nothing.
+            Task::Restart(r) if self.replicas[r as usize].down_until == Some(self.now) => {
+                self.restart(r as usize)
+            }
+            Task::Restart(_) => {}
             Task::SagaStep(saga, step) => self.saga_step(saga, step),
             Task::Compensate(saga, step) => self.compensate(saga, step),
         }
@@ -866,6 +875,17 @@ impl Simulation {
             return Err(format!("a restart must come after now ({} ms)", self.now));
         }
         self.crash(r, until);
+        Ok(())
+    }
+
+    /// Restarts crashed replica `r` now instead of at its planned time. What it missed
+    /// still comes when the bus's redelivery timers fire, as with a consumer that
+    /// reconnects early: the bus does not know it is back.
+    pub fn restart_replica(&mut self, r: usize) -> Result<(), String> {
+        if self.replicas[r].down_until.is_none() {
+            return Err(format!("{} is not down", self.scenario.replicas[r].name));
+        }
+        self.restart(r);
         Ok(())
     }
 

@@ -51,6 +51,11 @@ pub enum Intervention {
         /// When it restarts.
         until: Millis,
     },
+    /// Restart a crashed replica now.
+    Restart {
+        /// The replica's index.
+        replica: usize,
+    },
     /// Set a system's clock offset.
     Skew {
         /// The system (0 is the source, replicas from 1).
@@ -93,6 +98,7 @@ impl Intervention {
                 Ok(())
             }
             Intervention::Crash { replica, until } => sim.crash_replica(*replica, *until),
+            Intervention::Restart { replica } => sim.restart_replica(*replica),
             Intervention::Skew { system, offset_ms } => {
                 sim.skew_clock(super::SystemId(*system), *offset_ms);
                 Ok(())

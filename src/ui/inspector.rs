@@ -140,6 +140,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let down = sim.down_until(r);
         let now = sim.now();
         let crash_label = format!("Crash {name} for 1 s");
+        let restart_label = format!("Restart {name}");
         let records: Vec<String> = sim.scenario().records.iter().map(|r| r.id.clone()).collect();
         let first = records.first().cloned().unwrap_or_default();
         let record = RwSignal::new(first);
@@ -156,7 +157,10 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         view! {
             <div class="actions">
                 {match down {
-                    Some(t) => view! { <p>{format!("Down until {t} ms.")}</p> }.into_any(),
+                    Some(t) => view! {
+                        <p>{format!("Down until {t} ms.")}</p>
+                        <button type="button" id="restart-system" on:click=move |_| explorer.intervene(Intervention::Restart { replica: r }, restart_label.clone())>"Restart now"</button>
+                    }.into_any(),
                     None => view! {
                         <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Intervention::Crash { replica: r, until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
                     }.into_any(),

@@ -36,7 +36,9 @@ pub fn RecordTables(
             <h2 id="records-title">"Records on every system"</h2>
             <p class="legend">
                 <span class="differs-sample">"marked"</span>
-                " cells differ from the source of truth; hover or focus one to see the source's value and why."
+                " cells differ from the source of truth; hover or focus one to see the source's value and why. "
+                <span class="applied-twice">"×2"</span>
+                " marks a version a replica applied twice (a duplicate with idempotency off)."
             </p>
             {move || {
                 let hidden = view.get().map_or(0, |v| v.hidden_records);
@@ -161,6 +163,13 @@ fn RecordLine(
             <td class:differs=version_differs title=version_note tabindex=version_differs.then_some("0")>
                 {format!("v{}", row.version)}
                 {version_hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
+                {row.applied_twice.map(|why| view! {
+                    " "
+                    <span class="applied-twice" title=why.clone() tabindex="0">
+                        <span aria-hidden="true">"×2"</span>
+                        <span class="visually-hidden">{format!("({why})")}</span>
+                    </span>
+                })}
             </td>
             <td>{format!("{} at {} ms", row.writer, row.modified_at)}</td>
         </tr>

@@ -5,7 +5,10 @@ use crate::sim::explain::why_differs;
 use crate::sim::invariants::Violation;
 use crate::sim::metrics::Metrics;
 use crate::sim::record::{RecordState, describe};
-use crate::sim::{RecordId, Simulation};
+use std::collections::BTreeMap;
+
+use crate::sim::trace::StepKind;
+use crate::sim::{EventId, RecordId, Simulation};
 
 /// What the page shows of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +57,9 @@ pub struct RecordRow {
     pub source_version: Option<u64>,
     /// Why this copy differs from the source, when it does.
     pub why: Option<String>,
+    /// Why this version was applied more than once here, when it was (a duplicate with
+    /// idempotency off): the values match the source, but whatever applying does ran twice.
+    pub applied_twice: Option<String>,
     /// The system that wrote these values.
     pub writer: String,
     /// When they were written.
@@ -112,7 +118,13 @@ pub fn view_of(sim: &Simulation) -> RunView {
     let source = sim.source_records();
     let shown = shown_records(sim);
     let hidden_records = source.len() - shown.len();
-    let mut systems = vec![table(sim, &scenario.source, None, source, &shown)];
+    // Only a run that has applied a duplicate is searched: a long run's trace is long.
+    let twice = if report.metrics.duplicates_applied > 0 {
+        applied_twice(sim)
+    } else {
+        BTreeMap::new()
+    };
+    let mut systems = vec![table(sim, &scenario.source, None, source, &shown, &twice)];
     for (i, replica) in scenario.replicas.iter().enumerate() {
         systems.push(table(
             sim,
@@ -120,6 +132,7 @@ pub fn view_of(sim: &Simulation) -> RunView {
             Some(i),
             sim.replica_records(i),
             &shown,
+            &twice,
         ));
     }
     let pending = sim
@@ -177,12 +190,36 @@ fn shown_records(sim: &Simulation) -> Vec<usize> {
     shown
 }
 
+/// (replica, record, version) → the event that replica applied a second time.
+type AppliedTwice = BTreeMap<(usize, u32, u64), EventId>;
+
+/// Every version a replica applied more than once, from the trace.
+fn applied_twice(sim: &Simulation) -> AppliedTwice {
+    sim.trace()
+        .steps()
+        .iter()
+        .filter_map(|step| match step.kind {
+            StepKind::Apply {
+                event,
+                version,
+                again: true,
+            } => {
+                let r = step.actor.replica_index()?;
+                let record = sim.events().get((event.0 as usize).checked_sub(1)?)?.record;
+                Some(((r, record.0, version), event))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn table(
     sim: &Simulation,
     name: &str,
     replica: Option<usize>,
     records: &[RecordState],
     shown: &[usize],
+    twice: &AppliedTwice,
 ) -> SystemTable {
     let is_source = replica.is_none();
     let source = sim.source_records();
@@ -212,6 +249,18 @@ fn table(
                 version: state.version,
                 source_version: (state.version != truth.version).then_some(truth.version),
                 why: replica.and_then(|r| why_differs(sim, r, RecordId(i as u32))),
+                applied_twice: replica
+                    .and_then(|r| twice.get(&(r, i as u32, state.version)))
+                    .map(|event| {
+                        format!(
+                            "duplicate applied: {event} was applied twice here{}",
+                            if sim.idempotency() {
+                                ""
+                            } else {
+                                " (idempotency is off)"
+                            }
+                        )
+                    }),
                 writer: sim.scenario().system_name(state.writer).to_string(),
                 modified_at: state.modified_at,
             }
