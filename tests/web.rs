@@ -112,11 +112,20 @@ fn canvas_alpha(root: &Element, x: f64, y: f64) -> u8 {
     let canvas: web_sys::HtmlCanvasElement = find(root, "canvas.message-canvas").unchecked_into();
     let ctx: web_sys::CanvasRenderingContext2d =
         canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-    let scale = syncscope::layout::topology::pixels_per_unit(
-        web_sys::window().unwrap().device_pixel_ratio(),
+    // The canvas spans the drawing (its viewBox) in both directions.
+    let view_box = find(root, "svg.topology-svg")
+        .get_attribute("viewBox")
+        .unwrap();
+    let size: Vec<f64> = view_box
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (sx, sy) = (
+        f64::from(canvas.width()) / size[2],
+        f64::from(canvas.height()) / size[3],
     );
     let data = ctx
-        .get_image_data((x * scale).round(), (y * scale).round(), 1.0, 1.0)
+        .get_image_data((x * sx).round(), (y * sy).round(), 1.0, 1.0)
         .unwrap()
         .data();
     data[3]

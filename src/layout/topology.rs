@@ -146,6 +146,18 @@ pub fn pixels_per_unit(device_pixel_ratio: f64) -> f64 {
     }
 }
 
+/// The pixel size of a canvas laid over the drawing on a screen with `device_pixel_ratio`:
+/// `pixels_per_unit` across the width, and room for the tallest layout (ten replicas).
+/// Drawings of fewer replicas are squeezed into it vertically and CSS stretches it back.
+pub fn canvas_pixels(device_pixel_ratio: f64) -> (u32, u32) {
+    let scale = pixels_per_unit(device_pixel_ratio);
+    let tallest = topology(crate::sim::scenario::limits::MAX_REPLICAS).height;
+    (
+        (WIDTH * scale).round() as u32,
+        (tallest * scale).round() as u32,
+    )
+}
+
 /// An SVG `points` list for a polyline.
 pub fn points(path: &[Point]) -> String {
     path.iter()
@@ -241,6 +253,13 @@ mod tests {
         assert_eq!(pixels_per_unit(2.0), 3.0);
         assert_eq!(pixels_per_unit(4.0), 3.0);
         assert_eq!(pixels_per_unit(f64::NAN), 1.5);
+    }
+
+    #[test]
+    fn the_canvas_has_room_for_ten_replicas() {
+        // 760 units wide, 2 * 44 + 9 * 64 = 664 units tall, 1.5 pixels per unit.
+        assert_eq!(canvas_pixels(1.0), (1140, 996));
+        assert_eq!(canvas_pixels(2.0), (2280, 1992));
     }
 
     #[test]

@@ -13,8 +13,14 @@ use crate::sim::{Scenario, Simulation, library};
 
 use super::controls::RunSettings;
 
-/// Tasks recorded per chunk: small enough that a chunk never blocks the page for long.
-pub const CHUNK: u64 = 2000;
+/// Tasks recorded per chunk: small enough that a chunk never blocks the page for long
+/// (a few ms; on a busy two-core machine up to ten times that).
+pub const CHUNK: u64 = 1000;
+
+/// Runs `f` in a task of its own, after the page has had its turn.
+fn later(f: impl FnOnce() + 'static) {
+    set_timeout(f, Duration::from_millis(0));
+}
 
 /// The name of the generated benchmark load in the scenario list.
 pub const LOAD: &str = "generated-load";
@@ -85,6 +91,11 @@ pub struct Explorer {
     pub active: RwSignal<usize>,
     /// Bumped whenever a branch records more or is added.
     pub revision: RwSignal<u64>,
+    /// Bumped when the runs are replaced or a fork is added, not when a run records
+    /// more: a step already recorded never changes, so the frames depend on this only.
+    runs_changed: RwSignal<u64>,
+    /// The same for the panels' frame, possibly a task later (see `bump_runs`).
+    panel_runs: RwSignal<u64>,
     /// The step on show (tasks done).
     pub task: RwSignal<u64>,
     /// The virtual time on show, in ms (moves smoothly during playback).
@@ -123,14 +134,16 @@ impl Explorer {
             .next()
             .expect("at least one built-in scenario");
         let branches: StoredValue<Vec<Branch>> = StoredValue::new(Vec::new());
+        let runs_changed = RwSignal::new(0u64);
         let (revision, active, task) = (
             RwSignal::new(0u64),
             RwSignal::new(0usize),
             RwSignal::new(0u64),
         );
         let panel_task = RwSignal::new(0u64);
-        let rebuild = move |task: u64| {
-            let (rev, active) = (revision.get(), active.get());
+        let panel_runs = RwSignal::new(0u64);
+        let rebuild = move |task: u64, rev: u64| {
+            let active = active.get();
             branches
                 .try_with_value(|b| {
                     b.get(active).map(|x| Frame {
@@ -140,15 +153,19 @@ impl Explorer {
                 })
                 .flatten()
         };
-        let frame = Memo::new(move |_| rebuild(task.get()));
+        let frame = Memo::new(move |_| rebuild(task.get(), runs_changed.get()));
         // When the panels show the step on show (always, but during playback), they share
-        // its frame instead of rebuilding the same step a second time.
+        // its frame instead of rebuilding the same step a second time. They follow
+        // `panel_runs`, not `runs_changed`, so that a long run's first step can be drawn
+        // in two tasks: the topology first, the panels next.
         let panel_frame = Memo::new(move |_| {
             let shown = panel_task.get();
+            let rev = panel_runs.get();
+            active.track();
             if shown == task.get_untracked() {
-                frame.get()
+                frame.get_untracked()
             } else {
-                rebuild(shown)
+                rebuild(shown, rev)
             }
         });
         let explorer = Explorer {
@@ -157,6 +174,8 @@ impl Explorer {
             branches,
             active,
             revision,
+            runs_changed,
+            panel_runs,
             task,
             frame,
             panel_task,
@@ -197,23 +216,37 @@ impl Explorer {
             Ok(seed) => seed,
             Err(_) => return, // the seed field shows its own message and keeps the last run
         };
-        let scenario = match self.scenario() {
-            Ok(scenario) => Arc::new(scenario),
-            Err(e) => return self.error.set(Some(e)),
-        };
         let run = self.runs.get_value() + 1;
         self.runs.set_value(run);
-        if scenario.script.len() as u64 > CHUNK {
-            // A long run is checked, drawn and recorded in later tasks, each short, so the
-            // page answers at once; the last run stays on show meanwhile.
+        let long = self
+            .edited
+            .with_untracked(|e| e.as_ref().map(|s| s.script.len() as u64 > CHUNK))
+            .unwrap_or_else(|| self.settings.scenario.get_untracked() == LOAD);
+        if long {
+            // A long run is generated, checked, drawn and recorded in separate tasks, each
+            // short, so the page answers at once. The last run is taken down first:
+            // removing its views and drawing the new run's in one task would be a long one.
             self.recording.set(true);
+            self.branches.set_value(Vec::new());
+            self.bump_runs(false);
             let this = *self;
-            set_timeout(
-                move || this.start(scenario, seed, run),
-                Duration::from_millis(0),
-            );
+            later(move || {
+                if run != this.runs.get_value() {
+                    return;
+                }
+                match this.scenario() {
+                    Ok(scenario) => later(move || this.start(Arc::new(scenario), seed, run)),
+                    Err(e) => {
+                        this.recording.set(false);
+                        this.error.set(Some(e));
+                    }
+                }
+            });
         } else {
-            self.start(scenario, seed, run);
+            match self.scenario() {
+                Ok(scenario) => self.start(Arc::new(scenario), seed, run),
+                Err(e) => self.error.set(Some(e)),
+            }
         }
     }
 
@@ -229,7 +262,7 @@ impl Explorer {
             // Checking a long scenario and drawing its first step are two tasks, not one.
             Ok(sim) if long => {
                 let this = *self;
-                set_timeout(move || this.show(sim, run), Duration::from_millis(0));
+                later(move || this.show(sim, run));
             }
             Ok(sim) => self.show(sim, run),
             Err(e) => {
@@ -255,20 +288,34 @@ impl Explorer {
         self.task.set(0);
         self.panel_task.set(0);
         self.vnow.set(0.0);
-        self.bump();
+        self.bump_runs(long);
         if long {
             let this = *self;
-            set_timeout(
-                move || this.record_in_chunks(0, run),
-                Duration::from_millis(0),
-            );
+            later(move || this.record_in_chunks(0, run));
         } else {
             self.record_in_chunks(0, run);
         }
     }
 
+    /// Tells the views that a run recorded more.
     fn bump(&self) {
         self.revision.update(|r| *r += 1);
+    }
+
+    /// Tells the views that the runs were replaced or a fork was added. With `later`, the
+    /// panels hear of it in a task of their own, so that drawing a large scenario's first
+    /// step is two shorter tasks.
+    fn bump_runs(&self, later_for_panels: bool) {
+        self.runs_changed.update(|r| *r += 1);
+        self.bump();
+        let panels = self.panel_runs;
+        if later_for_panels {
+            later(move || {
+                let _ = panels.try_update(|r| *r += 1);
+            });
+        } else {
+            panels.update(|r| *r += 1);
+        }
     }
 
     /// Records branch `index` of run `run` a chunk at a time, yielding to the page between
@@ -286,10 +333,7 @@ impl Explorer {
             Some(true) => {
                 self.recording.set(true);
                 let this = *self;
-                set_timeout(
-                    move || this.record_in_chunks(index, run),
-                    Duration::from_millis(0),
-                );
+                later(move || this.record_in_chunks(index, run));
             }
             _ => self.recording.set(false),
         }
@@ -431,7 +475,7 @@ impl Explorer {
                 });
                 if let Some(index) = index {
                     self.active.set(index);
-                    self.bump();
+                    self.bump_runs(false);
                     self.record_in_chunks(index, self.runs.get_value());
                 }
             }

@@ -11,7 +11,9 @@ use super::explorer::Explorer;
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    // The links' names only; the whole scenario is read when an edit is applied.
+    // The links' names only; the whole scenario is read when an edit is applied. A new
+    // scenario's links appear one per frame (all at once for a few): text fields are
+    // costly to create, and eight links' worth made drawing the first step a long task.
     let rows = Memo::new(move |_| {
         explorer.revision.track();
         explorer
@@ -29,7 +31,7 @@ pub fn FaultPanel() -> impl IntoView {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">"Faults on each link"</h2>
             <p class="hint">"Changing a knob restarts the run with it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA."</p>
-            <For each=move || rows.get() key=|r| r.clone() let((i, name))>
+            <For each=super::reveal::revealed(rows) key=|r| r.clone() let((i, name))>
                 <LinkKnobs index=i name=name />
             </For>
         </section>

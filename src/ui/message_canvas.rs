@@ -13,7 +13,7 @@ use leptos_use::use_preferred_dark;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::layout::topology::{Point, Topology, along, pixels_per_unit, progress};
+use crate::layout::topology::{Point, Topology, along, canvas_pixels, progress};
 use crate::sim::bus::Message;
 
 use super::explorer::{Explorer, Selection};
@@ -279,20 +279,17 @@ pub fn MessageCanvas(
         };
         let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
         let selected = explorer.selected.get_untracked();
-        // The canvas has a fixed resolution per drawing unit and CSS stretches it over the
-        // drawing, like the SVG's viewBox: no need to watch the element's size.
-        let scale = pixels_per_unit(window().device_pixel_ratio());
+        // The canvas keeps one size (room for the tallest layout at a fixed resolution
+        // per drawing unit) and CSS stretches it over the drawing, like the SVG's viewBox:
+        // no need to watch the element's size, and a new scenario does not reallocate it.
+        let (w, h) = canvas_pixels(window().device_pixel_ratio());
+        if el.width() != w {
+            el.set_width(w);
+        }
+        if el.height() != h {
+            el.set_height(h);
+        }
         layout.with_untracked(|layout| {
-            let (w, h) = (
-                (layout.width * scale).round() as u32,
-                (layout.height * scale).round() as u32,
-            );
-            if el.width() != w {
-                el.set_width(w);
-            }
-            if el.height() != h {
-                el.set_height(h);
-            }
             let Some(ctx) = el
                 .get_context("2d")
                 .ok()
@@ -301,7 +298,8 @@ pub fn MessageCanvas(
             else {
                 return;
             };
-            let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+            let (sx, sy) = (f64::from(w) / layout.width, f64::from(h) / layout.height);
+            let _ = ctx.set_transform(sx, 0.0, 0.0, sy, 0.0, 0.0);
             ctx.clear_rect(0.0, 0.0, layout.width, layout.height);
             dots.with_untracked(|dots| paint(&ctx, dots, layout, now, selected, &palette));
         });

@@ -13,6 +13,7 @@ mod metrics;
 pub mod panic_panel;
 mod playback;
 mod record_tables;
+mod reveal;
 pub mod run_view;
 mod topology;
 mod why;

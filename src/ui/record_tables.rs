@@ -22,14 +22,8 @@ pub fn RecordTables(
             })
             .unwrap_or_default()
     });
-    // A new scenario's tables appear a few per frame, so that drawing ten systems'
-    // tables at once is not one long task that freezes the page.
-    let shown = RwSignal::new(FIRST_TABLES);
-    Effect::new(move |_| {
-        tables.track();
-        shown.set(FIRST_TABLES);
-        reveal_more(shown, tables);
-    });
+    // A new scenario's tables appear one per frame (all at once for a few).
+    let visible = super::reveal::revealed(tables);
     let source = move || view.get().map(|v| v.source).unwrap_or_default();
     view! {
         <section class="panel records" aria-labelledby="records-title">
@@ -47,27 +41,12 @@ pub fn RecordTables(
                 })
             }}
             <div class="tables">
-                <For each=move || tables.get().into_iter().take(shown.get()) key=|t| t.clone() let((name, is_source))>
+                <For each=visible key=|t| t.clone() let((name, is_source))>
                     <SystemRecords name=name is_source=is_source view=view source=source() />
                 </For>
             </div>
         </section>
     }
-}
-
-/// Tables drawn in the frame a new scenario appears, and in each frame after that.
-const FIRST_TABLES: usize = 4;
-
-/// Shows `FIRST_TABLES` more tables in the next animation frame, and so on until all are.
-fn reveal_more(shown: RwSignal<usize>, tables: Memo<Vec<(String, bool)>>) {
-    if shown.get_untracked() >= tables.with_untracked(Vec::len) {
-        return;
-    }
-    request_animation_frame(move || {
-        if shown.try_update(|n| *n += FIRST_TABLES).is_some() {
-            reveal_more(shown, tables);
-        }
-    });
 }
 
 /// One system's records.

@@ -12,10 +12,10 @@ use crate::layout::topology::{Point, nearest, points, topology, units_per_pixel}
 use super::explorer::{Explorer, Selection};
 use super::message_canvas::{Dot, MessageCanvas, MessageKind};
 
-/// What the view shows of one replica at the step on show.
-#[derive(Debug, Clone, PartialEq)]
-struct ReplicaState {
-    depth: usize,
+/// How a replica is, apart from its queue: down until, link partitioned, clock offset.
+/// It changes rarely, queue depths every frame, so the two are kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Condition {
     down: Option<u64>,
     partitioned: bool,
     offset: i64,
@@ -61,6 +61,8 @@ pub fn TopologyView() -> impl IntoView {
             .map(|n| n.1.into_iter().enumerate().collect::<Vec<_>>())
             .unwrap_or_default()
     });
+    // Eight or ten replicas' links, queues and boxes appear one per frame.
+    let shown_replicas = super::reveal::revealed(replica_names);
     let layout = Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len())));
     let dots = Memo::new(move |_| {
         frame
@@ -74,33 +76,37 @@ pub fn TopologyView() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    // What changes step by step, apart from the systems themselves: the systems are keyed
-    // by name and only their details update, so the DOM is not rebuilt every frame.
-    let states = Memo::new(move |_| {
+    // What changes step by step. The systems are keyed by name and only these details
+    // update, so the DOM is not rebuilt every frame.
+    let depths = Memo::new(move |_| {
+        frame
+            .get()
+            .map(|f| {
+                let mut depths = vec![0usize; f.sim.scenario().replicas.len()];
+                for (_, m) in f.sim.in_flight() {
+                    if let Some(d) = depths.get_mut(m.replica) {
+                        *d += 1;
+                    }
+                }
+                depths
+            })
+            .unwrap_or_default()
+    });
+    let conditions = Memo::new(move |_| {
         let Some(f) = frame.get() else {
             return Vec::new();
         };
         let sim = &f.sim;
-        let in_flight = sim.in_flight();
         (0..sim.scenario().replicas.len())
-            .map(|i| ReplicaState {
-                depth: in_flight.iter().filter(|(_, m)| m.replica == i).count(),
+            .map(|i| Condition {
                 down: sim.down_until(i),
                 partitioned: sim.is_partitioned(i),
                 offset: sim.clock(crate::sim::SystemId::replica(i)).offset_ms,
             })
             .collect::<Vec<_>>()
     });
-    let state = move |i: usize| {
-        states.with(|s| {
-            s.get(i).cloned().unwrap_or(ReplicaState {
-                depth: 0,
-                down: None,
-                partitioned: false,
-                offset: 0,
-            })
-        })
-    };
+    let depth = move |i: usize| depths.with(|d| d.get(i).copied().unwrap_or(0));
+    let condition = move |i: usize| conditions.with(|c| c.get(i).copied().unwrap_or_default());
     let source_offset = move || {
         frame
             .get()
@@ -154,17 +160,17 @@ pub fn TopologyView() -> impl IntoView {
                 role="group"
                 aria-label="Topology: the source of truth, one bus queue per replica, and the replicas"
             >
-                <For each=move || replica_names.get() key=|r| r.clone() let((i, name))>
+                <For each=shown_replicas key=|r| r.clone() let((i, name))>
                     {
                         let path = move || layout.get().link(i);
-                        let partitioned = Memo::new(move |_| state(i).partitioned);
+                        let partitioned = move || condition(i).partitioned;
                         view! {
                             <g
                                 class="link"
                                 class:partitioned=partitioned
                                 role="button"
                                 tabindex="0"
-                                aria-label=move || format!("Link to {name}{}: select to partition or heal", if partitioned.get() { ", partitioned" } else { "" })
+                                aria-label=move || format!("Link to {name}{}: select to partition or heal", if partitioned() { ", partitioned" } else { "" })
                                 on:click=move |_| select(Selection::Link(i))
                                 on:keydown=move |e| activate(&e, || select(Selection::Link(i)))
                             >
@@ -174,48 +180,45 @@ pub fn TopologyView() -> impl IntoView {
                         }
                     }
                 </For>
-                <For each=move || replica_names.get() key=|r| r.clone() let((i, name))>
+                <For each=shown_replicas key=|r| r.clone() let((i, name))>
                     {
                         let q = move || layout.get().queue(i);
                         let p = move || layout.get().replica(i);
                         let system = crate::sim::SystemId::replica(i).0;
-                        // One memo per detail, so a new queue depth touches only its text.
-                        let depth = Memo::new(move |_| state(i).depth);
-                        let down = Memo::new(move |_| state(i).down);
-                        let sub = Memo::new(move |_| {
-                            let s = state(i);
-                            match s.down {
+                        let sub = move || {
+                            let c = condition(i);
+                            match c.down {
                                 Some(t) => format!("✕ down until {t} ms"),
-                                None if s.offset != 0 => format!("clock {:+} ms", s.offset),
+                                None if c.offset != 0 => format!("clock {:+} ms", c.offset),
                                 None => "replica".into(),
                             }
-                        });
-                        let status = Memo::new(move |_| {
-                            let s = state(i);
-                            match (s.down, s.partitioned) {
+                        };
+                        let status = move || {
+                            let c = condition(i);
+                            match (c.down, c.partitioned) {
                                 (Some(t), _) => format!(", down until {t} ms"),
                                 (None, true) => ", link partitioned".to_string(),
                                 _ => String::new(),
                             }
-                        });
+                        };
                         let queue_title = {
                             let name = name.clone();
-                            move || format!("{} message(s) on the way to {name}", depth.get())
+                            move || format!("{} message(s) on the way to {name}", depth(i))
                         };
                         view! {
                             <g class="queue" transform=move || translate(q())>
                                 <rect x="-26" y="-13" width="52" height="26" rx="4" />
-                                <text class="depth" text-anchor="middle" dy="4">{move || depth.get().to_string()}</text>
+                                <text class="depth" text-anchor="middle" dy="4">{move || depth(i).to_string()}</text>
                                 <title>{queue_title}</title>
                             </g>
                             <g
                                 class="system replica"
-                                class:down=move || down.get().is_some()
+                                class:down=move || condition(i).down.is_some()
                                 role="button"
                                 tabindex="0"
                                 aria-label={
                                     let name = name.clone();
-                                    move || format!("{name} {}{}: select for actions", sub.get(), status.get())
+                                    move || format!("{name} {}{}: select for actions", sub(), status())
                                 }
                                 transform=move || translate(p())
                                 on:click=move |_| select(Selection::System(system))

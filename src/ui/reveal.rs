@@ -1,0 +1,52 @@
+//! Long lists of heavy items (a table per system, a set of knobs per link) drawn a piece
+//! per animation frame when a new scenario brings them, so that the first draw of a large
+//! scenario is not one long task that freezes the page.
+
+use leptos::prelude::*;
+
+/// Most items drawn at once; a longer list gets one more per frame.
+pub const AT_ONCE: usize = 4;
+
+/// How many of `len` items to draw at first.
+pub fn first_count(len: usize) -> usize {
+    if len <= AT_ONCE { len } else { 1 }
+}
+
+/// The items of `items` to draw now: all of a short list at once; of a longer one, one
+/// more each animation frame. The count remembers which list it counts, so a new list
+/// never starts with the old list's count.
+pub fn revealed<T>(items: Memo<Vec<T>>) -> impl Fn() -> Vec<T> + Copy + Send + Sync + 'static
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let shown = RwSignal::new((Vec::<T>::new(), 0usize));
+    Effect::new(move |_| {
+        let all = items.get();
+        let n = first_count(all.len());
+        shown.set((all, n));
+        reveal_more(shown);
+    });
+    move || {
+        let all = items.get();
+        let n = shown.with(|(list, n)| {
+            if *list == all {
+                *n
+            } else {
+                first_count(all.len())
+            }
+        });
+        all.into_iter().take(n).collect()
+    }
+}
+
+/// Shows one more item in the next animation frame, and so on until all are shown.
+fn reveal_more<T: Send + Sync + 'static>(shown: RwSignal<(Vec<T>, usize)>) {
+    if shown.with_untracked(|(list, n)| *n >= list.len()) {
+        return;
+    }
+    request_animation_frame(move || {
+        if shown.try_update(|(_, n)| *n += 1).is_some() {
+            reveal_more(shown);
+        }
+    });
+}
