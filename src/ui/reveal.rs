@@ -39,14 +39,21 @@ where
     }
 }
 
-/// Shows one more item in the next animation frame, and so on until all are shown.
+/// Shows one more item after the next animation frame, and so on until all are shown.
+/// The item is drawn in a task of its own, not in the frame's callback, so that building
+/// it and laying out the page are not one long task either.
 fn reveal_more<T: Send + Sync + 'static>(shown: RwSignal<(Vec<T>, usize)>) {
     if shown.with_untracked(|(list, n)| *n >= list.len()) {
         return;
     }
     request_animation_frame(move || {
-        if shown.try_update(|(_, n)| *n += 1).is_some() {
-            reveal_more(shown);
-        }
+        set_timeout(
+            move || {
+                if shown.try_update(|(_, n)| *n += 1).is_some() {
+                    reveal_more(shown);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 }
