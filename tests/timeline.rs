@@ -272,3 +272,36 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     );
     assert!(sim.metrics().converged);
 }
+
+#[test]
+fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
+    let scenario = library::by_name("email-conflict").unwrap().unwrap();
+    let timeline = Timeline::record(
+        Simulation::new(&scenario, 1, Strategy::LastWriteWins)
+            .unwrap()
+            .with_idempotency(false),
+    );
+    let mut sim = timeline.at(1);
+    let (slot, _) = sim
+        .in_flight()
+        .into_iter()
+        .find(|(_, m)| m.replica == 1)
+        .unwrap();
+    Intervention::Duplicate { slot }.apply(&mut sim).unwrap();
+    let record = syncscope::sim::RecordId(0);
+    while sim.metrics().duplicates_applied == 0 {
+        // Applied once at most so far: nothing to report.
+        assert_eq!(sim.applied_twice(1, record), None);
+        assert!(sim.step(), "the run ended without applying the copy");
+    }
+    // The warehouse (replica 1) applied evt-1 twice; billing did not.
+    assert_eq!(
+        sim.applied_twice(1, record),
+        Some(syncscope::sim::EventId(1))
+    );
+    assert_eq!(sim.applied_twice(0, record), None);
+    // Billing's write (evt-2) then gives the warehouse a newer version, applied once.
+    sim.run_to_end();
+    assert!(sim.replica_records(1)[0].version > 2);
+    assert_eq!(sim.applied_twice(1, record), None);
+}

@@ -110,6 +110,9 @@ pub struct Replica {
     pub effect_repeats: BTreeMap<WriteId, u32>,
     /// Idempotency keys (write ids) the external service has seen.
     pub effect_keys: EventSet,
+    /// For each record, the last version it applied a second time and the event that
+    /// carried it (only with idempotency off).
+    pub applied_again: BTreeMap<RecordId, (u64, EventId)>,
     /// Event ids it has received at least once.
     seen: EventSet,
     /// Event ids it has applied at least once.
@@ -129,6 +132,7 @@ impl Replica {
             effects_fired: EventSet::default(),
             effect_repeats: BTreeMap::new(),
             effect_keys: EventSet::default(),
+            applied_again: BTreeMap::new(),
             seen: EventSet::default(),
             applied: EventSet::default(),
         }

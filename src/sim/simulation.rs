@@ -878,6 +878,14 @@ impl Simulation {
         Ok(())
     }
 
+    /// The event replica `r` applied a second time to reach the version of `record` it
+    /// holds now, if it did.
+    pub fn applied_twice(&self, r: usize, record: RecordId) -> Option<EventId> {
+        let replica = &self.replicas[r];
+        let (version, event) = *replica.applied_again.get(&record)?;
+        (replica.records[record.0 as usize].version == version).then_some(event)
+    }
+
     /// Restarts crashed replica `r` now instead of at its planned time. What it missed
     /// still comes when the bus's redelivery timers fire, as with a consumer that
     /// reconnects early: the bus does not know it is back.
@@ -1244,6 +1252,9 @@ impl Simulation {
         self.metrics.applied += 1;
         if again {
             self.metrics.duplicates_applied += 1;
+            self.replicas[r]
+                .applied_again
+                .insert(record, (version, event));
         }
         self.record(
             actor,

@@ -22,6 +22,11 @@ fn later(f: impl FnOnce() + 'static) {
     set_timeout(f, Duration::from_millis(0));
 }
 
+/// Runs a stage of starting a run: for a long run in a task of its own, else now.
+fn stage(long: bool, f: impl FnOnce() + 'static) {
+    if long { later(f) } else { f() }
+}
+
 /// The name of the generated benchmark load in the scenario list.
 pub const LOAD: &str = "generated-load";
 
@@ -218,66 +223,54 @@ impl Explorer {
         };
         let run = self.runs.get_value() + 1;
         self.runs.set_value(run);
+        // A long run is generated, checked, drawn and recorded in separate tasks, each
+        // short, so the page answers at once; a short one is started right here.
         let long = self
             .edited
             .with_untracked(|e| e.as_ref().map(|s| s.script.len() as u64 > CHUNK))
             .unwrap_or_else(|| self.settings.scenario.get_untracked() == LOAD);
         if long {
-            // A long run is generated, checked, drawn and recorded in separate tasks, each
-            // short, so the page answers at once. The last run is taken down first:
-            // removing its views and drawing the new run's in one task would be a long one.
+            // The last run is taken down first: removing its views and drawing the new
+            // run's in one task would be a long one.
             self.recording.set(true);
             self.branches.set_value(Vec::new());
             self.bump_runs(false);
-            let this = *self;
-            later(move || {
-                if run != this.runs.get_value() {
-                    return;
-                }
-                match this.scenario() {
-                    Ok(scenario) => later(move || this.start(Arc::new(scenario), seed, run)),
-                    Err(e) => {
-                        this.recording.set(false);
-                        this.error.set(Some(e));
-                    }
-                }
-            });
-        } else {
-            match self.scenario() {
-                Ok(scenario) => self.start(Arc::new(scenario), seed, run),
-                Err(e) => self.error.set(Some(e)),
-            }
         }
+        let this = *self;
+        stage(long, move || {
+            if run != this.runs.get_value() {
+                return; // a newer reload replaced this one
+            }
+            match this.scenario() {
+                Ok(scenario) => stage(long, move || {
+                    this.start(Arc::new(scenario), seed, run, long)
+                }),
+                Err(e) => this.fail(e),
+            }
+        });
     }
 
-    /// Shows the first step of a new run of `scenario`, then records it.
-    fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64) {
+    /// Checks `scenario` and prepares its run, then shows it.
+    fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64, long: bool) {
         if run != self.runs.get_value() {
-            return; // a newer reload replaced this one
+            return;
         }
-        let long = scenario.script.len() as u64 > CHUNK;
         let sim = Simulation::from_shared(scenario, seed, self.settings.strategy.get_untracked())
             .map(|sim| sim.with_idempotency(self.settings.idempotency.get_untracked()));
         match sim {
-            // Checking a long scenario and drawing its first step are two tasks, not one.
-            Ok(sim) if long => {
+            Ok(sim) => {
                 let this = *self;
-                later(move || this.show(sim, run));
+                stage(long, move || this.show(sim, run, long));
             }
-            Ok(sim) => self.show(sim, run),
-            Err(e) => {
-                self.recording.set(false);
-                self.error.set(Some(e.to_string()));
-            }
+            Err(e) => self.fail(e.to_string()),
         }
     }
 
     /// Shows the first step of `sim`, then records it.
-    fn show(&self, sim: Simulation, run: u64) {
+    fn show(&self, sim: Simulation, run: u64, long: bool) {
         if run != self.runs.get_value() {
             return;
         }
-        let long = sim.scenario().script.len() as u64 > CHUNK;
         let original = Branch {
             timeline: Timeline::new(sim),
             label: "Original".into(),
@@ -289,12 +282,14 @@ impl Explorer {
         self.panel_task.set(0);
         self.vnow.set(0.0);
         self.bump_runs(long);
-        if long {
-            let this = *self;
-            later(move || this.record_in_chunks(0, run));
-        } else {
-            self.record_in_chunks(0, run);
-        }
+        let this = *self;
+        stage(long, move || this.record_in_chunks(0, run));
+    }
+
+    /// Ends a reload that could not start: the message is shown inline.
+    fn fail(&self, message: String) {
+        self.recording.set(false);
+        self.error.set(Some(message));
     }
 
     /// Tells the views that a run recorded more.

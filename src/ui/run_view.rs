@@ -5,10 +5,7 @@ use crate::sim::explain::why_differs;
 use crate::sim::invariants::Violation;
 use crate::sim::metrics::Metrics;
 use crate::sim::record::{RecordState, describe};
-use std::collections::BTreeMap;
-
-use crate::sim::trace::StepKind;
-use crate::sim::{EventId, RecordId, Simulation};
+use crate::sim::{RecordId, Simulation};
 
 /// What the page shows of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,13 +115,7 @@ pub fn view_of(sim: &Simulation) -> RunView {
     let source = sim.source_records();
     let shown = shown_records(sim);
     let hidden_records = source.len() - shown.len();
-    // Only a run that has applied a duplicate is searched: a long run's trace is long.
-    let twice = if report.metrics.duplicates_applied > 0 {
-        applied_twice(sim)
-    } else {
-        BTreeMap::new()
-    };
-    let mut systems = vec![table(sim, &scenario.source, None, source, &shown, &twice)];
+    let mut systems = vec![table(sim, &scenario.source, None, source, &shown)];
     for (i, replica) in scenario.replicas.iter().enumerate() {
         systems.push(table(
             sim,
@@ -132,7 +123,6 @@ pub fn view_of(sim: &Simulation) -> RunView {
             Some(i),
             sim.replica_records(i),
             &shown,
-            &twice,
         ));
     }
     let pending = sim
@@ -190,36 +180,12 @@ fn shown_records(sim: &Simulation) -> Vec<usize> {
     shown
 }
 
-/// (replica, record, version) → the event that replica applied a second time.
-type AppliedTwice = BTreeMap<(usize, u32, u64), EventId>;
-
-/// Every version a replica applied more than once, from the trace.
-fn applied_twice(sim: &Simulation) -> AppliedTwice {
-    sim.trace()
-        .steps()
-        .iter()
-        .filter_map(|step| match step.kind {
-            StepKind::Apply {
-                event,
-                version,
-                again: true,
-            } => {
-                let r = step.actor.replica_index()?;
-                let record = sim.events().get((event.0 as usize).checked_sub(1)?)?.record;
-                Some(((r, record.0, version), event))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 fn table(
     sim: &Simulation,
     name: &str,
     replica: Option<usize>,
     records: &[RecordState],
     shown: &[usize],
-    twice: &AppliedTwice,
 ) -> SystemTable {
     let is_source = replica.is_none();
     let source = sim.source_records();
@@ -250,7 +216,7 @@ fn table(
                 source_version: (state.version != truth.version).then_some(truth.version),
                 why: replica.and_then(|r| why_differs(sim, r, RecordId(i as u32))),
                 applied_twice: replica
-                    .and_then(|r| twice.get(&(r, i as u32, state.version)))
+                    .and_then(|r| sim.applied_twice(r, RecordId(i as u32)))
                     .map(|event| {
                         format!(
                             "duplicate applied: {event} was applied twice here{}",

@@ -21,8 +21,8 @@ struct Condition {
     offset: i64,
 }
 
-/// The shape of a message of `kind`, centred on 0,0, for the legend and the (invisible)
-/// buttons over messages; the canvas draws the same shapes.
+/// The shape of a message of `kind`, centred on 0,0, for the legend; the canvas draws the
+/// same shapes.
 fn shape(kind: MessageKind) -> impl IntoView {
     match kind {
         MessageKind::Normal => view! { <circle r="6" /> }.into_any(),
@@ -77,20 +77,18 @@ pub fn TopologyView() -> impl IntoView {
             .unwrap_or_default()
     });
     // What changes step by step. The systems are keyed by name and only these details
-    // update, so the DOM is not rebuilt every frame.
+    // update, so the DOM is not rebuilt every frame. Depths are counted from the dots
+    // already listed rather than from a second copy of the bus.
     let depths = Memo::new(move |_| {
-        frame
-            .get()
-            .map(|f| {
-                let mut depths = vec![0usize; f.sim.scenario().replicas.len()];
-                for (_, m) in f.sim.in_flight() {
-                    if let Some(d) = depths.get_mut(m.replica) {
-                        *d += 1;
-                    }
+        let mut depths = vec![0usize; names.with(|n| n.as_ref().map_or(0, |n| n.1.len()))];
+        dots.with(|dots| {
+            for d in dots {
+                if let Some(n) = depths.get_mut(d.replica) {
+                    *n += 1;
                 }
-                depths
-            })
-            .unwrap_or_default()
+            }
+        });
+        depths
     });
     let conditions = Memo::new(move |_| {
         let Some(f) = frame.get() else {
@@ -107,10 +105,12 @@ pub fn TopologyView() -> impl IntoView {
     });
     let depth = move |i: usize| depths.with(|d| d.get(i).copied().unwrap_or(0));
     let condition = move |i: usize| conditions.with(|c| c.get(i).copied().unwrap_or_default());
-    let source_offset = move || {
-        frame
-            .get()
-            .map_or(0, |f| f.sim.clock(crate::sim::SystemId::SOURCE).offset_ms)
+    let source_sub = move || match frame
+        .get()
+        .map_or(0, |f| f.sim.clock(crate::sim::SystemId::SOURCE).offset_ms)
+    {
+        0 => "source of truth".to_string(),
+        o => format!("clock {o:+} ms"),
     };
     let select = move |s: Selection| explorer.selected.set(Some(s));
     // While playing, messages have no buttons of their own: a click on the drawing picks
@@ -193,14 +193,8 @@ pub fn TopologyView() -> impl IntoView {
                                 None => "replica".into(),
                             }
                         };
-                        let status = move || {
-                            let c = condition(i);
-                            match (c.down, c.partitioned) {
-                                (Some(t), _) => format!(", down until {t} ms"),
-                                (None, true) => ", link partitioned".to_string(),
-                                _ => String::new(),
-                            }
-                        };
+                        // `sub` already says when it is down; the label adds the link.
+                        let status = move || if condition(i).partitioned { ", link partitioned" } else { "" };
                         let queue_title = {
                             let name = name.clone();
                             move || format!("{} message(s) on the way to {name}", depth(i))
@@ -238,13 +232,7 @@ pub fn TopologyView() -> impl IntoView {
                     class="system source"
                     role="button"
                     tabindex="0"
-                    aria-label=move || {
-                        let sub = match source_offset() {
-                            0 => "source of truth".to_string(),
-                            o => format!("clock {o:+} ms"),
-                        };
-                        format!("{} {sub}: select for actions", names.get().map(|n| n.0).unwrap_or_default())
-                    }
+                    aria-label=move || format!("{} {}: select for actions", names.get().map(|n| n.0).unwrap_or_default(), source_sub())
                     transform=move || translate(layout.get().source)
                     on:click=move |_| select(Selection::System(0))
                     on:keydown=move |e| activate(&e, || select(Selection::System(0)))
@@ -253,12 +241,7 @@ pub fn TopologyView() -> impl IntoView {
                     <text text-anchor="middle">
                         <tspan x="0" dy="-4">{move || names.get().map(|n| n.0).unwrap_or_default()}</tspan>
                         " "
-                        <tspan class="sub" x="0" dy="17">
-                            {move || match source_offset() {
-                                0 => "source of truth".to_string(),
-                                o => format!("clock {o:+} ms"),
-                            }}
-                        </tspan>
+                        <tspan class="sub" x="0" dy="17">{source_sub}</tspan>
                     </text>
                 </g>
                 <For each=targets key=|d| (d.slot, d.generation, d.event, d.kind) let(dot)>
