@@ -30,8 +30,10 @@ try {
   // run says little about the longest task.
   let page;
   const records = [];
+  const errorLists = []; // one list per page, filled as errors come
   for (let i = 0; i < 5; i++) {
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    errorLists.push(watchErrors(page));
     await page.goto(url);
     await page.waitForSelector('table.record-table');
     await page.evaluate(() => {
@@ -52,7 +54,6 @@ try {
   console.log(`recording the generated load (${records[0].steps} steps), 5 runs: ` +
     records.map((r) => `${r.recordMs} ms, progress shown: ${r.sawProgress}, tasks over 50 ms: ${r.long.length}` +
       `${r.long.length ? ` (longest ${Math.max(...r.long).toFixed(0)} ms)` : ''}`).join('; '));
-  const errors = watchErrors(page);
 
   // Plays at `speed` (an index into the speed list) from step 1, after `before`, for 4 s
   // or until the run ends.
@@ -91,6 +92,7 @@ try {
   await play('at 1x, record tables on screen', '2', () => page.locator('#records-title').scrollIntoViewIfNeeded());
   await play('at 10x', '3');
   await play('at fastest', '6');
+  const errors = errorLists.flat();
   if (errors.length) console.log(`errors: ${errors.join('; ')}`);
 } finally {
   await browser.close();
