@@ -1,9 +1,76 @@
 //! Words for what the engine did: why a replica's copy differs from the source, and a
 //! sentence for each notable step. The explorer shows these; it does not work them out.
 
-use super::ids::{EventId, RecordId};
+use super::ids::{EventId, Millis, RecordId, WriteId};
+use super::invariants::LostWrite;
+use super::record::describe;
 use super::simulation::Simulation;
 use super::trace::StepKind;
+
+/// How far a system's clock was off when it stamped `stamp` at virtual time `at`, in words:
+/// "billing's clock runs 500 ms behind".
+fn clock_words(who: &str, at: Millis, stamp: Millis) -> String {
+    let off = at as i128 - stamp as i128;
+    match off {
+        0 => format!("{who}'s clock is right"),
+        d if d > 0 => format!("{who}'s clock runs {d} ms behind"),
+        d => format!("{who}'s clock runs {} ms ahead", -d),
+    }
+}
+
+/// Who made `write`, and what it wrote where: "billing's write w2 to customer-1
+/// (email=ada@typed-last.example, at 1200 ms)".
+pub fn write_words(sim: &Simulation, write: WriteId) -> String {
+    if write == WriteId::INITIAL {
+        return "the initial content".into();
+    }
+    let w = &sim.writes()[write.0 as usize - 1];
+    format!(
+        "{}'s write {} to {} ({}, at {} ms)",
+        sim.scenario().system_name(w.system),
+        w.id,
+        sim.record_name(w.record),
+        describe(&w.fields),
+        w.at
+    )
+}
+
+/// Why a write was lost, naming the cause: the write that replaced it, or the timestamps
+/// (and the clocks behind them) that made last-write-wins call it older.
+pub fn lost_write(sim: &Simulation, lost: &LostWrite) -> String {
+    let what = write_words(sim, lost.write);
+    let source = &sim.scenario().source;
+    if let Some(by) = lost.overwritten_by {
+        let by_who = sim
+            .scenario()
+            .system_name(sim.writes()[by.0 as usize - 1].system);
+        return format!(
+            "{what} was committed, then replaced by {by_who}'s write {by}, which had not seen it; no conflict was reported."
+        );
+    }
+    let w = &sim.writes()[lost.write.0 as usize - 1];
+    let who = sim.scenario().system_name(w.system);
+    let stamp = format!(
+        "it was stamped {} ms ({})",
+        w.stamp,
+        clock_words(who, w.at, w.stamp)
+    );
+    let winner = match sim.lost_to(lost.write) {
+        Some(WriteId::INITIAL) | None => String::new(),
+        Some(win) => {
+            let x = &sim.writes()[win.0 as usize - 1];
+            let win_who = sim.scenario().system_name(x.system);
+            format!(
+                ", older than {win_who}'s write {win}, stamped {} ms ({})",
+                x.stamp,
+                clock_words(win_who, x.at, x.stamp)
+            )
+        }
+    };
+    format!(
+        "{what} was acknowledged, then discarded by {source} as older under last-write-wins: {stamp}{winner}. No conflict was reported."
+    )
+}
 
 /// Why replica `r`'s copy of `record` differs from the source of truth now, or `None` if
 /// it does not differ.
@@ -26,10 +93,16 @@ pub fn why_differs(sim: &Simulation, r: usize, record: RecordId) -> Option<Strin
         ));
     }
     if sim.lost_updates().contains(&local.write) {
-        return Some(format!(
-            "lost update: this replica's write {} was discarded by {source_name} as older",
-            local.write
-        ));
+        let lost = sim
+            .checked_lost_writes()
+            .into_iter()
+            .find(|l| l.write == local.write)
+            .unwrap_or(LostWrite {
+                write: local.write,
+                time: sim.now(),
+                overwritten_by: None,
+            });
+        return Some(format!("lost update: {}", lost_write(sim, &lost)));
     }
     if local.write == source.write {
         return Some(format!(
@@ -188,7 +261,7 @@ mod tests {
         assert!(
             why_differs(&sim, 0, RecordId(0))
                 .unwrap()
-                .starts_with("lost update: this replica's write w2")
+                .starts_with("lost update: billing's write w2 to customer-1")
         );
     }
 

@@ -39,6 +39,56 @@ pub mod names {
     ];
 }
 
+/// What an invariant says about a run at the step on show.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "verdict", content = "reason", rename_all = "snake_case")]
+pub enum Verdict {
+    /// It held at every step so far (an end-of-run check: the run is over and it held).
+    Holds,
+    /// It failed; the run's violations say when and why.
+    Violated,
+    /// It does not apply to this run, for the reason given.
+    DoesNotApply(String),
+    /// It is judged only once the bus is quiet; the reason says what is still under way.
+    NotYetDecided(String),
+}
+
+impl Verdict {
+    /// A short name, for class names and JSON: `holds`, `violated`, `does_not_apply`,
+    /// `not_yet_decided` (as in the report JSON).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "violated",
+            Verdict::DoesNotApply(_) => "does_not_apply",
+            Verdict::NotYetDecided(_) => "not_yet_decided",
+        }
+    }
+
+    /// The verdict in words, as a screen reader says it after the invariant's name.
+    pub fn words(&self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Violated => "is violated",
+            Verdict::DoesNotApply(_) => "does not apply to this run",
+            Verdict::NotYetDecided(_) => "is not decided yet",
+        }
+    }
+
+    /// Why it does not apply or is not decided yet; `None` for a held or violated one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Verdict::DoesNotApply(r) | Verdict::NotYetDecided(r) => Some(r),
+            Verdict::Holds | Verdict::Violated => None,
+        }
+    }
+
+    /// Whether it failed.
+    pub fn is_violated(&self) -> bool {
+        *self == Verdict::Violated
+    }
+}
+
 /// One invariant that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {

@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use super::bus::{EventBus, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
+use super::explain;
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
-use super::invariants::{self, LostWrite, Violation, WriteKind, WriteLog, names};
+use super::invariants::{self, LostWrite, Verdict, Violation, WriteKind, WriteLog, names};
 use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
 use super::record::{Fields, RecordState, describe, merged};
@@ -23,6 +24,8 @@ use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
+
+mod verdicts;
 
 /// Most tasks one run may process before it is stopped (keeps a runaway scenario finite).
 pub const MAX_TASKS: u64 = 20_000_000;
@@ -75,8 +78,8 @@ pub struct Report {
     pub steps: usize,
     /// Hash of the whole trace.
     pub trace_hash: String,
-    /// Every invariant and whether it held.
-    pub invariants: BTreeMap<&'static str, bool>,
+    /// Every invariant and its verdict.
+    pub invariants: BTreeMap<&'static str, Verdict>,
     /// Every failure, explained.
     pub invariant_violations: Vec<Violation>,
 }
@@ -106,6 +109,8 @@ pub struct Simulation {
     inbox: EscalationInbox,
     reported: BTreeSet<WriteId>,
     lost: BTreeSet<WriteId>,
+    /// For each lost write, the write that won over it.
+    lost_to: BTreeMap<WriteId, WriteId>,
     differs: Vec<bool>,
     divergent: usize,
     converged_since: Millis,
@@ -200,6 +205,7 @@ impl Simulation {
             inbox: EscalationInbox::default(),
             reported: BTreeSet::new(),
             lost: BTreeSet::new(),
+            lost_to: BTreeMap::new(),
             differs: vec![false; scenario.replicas.len() * initial.len()],
             divergent: 0,
             converged_since: 0,
@@ -294,6 +300,11 @@ impl Simulation {
     /// The writes the engine saw disappear without a report (last-write-wins only).
     pub fn lost_updates(&self) -> &BTreeSet<WriteId> {
         &self.lost
+    }
+
+    /// The write that won over lost write `write`, if it was lost.
+    pub fn lost_to(&self, write: WriteId) -> Option<WriteId> {
+        self.lost_to.get(&write).copied()
     }
 
     /// The name of record `id`.
@@ -603,7 +614,7 @@ impl Simulation {
         if self.strategy == Strategy::LastWriteWins
             && (stamp, SystemId::SOURCE, write) <= current.lww_key()
         {
-            self.lose(record, write);
+            self.lose(record, write, current.write);
             return true;
         }
         self.commit(
@@ -810,6 +821,7 @@ impl Simulation {
             inbox: self.inbox.clone(),
             reported: self.reported.clone(),
             lost: self.lost.clone(),
+            lost_to: self.lost_to.clone(),
             differs: self.differs.clone(),
             divergent: self.divergent,
             converged_since: self.converged_since,
@@ -1384,7 +1396,7 @@ impl Simulation {
                     .map(|c| c.write)
                     .collect();
                 for lost in skipped {
-                    self.lose(record, lost);
+                    self.lose(record, lost, write);
                 }
                 self.commit(
                     record,
@@ -1396,14 +1408,15 @@ impl Simulation {
                     EventKind::Changed,
                 );
             }
-            SourceVerdict::DiscardSilently => self.lose(record, write),
+            SourceVerdict::DiscardSilently => self.lose(record, write, current.write),
             SourceVerdict::RejectConflict => self.report_conflict(SystemId::SOURCE, record, write),
             SourceVerdict::Escalate => self.escalate(SystemId::SOURCE, record, write),
         }
     }
 
-    fn lose(&mut self, record: RecordId, write: WriteId) {
+    fn lose(&mut self, record: RecordId, write: WriteId, winner: WriteId) {
         if self.lost.insert(write) {
+            self.lost_to.insert(write, winner);
             self.metrics.lost_updates += 1;
             self.record(SystemId::SOURCE, StepKind::LostUpdate { record, write });
         }
@@ -1518,40 +1531,22 @@ impl Simulation {
     /// Every invariant failure so far, including the end-of-run checks once the bus is quiet.
     pub fn violations(&self) -> Vec<Violation> {
         let mut all = self.violations.clone();
-        if !self.is_quiet() {
-            return all;
-        }
-        for lost in self.checked_lost_writes() {
-            let w = &self.writes[lost.write.0 as usize - 1];
-            let who = self.scenario.system_name(w.system);
-            let what = format!(
-                "{}'s write {} to {} ({}, at {} ms)",
-                who,
-                w.id,
-                self.record_name(w.record),
-                describe(&w.fields),
-                w.at
-            );
-            let message = match lost.overwritten_by {
-                Some(by) => {
-                    let by_who = self
-                        .scenario
-                        .system_name(self.writes[by.0 as usize - 1].system);
-                    format!(
-                        "{what} was committed, then replaced by {by_who}'s write {by}, which had not seen it; no conflict was reported."
-                    )
+        let quiet = self.is_quiet();
+        // The lost-write check runs on the whole history once the bus is quiet; before that,
+        // a write the engine has already seen lost is reported at once, so that the mark
+        // agrees with the narration that told of the loss.
+        if quiet || !self.lost.is_empty() {
+            for lost in self.checked_lost_writes() {
+                if quiet || self.lost.contains(&lost.write) {
+                    all.push(Violation {
+                        name: names::NO_LOST_WRITE,
+                        time: lost.time,
+                        message: explain::lost_write(self, &lost),
+                    });
                 }
-                None => format!(
-                    "{what} was acknowledged but discarded by the source of truth as older; no conflict was reported."
-                ),
-            };
-            all.push(Violation {
-                name: names::NO_LOST_WRITE,
-                time: lost.time,
-                message,
-            });
+            }
         }
-        if self.divergent > 0 {
+        if quiet && self.divergent > 0 {
             all.push(Violation {
                 name: names::CONVERGES,
                 time: self.now,
@@ -1595,9 +1590,9 @@ impl Simulation {
     /// The summary of the run so far.
     pub fn report(&self) -> Report {
         let invariant_violations = self.violations();
-        let invariants = names::ALL
+        let invariants = self
+            .verdicts_given(&invariant_violations)
             .into_iter()
-            .map(|name| (name, !invariant_violations.iter().any(|v| v.name == name)))
             .collect();
         Report {
             scenario: self.scenario.name.clone(),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::ids::Millis;
+use super::invariants::Verdict;
 use super::simulation::Simulation;
 use super::{Decision, Report};
 
@@ -235,8 +236,8 @@ pub struct RunDiff {
     pub metrics: Vec<(String, serde_json::Value, serde_json::Value)>,
     /// Record copies that differ: (system, record, first run's values, second run's values).
     pub records: Vec<(String, String, String, String)>,
-    /// Invariants that hold in one run and not the other: (name, first, second).
-    pub invariants: Vec<(String, bool, bool)>,
+    /// Invariants whose verdicts differ: (name, first run's, second run's).
+    pub invariants: Vec<(String, Verdict, Verdict)>,
 }
 
 impl RunDiff {
@@ -293,7 +294,7 @@ pub fn diff(a: &Simulation, b: &Simulation) -> RunDiff {
         .invariants
         .iter()
         .filter(|(k, v)| rb.invariants.get(*k) != Some(v))
-        .map(|(k, v)| (k.to_string(), *v, rb.invariants[k]))
+        .map(|(k, v)| (k.to_string(), v.clone(), rb.invariants[k].clone()))
         .collect();
     RunDiff {
         metrics,

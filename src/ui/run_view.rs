@@ -2,7 +2,7 @@
 //! Plain data, no Leptos: the components only read these structs.
 
 use crate::sim::explain::why_differs;
-use crate::sim::invariants::Violation;
+use crate::sim::invariants::{Verdict, Violation};
 use crate::sim::metrics::Metrics;
 use crate::sim::record::{RecordState, describe};
 use crate::sim::{RecordId, Simulation};
@@ -16,8 +16,8 @@ pub struct RunView {
     pub trace_hash: String,
     /// Steps in the trace.
     pub steps: usize,
-    /// Every invariant with whether it held, in report order.
-    pub invariants: Vec<(&'static str, bool)>,
+    /// Every invariant with its verdict at this step, in report order.
+    pub invariants: Vec<(&'static str, Verdict)>,
     /// Every failure, explained.
     pub violations: Vec<Violation>,
     /// One table per system, the source of truth first.

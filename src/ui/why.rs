@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::sim::explain::narrate;
+use crate::sim::invariants::Verdict;
 
 use super::explorer::{Explorer, Selection};
 use super::run_view::RunView;
@@ -21,14 +22,14 @@ pub fn WhyPanel(
             .map(|v| {
                 v.invariants
                     .iter()
-                    .map(|&(name, holds)| {
+                    .map(|(name, verdict)| {
                         let reasons: Vec<(u64, String)> = v
                             .violations
                             .iter()
-                            .filter(|x| x.name == name)
+                            .filter(|x| x.name == *name)
                             .map(|x| (x.time, x.message.clone()))
                             .collect();
-                        (name, holds, reasons)
+                        (*name, verdict.clone(), reasons)
                     })
                     .collect::<Vec<_>>()
             })
@@ -56,11 +57,12 @@ pub fn WhyPanel(
         <section class="panel why" aria-labelledby="why-title">
             <h2 id="why-title">"Why: invariants at this step"</h2>
             <ul class="invariant-list">
-                <For each=items key=|item| item.clone() let((name, holds, reasons))>
-                    <li class=if holds { "holds" } else { "violated" } data-invariant=name>
-                        <span class="status" aria-hidden="true">{if holds { "✓" } else { "✗" }}</span>
+                <For each=items key=|item| item.clone() let((name, verdict, reasons))>
+                    <li class=verdict.as_str() data-invariant=name data-verdict=verdict.as_str()>
+                        <span class="status" aria-hidden="true">{mark(&verdict)}</span>
                         <code>{name}</code>
-                        <span class="visually-hidden">{if holds { " holds" } else { " is violated" }}</span>
+                        <span class="visually-hidden">{format!(" {}", verdict.words())}</span>
+                        {verdict.reason().map(|r| view! { <span class="verdict-reason">{format!(": {r}")}</span> })}
                         <ul class="reasons">
                             {reasons
                                 .into_iter()
@@ -94,5 +96,15 @@ pub fn WhyPanel(
                 </For>
             </ol>
         </section>
+    }
+}
+
+/// The mark drawn before an invariant's name; its words are in the text beside it.
+fn mark(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Holds => "✓",
+        Verdict::Violated => "✗",
+        Verdict::DoesNotApply(_) => "–",
+        Verdict::NotYetDecided(_) => "…",
     }
 }

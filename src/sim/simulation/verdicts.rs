@@ -1,0 +1,65 @@
+//! Each invariant's verdict at the step on show. A mark on the page comes from here, so it
+//! never says "holds" for something that does not apply or cannot be judged yet.
+
+use super::Simulation;
+use crate::sim::invariants::{Verdict, Violation, names};
+
+impl Simulation {
+    /// Every invariant with its verdict at this step, in report order.
+    pub fn verdicts(&self) -> Vec<(&'static str, Verdict)> {
+        self.verdicts_given(&self.violations())
+    }
+
+    /// Like `verdicts`, with this step's violations already at hand.
+    pub(super) fn verdicts_given(&self, violations: &[Violation]) -> Vec<(&'static str, Verdict)> {
+        names::ALL
+            .into_iter()
+            .map(|name| (name, self.verdict(name, violations)))
+            .collect()
+    }
+
+    fn verdict(&self, name: &'static str, violations: &[Violation]) -> Verdict {
+        if violations.iter().any(|v| v.name == name) {
+            return Verdict::Violated;
+        }
+        let quiet = self.is_quiet();
+        match name {
+            names::CONVERGES if !quiet => Verdict::NotYetDecided(format!(
+                "judged once the bus is quiet: {}",
+                self.still_going()
+            )),
+            names::FINISHES if !quiet => {
+                Verdict::NotYetDecided(format!("judged when the run ends: {}", self.still_going()))
+            }
+            names::NO_LOST_WRITE if !quiet => Verdict::NotYetDecided(
+                "judged once the bus is quiet; no acknowledged write is lost so far".into(),
+            ),
+            names::EXACTLY_ONCE if !self.idempotency => {
+                Verdict::DoesNotApply(match self.metrics.duplicates_applied {
+                    0 => "idempotency is off, so repeats are expected (none so far)".into(),
+                    n => format!(
+                        "idempotency is off, so repeats are expected: {n} so far — see the ×2 badges"
+                    ),
+                })
+            }
+            names::EXACTLY_ONCE_EFFECTS
+                if self.scenario.replicas.iter().all(|r| r.effect.is_none()) =>
+            {
+                Verdict::DoesNotApply("no system in this scenario has a side effect".into())
+            }
+            names::VALID_TRANSITIONS if self.machines.iter().all(Option::is_none) => {
+                Verdict::DoesNotApply("no record in this scenario follows a lifecycle".into())
+            }
+            _ => Verdict::Holds,
+        }
+    }
+
+    /// What keeps the run from being quiet, in words.
+    fn still_going(&self) -> String {
+        match self.bus.messages().count() {
+            0 => "the scenario has more to do".into(),
+            1 => "1 message is still on its way".into(),
+            n => format!("{n} messages are still on their way"),
+        }
+    }
+}

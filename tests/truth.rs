@@ -1,0 +1,171 @@
+//! Native tests that what the engine tells a person is true at every step: invariant
+//! verdicts (holds, violated, does not apply, not yet decided), explanations that name
+//! their cause, and an invariant shown able to fail.
+#![cfg(not(target_arch = "wasm32"))]
+
+use syncscope::sim::invariants::{Verdict, names};
+use syncscope::sim::trace::StepKind;
+use syncscope::sim::{Scenario, Simulation, Strategy, library};
+
+fn built_in(name: &str) -> Scenario {
+    library::by_name(name).unwrap().unwrap()
+}
+
+fn verdict(sim: &Simulation, name: &str) -> Verdict {
+    sim.verdicts()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap()
+}
+
+#[test]
+fn before_anything_is_delivered_the_end_of_run_checks_are_not_decided() {
+    for scenario in library::all() {
+        let sim = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
+        for name in [names::CONVERGES, names::FINISHES, names::NO_LOST_WRITE] {
+            let v = verdict(&sim, name);
+            assert!(
+                matches!(v, Verdict::NotYetDecided(_)),
+                "{}: {name} at step 0 is {v:?}",
+                scenario.name
+            );
+        }
+    }
+}
+
+#[test]
+fn with_idempotency_off_exactly_once_apply_does_not_apply_and_points_at_the_badges() {
+    let scenario = built_in("storm");
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison)
+        .unwrap()
+        .with_idempotency(false);
+    let Verdict::DoesNotApply(before) = verdict(&sim, names::EXACTLY_ONCE) else {
+        panic!("exactly_once_apply should not apply with idempotency off");
+    };
+    assert_eq!(
+        before,
+        "idempotency is off, so repeats are expected (none so far)"
+    );
+    sim.run_to_end();
+    assert!(sim.metrics().duplicates_applied > 0);
+    let Verdict::DoesNotApply(after) = verdict(&sim, names::EXACTLY_ONCE) else {
+        panic!("exactly_once_apply should not apply with idempotency off");
+    };
+    assert!(after.ends_with("see the ×2 badges"), "{after}");
+    // With idempotency on, the same run holds it.
+    let mut on = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
+    on.run_to_end();
+    assert_eq!(verdict(&on, names::EXACTLY_ONCE), Verdict::Holds);
+}
+
+#[test]
+fn checks_without_anything_to_check_do_not_apply() {
+    let mut sim = Simulation::new(&built_in("baseline"), 1, Strategy::VersionComparison).unwrap();
+    sim.run_to_end();
+    assert!(matches!(
+        verdict(&sim, names::EXACTLY_ONCE_EFFECTS),
+        Verdict::DoesNotApply(_)
+    ));
+    assert!(matches!(
+        verdict(&sim, names::VALID_TRANSITIONS),
+        Verdict::DoesNotApply(_)
+    ));
+    assert_eq!(verdict(&sim, names::CONVERGES), Verdict::Holds);
+    assert_eq!(verdict(&sim, names::FINISHES), Verdict::Holds);
+}
+
+#[test]
+fn a_lost_write_is_a_violation_from_the_step_that_loses_it() {
+    // Under last-write-wins the email-conflict run loses w1 at 140 ms, while events are
+    // still on their way: the mark must say so then, not only once the bus is quiet.
+    let scenario = built_in("email-conflict");
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
+    while !sim
+        .trace()
+        .steps()
+        .iter()
+        .any(|s| matches!(s.kind, StepKind::LostUpdate { .. }))
+    {
+        assert!(sim.step(), "the run ended without losing a write");
+    }
+    assert!(!sim.is_quiet());
+    assert_eq!(verdict(&sim, names::NO_LOST_WRITE), Verdict::Violated);
+    assert!(matches!(
+        verdict(&sim, names::CONVERGES),
+        Verdict::NotYetDecided(_)
+    ));
+}
+
+#[test]
+fn a_write_lost_to_clock_skew_names_the_skew() {
+    let scenario = built_in("lww-skew");
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
+    sim.run_to_end();
+    let lost = sim
+        .violations()
+        .into_iter()
+        .find(|v| v.name == names::NO_LOST_WRITE)
+        .unwrap();
+    // billing's clock is set 500 ms slow; it writes at 1200 ms, so its stamp is 700 ms,
+    // older than the CRM's 1000 ms.
+    assert!(
+        lost.message
+            .contains("stamped 700 ms (billing's clock runs 500 ms behind)"),
+        "{}",
+        lost.message
+    );
+    assert!(
+        lost.message.contains("crm's write w1, stamped 1000 ms"),
+        "{}",
+        lost.message
+    );
+}
+
+/// The order-lifecycle scenario with one more step: at 300 ms, after the order is
+/// authorised everywhere, a warehouse user sets its state back to `Submitted` by hand.
+fn order_set_back() -> Scenario {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&built_in("order-lifecycle").to_json()).unwrap();
+    json["script"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "at": 300, "do": "local_write", "system": "warehouse", "record": "order-7",
+            "set": { "state": "Submitted" }
+        }));
+    Scenario::from_json(&json.to_string()).unwrap()
+}
+
+#[test]
+fn a_copy_moving_backwards_through_its_lifecycle_violates_valid_transitions() {
+    // The source enforces the lifecycle for its own commands, but a replica's local write
+    // of the state field reaches it as a change request; once committed and published,
+    // the other replicas move backwards, and the invariant says so, under every strategy.
+    let scenario = order_set_back();
+    for strategy in [
+        Strategy::LastWriteWins,
+        Strategy::VersionComparison,
+        Strategy::HumanEscalation,
+    ] {
+        let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
+        sim.run_to_end();
+        let v = sim.violations();
+        let backwards: Vec<_> = v
+            .iter()
+            .filter(|v| v.name == names::VALID_TRANSITIONS)
+            .collect();
+        assert!(!backwards.is_empty(), "{strategy:?}: {v:?}");
+        assert!(
+            backwards[0].message.contains("back to Submitted"),
+            "{}",
+            backwards[0].message
+        );
+        assert_eq!(verdict(&sim, names::VALID_TRANSITIONS), Verdict::Violated);
+    }
+    // Without that step, the invariant holds.
+    let plain = built_in("order-lifecycle");
+    let mut sim = Simulation::new(&plain, plain.seed, plain.strategy).unwrap();
+    sim.run_to_end();
+    assert_eq!(verdict(&sim, names::VALID_TRANSITIONS), Verdict::Holds);
+}
