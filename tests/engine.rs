@@ -170,11 +170,13 @@ fn email_conflict_under_escalation_waits_for_a_person_then_converges() {
     assert!(
         sim.resolve(1, Decision::KeepSource)
             .unwrap_err()
+            .to_string()
             .contains("already decided")
     );
     assert!(
         sim.resolve(9, Decision::KeepSource)
             .unwrap_err()
+            .to_string()
             .contains("no escalation #9")
     );
 }

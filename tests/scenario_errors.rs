@@ -4,7 +4,11 @@
 
 use proptest::prelude::*;
 use syncscope::sim::rng::SimRng;
-use syncscope::sim::{Scenario, Simulation, library};
+use syncscope::sim::scenario::limits::MAX_TIME_MS;
+use syncscope::sim::{Scenario, Simulation, Strategy as Resolve, library};
+
+/// Mutated scenario files the fuzzer reads (and runs, when valid) on every test run.
+const FUZZ_ROUNDS: usize = 4000;
 
 fn errors(text: &str) -> Vec<String> {
     Scenario::from_json(text)
@@ -122,7 +126,9 @@ fn limits_are_named() {
 /// Changes one thing in a JSON value, chosen by `rng`.
 fn mutate(value: &mut serde_json::Value, rng: &mut SimRng, depth: u32) {
     use serde_json::{Value, json};
-    let replacement = |rng: &mut SimRng| match rng.between(0, 9) {
+    // Bounds of every numeric type the format uses, the edges of its own ranges, and
+    // text that needs escaping or is not left-to-right.
+    let replacement = |rng: &mut SimRng| match rng.between(0, 17) {
         0 => Value::Null,
         1 => json!(-1),
         2 => json!(u64::MAX),
@@ -132,21 +138,59 @@ fn mutate(value: &mut serde_json::Value, rng: &mut SimRng, depth: u32) {
         6 => json!([]),
         7 => json!({}),
         8 => json!(true),
+        9 => json!(0),
+        10 => json!(i64::MIN),
+        11 => json!(i64::MAX),
+        12 => json!(MAX_TIME_MS),
+        13 => json!(MAX_TIME_MS + 1),
+        14 => json!("ti\tle"),
+        15 => json!("\u{1F4E6} \u{5D0}\u{5D1}"),
+        16 => json!(u32::MAX),
         _ => json!(0.5),
+    };
+    let odd_key = |rng: &mut SimRng| match rng.between(0, 3) {
+        0 => format!("extra{}", rng.between(0, 9)),
+        1 => "ti\tle".to_string(),
+        2 => "\u{1F600}key".to_string(),
+        _ => "\u{5E9}\u{5DC}\u{5D5}\u{5DD}".to_string(),
     };
     match value {
         Value::Object(map) if !map.is_empty() && depth < 8 => {
             let keys: Vec<String> = map.keys().cloned().collect();
             let key = &keys[rng.between(0, keys.len() as u64 - 1) as usize];
-            match rng.between(0, 5) {
+            match rng.between(0, 6) {
                 0 => {
                     map.remove(key);
                 }
                 1 => {
-                    map.insert(format!("extra{}", rng.between(0, 9)), replacement(rng));
+                    map.insert(odd_key(rng), replacement(rng));
                 }
                 2 => {
                     map.insert(key.clone(), replacement(rng));
+                }
+                3 if map.contains_key("kind") => {
+                    // A delay: any of its kinds, with every time at one extreme.
+                    let ms = replacement(rng);
+                    *map = match rng.between(0, 3) {
+                        0 => json!({ "kind": "fixed", "ms": ms }),
+                        1 => json!({ "kind": "uniform", "min_ms": 0, "max_ms": ms }),
+                        2 => json!({ "kind": "exponential", "mean_ms": ms }),
+                        _ => json!({ "kind": "long_tail", "min_ms": ms, "alpha": 1.01 }),
+                    }
+                    .as_object()
+                    .unwrap()
+                    .clone();
+                }
+                3 => {
+                    // Every number of this object at once: a range such as min..max
+                    // breaks only when both ends are extreme.
+                    let value = replacement(rng);
+                    for v in map.values_mut().filter(|v| v.is_number()) {
+                        *v = value.clone();
+                    }
+                    if let Some(low) = map.get_mut("min_ms") {
+                        *low = json!(0);
+                    }
                 }
                 _ => mutate(map.get_mut(key).unwrap(), rng, depth + 1),
             }
@@ -175,7 +219,7 @@ fn mutate(value: &mut serde_json::Value, rng: &mut SimRng, depth: u32) {
 fn fuzzing_the_reader_never_panics() {
     let mut rng = SimRng::new(2026);
     let (mut tried, mut valid) = (0, 0);
-    for round in 0..3000 {
+    for round in 0..FUZZ_ROUNDS {
         let (_, json) = library::BUILT_IN[round % library::BUILT_IN.len()];
         let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
         for _ in 0..rng.between(1, 3) {
@@ -191,15 +235,30 @@ fn fuzzing_the_reader_never_panics() {
             _ => {}
         }
         tried += 1;
-        if let Ok(scenario) = Scenario::from_json(&text) {
-            valid += 1;
-            let mut sim = Simulation::new(&scenario, round as u64, scenario.strategy).unwrap();
-            sim.run_for(200_000);
-            let _ = sim.report();
+        match Scenario::from_json(&text) {
+            Ok(scenario) => {
+                valid += 1;
+                let strategy = [
+                    Resolve::LastWriteWins,
+                    Resolve::VersionComparison,
+                    Resolve::HumanEscalation,
+                ][round % 3];
+                let mut sim = Simulation::new(&scenario, round as u64, strategy).unwrap();
+                sim.run_for(50_000);
+                let _ = sim.report();
+            }
+            Err(errors) => {
+                for e in &errors.0 {
+                    assert!(
+                        e.line.is_some() && e.column.is_some(),
+                        "round {round}: no position for {e}\n{text}"
+                    );
+                }
+            }
         }
     }
     println!("fuzz: {tried} mutated scenarios read, {valid} of them valid and run");
-    assert_eq!(tried, 3000);
+    assert_eq!(tried, FUZZ_ROUNDS);
     assert!(
         valid > 100,
         "the mutations should leave some scenarios valid ({valid})"
@@ -250,4 +309,232 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
             .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// The baseline scenario with `patch` merged into its first replica.
+fn baseline_with_replica(patch: serde_json::Value) -> String {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+    let replica = value["replicas"][0].as_object_mut().unwrap();
+    for (k, v) in patch.as_object().unwrap() {
+        replica.insert(k.clone(), v.clone());
+    }
+    serde_json::to_string_pretty(&value).unwrap()
+}
+
+#[test]
+fn extreme_times_are_refused_with_their_path_and_position() {
+    // The fuzzer's crash: high - low + 1 wrapped to 0 in the uniform delay.
+    let text = baseline_with_replica(serde_json::json!({
+        "link": { "delay": { "kind": "uniform", "min_ms": 0, "max_ms": u64::MAX } }
+    }));
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "replicas[0].link.delay.max_ms: expected at most 604800000 ms (one week), found 18446744073709551615 (line "
+        ),
+        "{found:?}"
+    );
+    // The same line was reached through the retry jitter.
+    let text = baseline_with_replica(serde_json::json!({
+        "retry": { "base_ms": u64::MAX, "cap_ms": u64::MAX, "jitter": true }
+    }));
+    let found = errors(&text);
+    assert!(
+        found
+            .iter()
+            .any(|e| e.starts_with("replicas[0].retry.cap_ms: expected at most")),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|e| e.contains("(line ")), "{found:?}");
+}
+
+#[test]
+fn clock_extremes_are_refused() {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+    value["clocks"] =
+        serde_json::json!({ "crm": { "offset_ms": i64::MIN, "drift_ppm": i64::MAX } });
+    let found = errors(&value.to_string());
+    assert!(
+        found.iter().any(
+            |e| e.starts_with("clocks.crm.offset_ms: expected from -604800000 to 604800000 ms")
+        ),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|e| e.starts_with("clocks.crm.drift_ppm: expected from -1000000 to 1000000")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn every_time_at_its_largest_allowed_value_runs_without_overflow() {
+    // Debug builds check arithmetic: any sum of times that could wrap panics here.
+    let text = baseline_with_replica(serde_json::json!({
+        "link": {
+            "delay": { "kind": "uniform", "min_ms": 0, "max_ms": MAX_TIME_MS },
+            "ack_timeout_ms": MAX_TIME_MS, "ack_delay_ms": MAX_TIME_MS,
+            "drop_probability": 0.9, "duplicate_probability": 1.0,
+            "partitions": [ { "from": 0, "to": MAX_TIME_MS } ]
+        },
+        "retry": { "base_ms": MAX_TIME_MS, "cap_ms": MAX_TIME_MS, "factor": 10.0, "max_attempts": 100, "jitter": true }
+    }));
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value["clocks"] = serde_json::json!({
+        "crm": { "offset_ms": MAX_TIME_MS, "drift_ppm": 1_000_000 },
+        value["replicas"][0]["name"].as_str().unwrap(): { "offset_ms": -(MAX_TIME_MS as i64), "drift_ppm": -1_000_000 }
+    });
+    let script = value["script"].as_array_mut().unwrap();
+    script.push(serde_json::json!({ "at": MAX_TIME_MS, "do": "command", "record": "customer-1", "set": { "late": "yes" } }));
+    let scenario = Scenario::from_json(&value.to_string()).unwrap();
+    for strategy in [
+        Resolve::LastWriteWins,
+        Resolve::VersionComparison,
+        Resolve::HumanEscalation,
+    ] {
+        let mut sim = Simulation::new(&scenario, 7, strategy).unwrap();
+        sim.run_for(100_000);
+        let _ = sim.report();
+    }
+}
+
+#[test]
+fn every_refusal_has_a_line_and_column() {
+    // A missing top-level field points at the object that lacks it.
+    let mut value: serde_json::Value =
+        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+    value.as_object_mut().unwrap().remove("records");
+    let found = errors(&serde_json::to_string_pretty(&value).unwrap());
+    assert_eq!(
+        found,
+        vec!["records: missing; this field is required (line 1, column 1)"]
+    );
+    // Unknown keys whose text needs escaping, or is emoji or right-to-left.
+    for key in ["ti\tle", "\u{1F600}key", "\u{5E9}\u{5DC}\u{5D5}\u{5DD}"] {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json())
+                .unwrap();
+        value[key] = serde_json::json!(1);
+        let text = serde_json::to_string_pretty(&value).unwrap();
+        let found = Scenario::from_json(&text).unwrap_err();
+        let e = &found.0[0];
+        assert_eq!(e.path, key);
+        assert!(e.line.is_some() && e.column.is_some(), "{e}");
+        // The position is the key's own line.
+        let line = text.lines().nth(e.line.unwrap() - 1).unwrap();
+        assert!(
+            line.contains(&serde_json::to_string(key).unwrap()),
+            "{key:?} at {line}"
+        );
+    }
+}
+
+/// The numbers at the edges of every type and range the format uses.
+fn extremes() -> Vec<serde_json::Value> {
+    use serde_json::json;
+    vec![
+        json!(0),
+        json!(1),
+        json!(MAX_TIME_MS),
+        json!(MAX_TIME_MS + 1),
+        json!(u32::MAX),
+        json!(i64::MAX),
+        json!(u64::MAX),
+        json!(-1),
+        json!(i64::MIN),
+        json!(1e300),
+    ]
+}
+
+/// Every object in `value` that holds numbers, by its JSON pointer, with their keys.
+fn numeric_objects(value: &serde_json::Value, at: String, out: &mut Vec<(String, Vec<String>)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let keys: Vec<String> = map
+                .iter()
+                .filter(|(_, v)| v.is_number())
+                .map(|(k, _)| k.clone())
+                .collect();
+            if !keys.is_empty() {
+                out.push((at.clone(), keys));
+            }
+            for (k, v) in map {
+                numeric_objects(v, format!("{at}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                numeric_objects(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A systematic boundary fuzzer: in every built-in scenario, each number, and each pair of
+/// numbers in one object (a range's two ends), takes every extreme value; each result is
+/// read, and run under a strategy when valid. Nothing may panic (debug builds check
+/// arithmetic for overflow), and every refusal has a line and column.
+#[test]
+fn every_number_at_every_extreme_is_read_and_run_or_refused() {
+    let values = extremes();
+    let mut tried = 0;
+    for (name, json) in library::BUILT_IN {
+        let original: serde_json::Value = serde_json::from_str(json).unwrap();
+        let mut objects = Vec::new();
+        numeric_objects(&original, String::new(), &mut objects);
+        for (pointer, keys) in objects {
+            let mut combos: Vec<Vec<&String>> = keys.iter().map(|k| vec![k]).collect();
+            for (i, a) in keys.iter().enumerate() {
+                for b in &keys[i + 1..] {
+                    combos.push(vec![a, b]);
+                }
+            }
+            for combo in combos {
+                for (vi, low) in values.iter().enumerate() {
+                    let highs: &[serde_json::Value] = if combo.len() == 2 {
+                        &values
+                    } else {
+                        &values[vi..=vi]
+                    };
+                    for high in highs {
+                        let mut value = original.clone();
+                        let object = value.pointer_mut(&pointer).unwrap();
+                        object[combo[0].as_str()] = low.clone();
+                        if let Some(second) = combo.get(1) {
+                            object[second.as_str()] = high.clone();
+                        }
+                        let text = serde_json::to_string_pretty(&value).unwrap();
+                        tried += 1;
+                        match Scenario::from_json(&text) {
+                            Ok(scenario) => {
+                                let strategy = [
+                                    Resolve::LastWriteWins,
+                                    Resolve::VersionComparison,
+                                    Resolve::HumanEscalation,
+                                ][tried % 3];
+                                let mut sim = Simulation::new(&scenario, 1, strategy).unwrap();
+                                sim.run_for(20_000);
+                                let _ = sim.report();
+                            }
+                            Err(errors) => {
+                                for e in &errors.0 {
+                                    assert!(
+                                        e.line.is_some(),
+                                        "{name}{pointer}: no position for {e}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!("boundary fuzz: {tried} scenarios with extreme numbers read");
+    assert!(tried > 1000, "{tried}");
 }

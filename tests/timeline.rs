@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use syncscope::sim::load::load_scenario;
-use syncscope::sim::timeline::{Intervention, SNAPSHOT_EVERY, Timeline, diff};
-use syncscope::sim::{Decision, Simulation, Strategy, library};
+use syncscope::sim::timeline::{Intervention, InterventionError, SNAPSHOT_EVERY, Timeline, diff};
+use syncscope::sim::{Decision, Simulation, Strategy, SystemId, library};
 
 fn fingerprint(sim: &Simulation) -> (String, usize, String, u64) {
     let records = format!("{:?}{:?}", sim.source_records(), sim.replica_records(0));
@@ -135,6 +135,7 @@ fn delaying_and_duplicating_in_forks() {
         timeline
             .fork(1, &Intervention::Drop { slot: 99 })
             .unwrap_err()
+            .to_string()
             .contains("slot 99")
     );
 }
@@ -249,7 +250,10 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     let restarted_at = sim.now();
     sim.restart_replica(w).unwrap();
     assert_eq!(sim.down_until(w), None);
-    assert_eq!(sim.restart_replica(w).unwrap_err(), "warehouse is not down");
+    assert_eq!(
+        sim.restart_replica(w).unwrap_err().to_string(),
+        "warehouse is not down"
+    );
     sim.run_to_end();
     let steps: Vec<(u64, &str)> = sim
         .trace()
@@ -304,4 +308,73 @@ fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
     sim.run_to_end();
     assert!(sim.replica_records(1)[0].version > 2);
     assert_eq!(sim.applied_twice(1, record), None);
+}
+
+#[test]
+fn a_down_replica_refuses_a_local_write_and_nothing_changes() {
+    let timeline = email_conflict(Strategy::VersionComparison);
+    let mut sim = timeline.at(1);
+    sim.crash_replica(0, 5000).unwrap();
+    let before = fingerprint(&sim);
+    let set = [("email".to_string(), "x@example".to_string())].into();
+    assert_eq!(
+        sim.local_write(0, "customer-1", set),
+        Err(InterventionError::SystemDown {
+            system: "billing".into(),
+            until: 5000
+        })
+    );
+    assert_eq!(fingerprint(&sim), before);
+    assert_eq!(
+        sim.metrics().local_writes,
+        0,
+        "billing writes at 110 ms, after step 1"
+    );
+    // Once restarted it takes writes again.
+    sim.restart_replica(0).unwrap();
+    let set = [("email".to_string(), "x@example".to_string())].into();
+    assert_eq!(sim.local_write(0, "customer-1", set), Ok(()));
+}
+
+#[test]
+fn impossible_interventions_are_refused_with_a_typed_error() {
+    let timeline = email_conflict(Strategy::VersionComparison);
+    let mut sim = timeline.at(2);
+    let (slot, _) = sim.in_flight()[0];
+    sim.drop_message(slot).unwrap();
+    assert!(matches!(
+        sim.drop_message(slot),
+        Err(InterventionError::AlreadyDropped { .. })
+    ));
+    assert_eq!(
+        sim.heal(0),
+        Err(InterventionError::NotPartitioned {
+            system: "billing".into()
+        })
+    );
+    assert_eq!(
+        sim.crash_replica(7, 5000),
+        Err(InterventionError::NoSuchSystem { system: 8 })
+    );
+    assert!(matches!(
+        sim.delay_message(slot, u64::MAX),
+        Err(InterventionError::TooLate { .. })
+    ));
+    assert!(matches!(
+        sim.partition(0, u64::MAX),
+        Err(InterventionError::TooLate { .. })
+    ));
+    assert!(matches!(
+        sim.skew_clock(SystemId(1), i64::MIN),
+        Err(InterventionError::TooLate { .. })
+    ));
+    assert!(matches!(
+        sim.skew_clock(SystemId(9), 0),
+        Err(InterventionError::NoSuchSystem { system: 9 })
+    ));
+    let blank = [(" ".to_string(), "x".to_string())].into();
+    assert_eq!(
+        sim.local_write(0, "customer-1", blank),
+        Err(InterventionError::EmptyWrite)
+    );
 }

@@ -117,7 +117,9 @@ impl EventBus {
     /// Puts a message on its link and returns its slot; `arrives_at` is chosen here.
     pub fn send(&mut self, mut message: Message, rng: &mut SimRng, keep_order: bool) -> u32 {
         let link = &mut self.links[message.replica];
-        let mut at = message.sent_at + sample_delay(&link.faults.delay, rng);
+        let mut at = message
+            .sent_at
+            .saturating_add(sample_delay(&link.faults.delay, rng));
         if keep_order && !link.faults.reorder {
             let last = &mut link.last_arrival[message.record.0 as usize];
             at = at.max(*last);
@@ -140,7 +142,7 @@ impl EventBus {
         let link = &mut self.links[replica];
         let last = &mut link.last_request[record.0 as usize];
         let at = after_partitions(
-            (now + sample_delay(&link.faults.delay, rng)).max(*last),
+            (now.saturating_add(sample_delay(&link.faults.delay, rng))).max(*last),
             &link.faults.partitions,
         );
         *last = at;
@@ -218,7 +220,7 @@ impl EventBus {
         waiting
             .into_iter()
             .map(|slot| {
-                let at = now + sample_delay(&delay, rng);
+                let at = now.saturating_add(sample_delay(&delay, rng));
                 self.reschedule(slot, at);
                 (slot, at)
             })
@@ -269,8 +271,10 @@ impl EventBus {
         let faults = &self.links[message.replica].faults;
         message.attempt += 1;
         message.sent_at = now;
-        message.arrives_at =
-            after_partitions(now + sample_delay(&faults.delay, rng), &faults.partitions);
+        message.arrives_at = after_partitions(
+            now.saturating_add(sample_delay(&faults.delay, rng)),
+            &faults.partitions,
+        );
         message.arrives_at
     }
 }

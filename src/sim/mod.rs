@@ -8,6 +8,7 @@ pub mod escalation;
 pub mod explain;
 pub mod export;
 pub mod ids;
+pub mod intervention;
 pub mod invariants;
 pub mod library;
 pub mod lifecycle;

@@ -31,8 +31,11 @@ impl SimRng {
         if high <= low {
             return low;
         }
-        let span = high - low + 1;
-        low + self.0.next_u64() % span
+        // The whole u64 range has 2^64 values: the span wraps to 0, and any output fits.
+        match (high - low).checked_add(1) {
+            Some(span) => low + self.0.next_u64() % span,
+            None => self.0.next_u64(),
+        }
     }
 
     /// An exponentially distributed number with the given mean.
@@ -83,6 +86,16 @@ mod tests {
             seen[(b - 4) as usize] = true;
         }
         assert_eq!(seen, [true; 3]);
+    }
+
+    #[test]
+    fn between_takes_the_whole_range_without_overflow() {
+        let mut r = SimRng::new(2);
+        // Before, `high - low + 1` wrapped to 0 here and the remainder panicked.
+        let _ = r.between(0, u64::MAX);
+        let near_top = r.between(u64::MAX - 1, u64::MAX);
+        assert!(near_top >= u64::MAX - 1);
+        assert_eq!(r.between(u64::MAX, u64::MAX), u64::MAX);
     }
 
     #[test]

@@ -17,8 +17,12 @@ pub mod limits {
     pub const MAX_RECORDS: usize = 10_000;
     /// Most script steps a scenario may have.
     pub const MAX_SCRIPT_STEPS: usize = 1_000_000;
-    /// Latest virtual time a script step may be scheduled at (one week).
+    /// Latest virtual time a script step may be scheduled at (one week), and the longest
+    /// delay, timeout, backoff, gap or clock offset anywhere in a scenario or typed by a
+    /// person: sums of a few such times stay far from overflowing.
     pub const MAX_TIME_MS: u64 = 7 * 24 * 3600 * 1000;
+    /// Largest clock drift either way, in parts per million (a clock twice as fast, or stopped).
+    pub const MAX_DRIFT_PPM: i64 = 1_000_000;
     /// Most first deliveries a scenario may cause (commands times replicas).
     pub const MAX_DELIVERIES: usize = 5_000_000;
     /// Highest drop probability: redelivery must end eventually.
@@ -81,7 +85,8 @@ impl Clock {
     /// What this clock shows at virtual time `t` (never before 0).
     pub fn read(&self, t: Millis) -> Millis {
         let t = t as i128;
-        (t + self.offset_ms as i128 + t * self.drift_ppm as i128 / 1_000_000).max(0) as Millis
+        (t + self.offset_ms as i128 + t * self.drift_ppm as i128 / 1_000_000)
+            .clamp(0, Millis::MAX as i128) as Millis
     }
 }
 
@@ -789,7 +794,8 @@ impl Scenario {
                 err(format!("lifecycles.{name}.{suffix}"), message);
             }
         }
-        for name in self.clocks.keys() {
+        for (name, clock) in &self.clocks {
+            validate_clock(clock, &format!("clocks.{name}"), &mut err);
             if !names.contains(name.as_str()) {
                 err(
                     format!("clocks.{name}"),
@@ -812,6 +818,8 @@ impl Scenario {
                     format!("expected a number from 1 to 10, found {}", retry.factor),
                 );
             }
+            at_most(format!("{path}.base_ms"), retry.base_ms, &mut err);
+            at_most(format!("{path}.cap_ms"), retry.cap_ms, &mut err);
             if retry.cap_ms < retry.base_ms {
                 err(
                     format!("{path}.cap_ms"),
@@ -830,6 +838,11 @@ impl Scenario {
                     format!("\"{}\" is listed twice", saga.name),
                 );
             }
+            at_most(
+                format!("sagas[{i}].step_gap_ms"),
+                saga.step_gap_ms,
+                &mut err,
+            );
             if saga.steps.is_empty() {
                 err(
                     format!("sagas[{i}].steps"),
@@ -910,6 +923,7 @@ impl Scenario {
                 }
                 Action::Crash { system, until } => {
                     need_replica(system, &mut err);
+                    at_most(format!("{}.until", path()), *until, &mut err);
                     if *until <= step.at {
                         err(
                             format!("{}.until", path()),
@@ -917,7 +931,19 @@ impl Scenario {
                         );
                     }
                 }
-                Action::Skew { system, .. } => {
+                Action::Skew {
+                    system,
+                    offset_ms,
+                    drift_ppm,
+                } => {
+                    validate_clock(
+                        &Clock {
+                            offset_ms: *offset_ms,
+                            drift_ppm: *drift_ppm,
+                        },
+                        &path(),
+                        &mut err,
+                    );
                     if !names.contains(system.as_str()) {
                         err(
                             format!("{}.system", path()),
@@ -932,6 +958,9 @@ impl Scenario {
                 } => {
                     need_replica(system, &mut err);
                     need_record(record, &mut err);
+                    if let Some(u) = until {
+                        at_most(format!("{}.until", path()), *u, &mut err);
+                    }
                     if until.is_some_and(|u| u <= step.at) {
                         err(
                             format!("{}.until", path()),
@@ -1033,7 +1062,55 @@ impl Scenario {
     }
 }
 
+/// Refuses a time or duration past `limits::MAX_TIME_MS`.
+fn at_most(path: String, ms: Millis, err: &mut impl FnMut(String, String)) {
+    if ms > limits::MAX_TIME_MS {
+        err(
+            path,
+            format!(
+                "expected at most {} ms (one week), found {ms}",
+                limits::MAX_TIME_MS
+            ),
+        );
+    }
+}
+
+/// Refuses a clock offset or drift outside its range.
+fn validate_clock(clock: &Clock, path: &str, err: &mut impl FnMut(String, String)) {
+    let max = limits::MAX_TIME_MS as i64;
+    if !(-max..=max).contains(&clock.offset_ms) {
+        err(
+            format!("{path}.offset_ms"),
+            format!(
+                "expected from -{max} to {max} ms (one week either way), found {}",
+                clock.offset_ms
+            ),
+        );
+    }
+    let ppm = limits::MAX_DRIFT_PPM;
+    if !(-ppm..=ppm).contains(&clock.drift_ppm) {
+        err(
+            format!("{path}.drift_ppm"),
+            format!(
+                "expected from -{ppm} to {ppm} parts per million, found {}",
+                clock.drift_ppm
+            ),
+        );
+    }
+}
+
 fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, String)) {
+    at_most(format!("{path}.ack_timeout_ms"), link.ack_timeout_ms, err);
+    at_most(format!("{path}.ack_delay_ms"), link.ack_delay_ms, err);
+    let delays: &[(&str, Millis)] = match &link.delay {
+        Delay::Fixed { ms } => &[("ms", *ms)],
+        Delay::Uniform { min_ms, max_ms } => &[("min_ms", *min_ms), ("max_ms", *max_ms)],
+        Delay::Exponential { mean_ms } => &[("mean_ms", *mean_ms)],
+        Delay::LongTail { min_ms, .. } => &[("min_ms", *min_ms)],
+    };
+    for (field, ms) in delays {
+        at_most(format!("{path}.delay.{field}"), *ms, err);
+    }
     for (name, p, max) in [
         ("duplicate_probability", link.duplicate_probability, 1.0),
         (
@@ -1081,6 +1158,8 @@ fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, Str
         _ => {}
     }
     for (i, w) in link.partitions.iter().enumerate() {
+        at_most(format!("{path}.partitions[{i}].from"), w.from, err);
+        at_most(format!("{path}.partitions[{i}].to"), w.to, err);
         if w.from >= w.to {
             err(
                 format!("{path}.partitions[{i}].to"),

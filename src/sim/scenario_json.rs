@@ -200,15 +200,20 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// The line and column of `path`, or of the nearest enclosing value that has one.
+/// The line and column of `path`, or of the nearest enclosing value that has one: a
+/// missing field points at the object that lacks it, and the whole text's first value
+/// stands for any path not found, so that every error has a position.
 fn position_of(positions: &BTreeMap<String, (usize, usize)>, path: &str) -> Option<(usize, usize)> {
     let mut path = path.to_string();
     loop {
         if let Some(p) = positions.get(&path) {
             return Some(*p);
         }
-        let cut = path.rfind(['.', '['])?;
-        path.truncate(cut);
+        match path.rfind(['.', '[']) {
+            Some(cut) => path.truncate(cut),
+            None if !path.is_empty() => path.clear(),
+            None => return None,
+        }
     }
 }
 
@@ -285,8 +290,13 @@ pub fn locate(text: &str) -> BTreeMap<String, (usize, usize)> {
                     }
                     advance(&mut i, &mut line, &mut column);
                 }
-                let content =
-                    String::from_utf8_lossy(&bytes[from..i.min(bytes.len())]).into_owned();
+                let raw = String::from_utf8_lossy(&bytes[from..i.min(bytes.len())]).into_owned();
+                // Keys are compared with serde's decoded names: "ti\tle" holds a tab.
+                let content = if raw.contains('\\') {
+                    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw)
+                } else {
+                    raw
+                };
                 if i < bytes.len() {
                     advance(&mut i, &mut line, &mut column);
                 }

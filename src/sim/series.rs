@@ -46,9 +46,11 @@ impl Default for Series {
 impl Series {
     /// The earliest time the next sample may be taken.
     pub fn next_at(&self) -> Millis {
-        self.samples
-            .last()
-            .map_or(0, |s| (s.time / self.interval_ms + 1) * self.interval_ms)
+        self.samples.last().map_or(0, |s| {
+            (s.time / self.interval_ms)
+                .saturating_add(1)
+                .saturating_mul(self.interval_ms)
+        })
     }
 
     /// The samples taken at or before `time`, with the same interval.
@@ -75,7 +77,7 @@ impl Series {
         }
         self.samples.push(sample);
         while self.samples.len() > MAX_SAMPLES {
-            self.interval_ms *= 2;
+            self.interval_ms = self.interval_ms.saturating_mul(2);
             let interval = self.interval_ms;
             let mut last_bucket = None;
             self.samples.retain(|s| {

@@ -12,6 +12,7 @@ use super::bus::{EventBus, Message};
 use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::explain;
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
+use super::intervention::InterventionError;
 use super::invariants::{self, LostWrite, Verdict, Violation, WriteKind, WriteLog, names};
 use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
@@ -19,6 +20,7 @@ use super::record::{Fields, RecordState, describe, merged};
 use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
+use super::scenario::limits::MAX_TIME_MS;
 use super::scenario::{Action, Change, Clock, Scenario, ScenarioErrors};
 use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
@@ -647,7 +649,7 @@ impl Simulation {
         }
         self.sagas[saga as usize].done = step + 1;
         if step + 1 < len {
-            self.schedule(self.now + gap, Task::SagaStep(saga, step + 1));
+            self.schedule(self.now.saturating_add(gap), Task::SagaStep(saga, step + 1));
         }
     }
 
@@ -675,7 +677,10 @@ impl Simulation {
         self.record(SystemId::SOURCE, StepKind::Compensate { saga, step });
         self.command(&change);
         if step > 0 {
-            self.schedule(self.now + gap, Task::Compensate(saga, step - 1));
+            self.schedule(
+                self.now.saturating_add(gap),
+                Task::Compensate(saga, step - 1),
+            );
         }
     }
 
@@ -837,37 +842,47 @@ impl Simulation {
 
     /// Drops the message in `slot` on its way: it is lost, and the bus redelivers it after
     /// the ack timeout like any lost delivery.
-    pub fn drop_message(&mut self, slot: u32) -> Result<(), String> {
-        self.message_in(slot)?;
+    pub fn drop_message(&mut self, slot: u32) -> Result<(), InterventionError> {
+        let message = self.message_in(slot)?;
+        if message.dropped_by_hand {
+            return Err(InterventionError::AlreadyDropped {
+                event: message.event,
+                replica: self.scenario.replicas[message.replica].name.clone(),
+            });
+        }
         self.bus.message_mut(slot).dropped_by_hand = true;
         Ok(())
     }
 
     /// Holds the message in `slot` back by `by_ms` more.
-    pub fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), String> {
+    pub fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), InterventionError> {
         let message = self.message_in(slot)?;
-        let at = message.arrives_at.max(self.now) + by_ms;
+        let at = self.later("a delay", message.arrives_at.max(self.now), by_ms)?;
         let generation = self.bus.reschedule(slot, at);
         self.schedule(at, Task::Arrive(slot, generation));
         Ok(())
     }
 
     /// Takes the link to replica `r` down until `until`; messages due meanwhile wait.
-    pub fn partition(&mut self, r: usize, until: Millis) -> Result<(), String> {
-        if until <= self.now {
-            return Err(format!("a partition must end after now ({} ms)", self.now));
-        }
+    pub fn partition(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
+        self.replica_name(r)?;
+        self.future("a partition's end, counted from now,", until)?;
         for slot in self.bus.partition(r, self.now, until) {
             self.schedule(until, Task::Arrive(slot, self.bus.generation_of(slot)));
         }
         Ok(())
     }
 
-    /// Brings the link to replica `r` back up now; waiting messages leave at once.
-    pub fn heal(&mut self, r: usize) {
+    /// Brings the partitioned link to replica `r` back up now; waiting messages leave at once.
+    pub fn heal(&mut self, r: usize) -> Result<(), InterventionError> {
+        let system = self.replica_name(r)?;
+        if !self.is_partitioned(r) {
+            return Err(InterventionError::NotPartitioned { system });
+        }
         for (slot, at) in self.bus.heal(r, self.now, &mut self.rng) {
             self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
         }
+        Ok(())
     }
 
     /// Whether the link to replica `r` is down now.
@@ -876,16 +891,12 @@ impl Simulation {
     }
 
     /// Crashes replica `r` now; it restarts at `until`.
-    pub fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), String> {
+    pub fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
+        let system = self.replica_name(r)?;
         if self.replicas[r].down_until.is_some() {
-            return Err(format!(
-                "{} is already down",
-                self.scenario.replicas[r].name
-            ));
+            return Err(InterventionError::AlreadyDown { system });
         }
-        if until <= self.now {
-            return Err(format!("a restart must come after now ({} ms)", self.now));
-        }
+        self.future("a restart, counted from now,", until)?;
         self.crash(r, until);
         Ok(())
     }
@@ -901,9 +912,10 @@ impl Simulation {
     /// Restarts crashed replica `r` now instead of at its planned time. What it missed
     /// still comes when the bus's redelivery timers fire, as with a consumer that
     /// reconnects early: the bus does not know it is back.
-    pub fn restart_replica(&mut self, r: usize) -> Result<(), String> {
+    pub fn restart_replica(&mut self, r: usize) -> Result<(), InterventionError> {
+        let system = self.replica_name(r)?;
         if self.replicas[r].down_until.is_none() {
-            return Err(format!("{} is not down", self.scenario.replicas[r].name));
+            return Err(InterventionError::NotDown { system });
         }
         self.restart(r);
         Ok(())
@@ -915,12 +927,26 @@ impl Simulation {
     }
 
     /// Sets a system's clock offset from now on (`SystemId::SOURCE` is the source).
-    pub fn skew_clock(&mut self, system: SystemId, offset_ms: i64) {
+    pub fn skew_clock(
+        &mut self,
+        system: SystemId,
+        offset_ms: i64,
+    ) -> Result<(), InterventionError> {
+        if system.0 as usize >= self.clocks.len() {
+            return Err(InterventionError::NoSuchSystem { system: system.0 });
+        }
+        if offset_ms.unsigned_abs() > MAX_TIME_MS {
+            return Err(InterventionError::TooLate {
+                what: "a clock offset (either way)",
+                max: MAX_TIME_MS,
+            });
+        }
         self.clocks[system.0 as usize] = Clock {
             offset_ms,
             drift_ppm: 0,
         };
         self.record(system, StepKind::Skew { offset_ms });
+        Ok(())
     }
 
     /// A system's clock.
@@ -929,25 +955,31 @@ impl Simulation {
     }
 
     /// A user of replica `r` writes `set` to `record` now; the change goes to the source.
+    /// Refused while the replica is down: nobody can write to a system that is not running.
     pub fn local_write(
         &mut self,
         r: usize,
         record: &str,
         set: BTreeMap<String, String>,
-    ) -> Result<(), String> {
+    ) -> Result<(), InterventionError> {
+        let system = self.replica_name(r)?;
+        if let Some(until) = self.replicas[r].down_until {
+            return Err(InterventionError::SystemDown { system, until });
+        }
         if !self.record_index.contains_key(record) {
-            return Err(format!("no record has the id \"{record}\""));
+            return Err(InterventionError::NoSuchRecord {
+                record: record.into(),
+            });
         }
-        if set.is_empty() {
-            return Err("a local write needs at least one field".into());
+        if set.is_empty() || set.keys().any(|k| k.trim().is_empty()) {
+            return Err(InterventionError::EmptyWrite);
         }
-        let system = self.scenario.replicas[r].name.clone();
         self.do_local_write(&system, record, &set);
         Ok(())
     }
 
     /// Sends the message in `slot` once more, as a duplicate with its own delay.
-    pub fn duplicate_message(&mut self, slot: u32) -> Result<(), String> {
+    pub fn duplicate_message(&mut self, slot: u32) -> Result<(), InterventionError> {
         let message = self.message_in(slot)?;
         self.record(
             SystemId::replica(message.replica),
@@ -967,12 +999,54 @@ impl Simulation {
         Ok(())
     }
 
-    fn message_in(&self, slot: u32) -> Result<Message, String> {
+    fn message_in(&self, slot: u32) -> Result<Message, InterventionError> {
         self.bus
             .messages()
             .find(|(s, _)| *s == slot)
             .map(|(_, m)| *m)
-            .ok_or_else(|| format!("no message is in flight in slot {slot}"))
+            .ok_or(InterventionError::NoMessage { slot })
+    }
+
+    /// Replica `r`'s name, or the error for a replica that does not exist.
+    fn replica_name(&self, r: usize) -> Result<String, InterventionError> {
+        self.scenario.replicas.get(r).map(|s| s.name.clone()).ok_or(
+            InterventionError::NoSuchSystem {
+                system: u16::try_from(r + 1).unwrap_or(u16::MAX),
+            },
+        )
+    }
+
+    /// Checks that `at` is a time after now and within the engine's range.
+    fn future(&self, what: &'static str, at: Millis) -> Result<(), InterventionError> {
+        if at <= self.now {
+            return Err(InterventionError::NotAfterNow {
+                what,
+                now: self.now,
+            });
+        }
+        if at - self.now > MAX_TIME_MS {
+            return Err(InterventionError::TooLate {
+                what,
+                max: MAX_TIME_MS,
+            });
+        }
+        Ok(())
+    }
+
+    /// `from + by`, for a wait `by` within the engine's range of time.
+    fn later(
+        &self,
+        what: &'static str,
+        from: Millis,
+        by: Millis,
+    ) -> Result<Millis, InterventionError> {
+        if by > MAX_TIME_MS {
+            return Err(InterventionError::TooLate {
+                what,
+                max: MAX_TIME_MS,
+            });
+        }
+        Ok(from.saturating_add(by))
     }
 
     /// Divergent copies, in-flight messages, lag, dead letters and pending escalations,
@@ -1085,14 +1159,14 @@ impl Simulation {
                 },
             );
             self.schedule(
-                self.now.max(message.sent_at + ack_timeout),
+                self.now.max(message.sent_at.saturating_add(ack_timeout)),
                 Task::Redeliver(slot, self.bus.generation_of(slot)),
             );
             return;
         }
         if self.rng.chance(faults.drop_probability) {
             self.metrics.dropped += 1;
-            let at = self.now.max(message.sent_at + ack_timeout);
+            let at = self.now.max(message.sent_at.saturating_add(ack_timeout));
             self.record(
                 actor,
                 StepKind::Drop {
@@ -1110,7 +1184,7 @@ impl Simulation {
                 },
             );
             self.schedule(
-                until.max(message.sent_at + ack_timeout),
+                until.max(message.sent_at.saturating_add(ack_timeout)),
                 Task::Redeliver(slot, self.bus.generation_of(slot)),
             );
             return;
@@ -1168,7 +1242,7 @@ impl Simulation {
                     backoff
                 };
                 self.schedule(
-                    self.now + wait,
+                    self.now.saturating_add(wait),
                     Task::Retry(slot, self.bus.generation_of(slot)),
                 );
             } else {
@@ -1459,11 +1533,11 @@ impl Simulation {
 
     /// A person decides escalation `id`: the decision is committed at the source of truth
     /// as a new version and published. Run the simulation on to see it spread.
-    pub fn resolve(&mut self, id: u32, decision: Decision) -> Result<(), String> {
+    pub fn resolve(&mut self, id: u32, decision: Decision) -> Result<(), InterventionError> {
         let escalation = match self.inbox.get(id) {
-            None => return Err(format!("there is no escalation #{id}")),
+            None => return Err(InterventionError::NoSuchEscalation { id }),
             Some(e) if e.decision.is_some() => {
-                return Err(format!("escalation #{id} is already decided"));
+                return Err(InterventionError::AlreadyDecided { id });
             }
             Some(e) => e.clone(),
         };
@@ -1473,7 +1547,7 @@ impl Simulation {
             Decision::KeepSource => current.fields.clone(),
             Decision::TakeReplica => escalation.replica_value.clone(),
             Decision::Merge(values) if values.is_empty() => {
-                return Err("a merged value needs at least one field".into());
+                return Err(InterventionError::EmptyMerge);
             }
             Decision::Merge(values) => Arc::new(values.clone()),
         };

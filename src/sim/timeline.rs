@@ -5,113 +5,14 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::Report;
 use super::ids::Millis;
+pub use super::intervention::{Intervention, InterventionError};
 use super::invariants::Verdict;
 use super::simulation::Simulation;
-use super::{Decision, Report};
 
 /// Tasks between two snapshots.
 pub const SNAPSHOT_EVERY: u64 = 2000;
-
-/// One change a person makes to a run at some step.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Intervention {
-    /// Lose the message in this bus slot (the bus redelivers it after the ack timeout).
-    Drop {
-        /// The message's slot (see `Simulation::in_flight`).
-        slot: u32,
-    },
-    /// Hold the message in this bus slot back.
-    Delay {
-        /// The message's slot.
-        slot: u32,
-        /// How much later it arrives.
-        by_ms: Millis,
-    },
-    /// Deliver the message in this bus slot one more time.
-    Duplicate {
-        /// The message's slot.
-        slot: u32,
-    },
-    /// Take the link to a replica down until a time.
-    Partition {
-        /// The replica's index.
-        replica: usize,
-        /// When the link comes back.
-        until: Millis,
-    },
-    /// Bring the link to a replica back up.
-    Heal {
-        /// The replica's index.
-        replica: usize,
-    },
-    /// Crash a replica until a time.
-    Crash {
-        /// The replica's index.
-        replica: usize,
-        /// When it restarts.
-        until: Millis,
-    },
-    /// Restart a crashed replica now.
-    Restart {
-        /// The replica's index.
-        replica: usize,
-    },
-    /// Set a system's clock offset.
-    Skew {
-        /// The system (0 is the source, replicas from 1).
-        system: u16,
-        /// The new offset in ms.
-        offset_ms: i64,
-    },
-    /// A user of a replica writes values to a record.
-    LocalWrite {
-        /// The replica's index.
-        replica: usize,
-        /// The record's id.
-        record: String,
-        /// The values written.
-        set: std::collections::BTreeMap<String, String>,
-    },
-    /// Decide an escalation (differently).
-    Resolve {
-        /// The escalation's number.
-        escalation: u32,
-        /// The decision.
-        decision: Decision,
-    },
-}
-
-impl Intervention {
-    /// Carries the change out on `sim`, now.
-    pub fn apply(&self, sim: &mut Simulation) -> Result<(), String> {
-        match self {
-            Intervention::Drop { slot } => sim.drop_message(*slot),
-            Intervention::Delay { slot, by_ms } => sim.delay_message(*slot, *by_ms),
-            Intervention::Duplicate { slot } => sim.duplicate_message(*slot),
-            Intervention::Resolve {
-                escalation,
-                decision,
-            } => sim.resolve(*escalation, decision.clone()),
-            Intervention::Partition { replica, until } => sim.partition(*replica, *until),
-            Intervention::Heal { replica } => {
-                sim.heal(*replica);
-                Ok(())
-            }
-            Intervention::Crash { replica, until } => sim.crash_replica(*replica, *until),
-            Intervention::Restart { replica } => sim.restart_replica(*replica),
-            Intervention::Skew { system, offset_ms } => {
-                sim.skew_clock(super::SystemId(*system), *offset_ms);
-                Ok(())
-            }
-            Intervention::LocalWrite {
-                replica,
-                record,
-                set,
-            } => sim.local_write(*replica, record, set.clone()),
-        }
-    }
-}
 
 /// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks. Snapshots are shared with
 /// forks, which replay only what comes after their change.
@@ -199,7 +100,7 @@ impl Timeline {
     }
 
     /// The run replayed from `task` with one change, to the end.
-    pub fn fork(&self, task: u64, change: &Intervention) -> Result<Simulation, String> {
+    pub fn fork(&self, task: u64, change: &Intervention) -> Result<Simulation, InterventionError> {
         let mut sim = self.at(task);
         change.apply(&mut sim)?;
         sim.run_to_end();
@@ -208,7 +109,7 @@ impl Timeline {
 
     /// A new timeline that shares this one's past up to `task`, then carries `change` out.
     /// It is not yet run on: call `advance`.
-    pub fn branch(&self, task: u64, change: &Intervention) -> Result<Timeline, String> {
+    pub fn branch(&self, task: u64, change: &Intervention) -> Result<Timeline, InterventionError> {
         let task = task.min(self.len());
         let mut sim = self.at(task);
         change.apply(&mut sim)?;

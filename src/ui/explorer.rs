@@ -474,7 +474,7 @@ impl Explorer {
                     self.record_in_chunks(index, self.runs.get_value());
                 }
             }
-            Some(Err(e)) => self.error.set(Some(e)),
+            Some(Err(e)) => self.error.set(Some(format!("Refused: {e}."))),
             None => {}
         }
     }

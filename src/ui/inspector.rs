@@ -59,7 +59,11 @@ fn message_view(f: &Frame, slot: u32, generation: u32, explorer: Explorer) -> im
         <h3>{format!("Message {name}")}</h3>
         <p>{format!("Attempt {}, sent at {} ms, due at {} ms{}.", m.attempt, m.sent_at, m.arrives_at, if m.duplicate { ", a duplicate copy" } else { "" })}</p>
         <div class="actions">
-            <button type="button" id="drop-message" on:click=move |_| explorer.intervene(Intervention::Drop { slot }, drop_label.clone())>"Drop it"</button>
+            {if m.dropped_by_hand {
+                view! { <p class="action-note" id="drop-message-note">"Dropped already: it will be lost when it arrives, and the bus will send it again after the ack timeout."</p> }.into_any()
+            } else {
+                view! { <button type="button" id="drop-message" on:click=move |_| explorer.intervene(Intervention::Drop { slot }, drop_label.clone())>"Drop it"</button> }.into_any()
+            }}
             <button type="button" id="delay-message" on:click=move |_| explorer.intervene(Intervention::Delay { slot, by_ms: 200 }, delay_label.clone())>"Delay 200 ms"</button>
             <button type="button" id="duplicate-message" on:click=move |_| explorer.intervene(Intervention::Duplicate { slot }, dup_label.clone())>"Duplicate it"</button>
         </div>
@@ -147,6 +151,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let field = RwSignal::new("note".to_string());
         let value = RwSignal::new(format!("written by {name}"));
         let write_name = name.clone();
+        let name_for_note = name.clone();
         let write = move |_| {
             let set = BTreeMap::from([(field.get_untracked(), value.get_untracked())]);
             explorer.intervene(
@@ -166,8 +171,9 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
-            <fieldset class="local-write">
+            <fieldset class="local-write" disabled=down.is_some() aria-describedby="local-write-note">
                 <legend>"Local write"</legend>
+                {down.map(|t| view! { <p class="action-note" id="local-write-note">{format!("{name_for_note} is down until {t} ms: nobody can write to it. Restart it first.")}</p> })}
                 <label><span>"Record"</span>
                     <select prop:value=move || record.get() on:change=move |ev| record.set(event_target_value(&ev))>
                         {records.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect_view()}
