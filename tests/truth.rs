@@ -169,3 +169,45 @@ fn a_copy_moving_backwards_through_its_lifecycle_violates_valid_transitions() {
     sim.run_to_end();
     assert_eq!(verdict(&sim, names::VALID_TRANSITIONS), Verdict::Holds);
 }
+
+#[test]
+fn the_report_counts_steps_as_playback_does_and_trace_entries_apart() {
+    let scenario = built_in("email-conflict");
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
+    sim.run_to_end();
+    let report = sim.report();
+    // Playback moves by steps (tasks done); each may write several trace entries.
+    assert_eq!(report.steps, sim.tasks_done());
+    assert_eq!(report.trace_entries, sim.trace().steps().len());
+    assert!(report.trace_entries > report.steps as usize);
+}
+
+#[test]
+fn every_trace_entry_of_every_built_in_has_a_narration_line_naming_who() {
+    use syncscope::sim::explain::narrate;
+    for scenario in library::all() {
+        for strategy in [
+            Strategy::LastWriteWins,
+            Strategy::VersionComparison,
+            Strategy::HumanEscalation,
+        ] {
+            let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
+            sim.run_to_end();
+            for i in 0..sim.trace().steps().len() {
+                let line = narrate(&sim, i);
+                let step = sim.trace().steps()[i];
+                assert!(line.starts_with(&format!("{} ms: ", step.time)), "{line}");
+                // A write is never a bare id: it comes with whose it is and what it changed.
+                let ids = line
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| {
+                        w.len() > 1
+                            && w.starts_with('w')
+                            && w[1..].chars().all(|c| c.is_ascii_digit())
+                    })
+                    .count();
+                assert!(ids <= line.matches("'s write of ").count(), "{line}");
+            }
+        }
+    }
+}

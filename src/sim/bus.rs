@@ -94,6 +94,12 @@ impl EventBus {
         &self.links[replica]
     }
 
+    /// Changes the knobs of the link feeding `replica` for what is sent from now on;
+    /// messages already on their way keep their arrival times.
+    pub fn set_faults(&mut self, replica: usize, faults: LinkFaults) {
+        self.links[replica].faults = faults;
+    }
+
     /// How many messages are travelling or waiting for redelivery.
     pub fn in_flight(&self) -> usize {
         self.in_flight

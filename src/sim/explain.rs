@@ -4,8 +4,27 @@
 use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::invariants::LostWrite;
 use super::record::describe;
+use super::resolver::StaleReason;
 use super::simulation::Simulation;
 use super::trace::StepKind;
+
+/// A stretch of virtual time in words a person reads at a glance: "40 ms", "1.5 s",
+/// "2 min", "2 h", "3 days" (one decimal at most).
+pub fn duration_words(ms: Millis) -> String {
+    let (value, unit) = match ms {
+        0..1_000 => return format!("{ms} ms"),
+        1_000..60_000 => (ms as f64 / 1_000.0, "s"),
+        60_000..3_600_000 => (ms as f64 / 60_000.0, "min"),
+        3_600_000..86_400_000 => (ms as f64 / 3_600_000.0, "h"),
+        _ => (ms as f64 / 86_400_000.0, "days"),
+    };
+    let tenths = libm::round(value * 10.0) / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0} {unit}")
+    } else {
+        format!("{tenths:.1} {unit}")
+    }
+}
 
 /// How far a system's clock was off when it stamped `stamp` at virtual time `at`, in words:
 /// "billing's clock runs 500 ms behind".
@@ -141,85 +160,219 @@ pub fn why_differs(sim: &Simulation, r: usize, record: RecordId) -> Option<Strin
     ))
 }
 
-/// A sentence for trace step `index` if it is worth telling a person, else `None`.
-pub fn narrate(sim: &Simulation, index: usize) -> Option<String> {
+/// Who made `write` and what it changed, in a few words: "billing's write of email, w2".
+pub fn write_short(sim: &Simulation, write: WriteId) -> String {
+    if write == WriteId::INITIAL {
+        return "the initial content".into();
+    }
+    let index = write.0 as usize - 1;
+    let w = &sim.writes()[index];
+    // What it changed: the fields that differ from the record's previous write (or its
+    // initial content), all of them if none does.
+    let initial = &sim.scenario().records[w.record.0 as usize].fields;
+    let before = sim.writes()[..index]
+        .iter()
+        .rev()
+        .find(|x| x.record == w.record)
+        .map_or(initial, |x| &*x.fields);
+    let mut fields: Vec<&str> = w
+        .fields
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    if fields.is_empty() {
+        fields = w.fields.keys().map(String::as_str).collect();
+    }
+    let what = match fields.as_slice() {
+        [] => "nothing".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    format!(
+        "{}'s write of {what}, {write}",
+        sim.scenario().system_name(w.system)
+    )
+}
+
+/// An event in a few words: "evt-3 (order-7 v4)".
+pub fn event_short(sim: &Simulation, event: EventId) -> String {
+    match sim.events().get((event.0 as usize).wrapping_sub(1)) {
+        Some(e) => format!(
+            "{event} ({} v{})",
+            sim.record_name(e.record),
+            e.state.version
+        ),
+        None => event.to_string(),
+    }
+}
+
+/// A sentence for trace entry `index`: every kind of entry has one, so the narration is
+/// never silent about something the picture shows.
+pub fn narrate(sim: &Simulation, index: usize) -> String {
     let step = sim.trace().steps()[index];
     let who = sim.scenario().system_name(step.actor);
-    let version = |e: EventId| sim.events()[e.0 as usize - 1].state.version;
-    let t = step.time;
-    Some(match step.kind {
-        StepKind::Apply {
-            event, again: true, ..
-        } => {
-            format!(
-                "{t} ms: {who} applied v{} again ({event}): idempotency is off.",
-                version(event)
-            )
+    let source = &sim.scenario().source;
+    let ev = |e: EventId| event_short(sim, e);
+    let wr = |w: WriteId| write_short(sim, w);
+    let attempt = |n: u32| {
+        if n > 1 {
+            format!(" (attempt {n})")
+        } else {
+            String::new()
         }
-        StepKind::SkipDuplicate { event } => {
-            format!("{t} ms: {who} skipped a duplicate of {event}.")
-        }
-        StepKind::Drop { event } => {
-            format!("{t} ms: the delivery of {event} to {who} was lost; the bus will redeliver it.")
+    };
+    let saga = |n: u32, step: u32| {
+        let spec = &sim.scenario().sagas[n as usize];
+        (spec.name.clone(), spec.steps[step as usize].name.clone())
+    };
+    let what = match step.kind {
+        StepKind::Command { record, write } => format!(
+            "a user of {source} changes {} ({}).",
+            sim.record_name(record),
+            wr(write)
+        ),
+        StepKind::LocalWrite { record, write } => format!(
+            "a user of {who} changes its copy of {} ({}); the change is sent to {source}.",
+            sim.record_name(record),
+            wr(write)
+        ),
+        StepKind::Commit {
+            record,
+            write,
+            version,
+        } => format!(
+            "{source} committed {} v{version}: {}.",
+            sim.record_name(record),
+            wr(write)
+        ),
+        StepKind::Publish { event, .. } => {
+            format!("{source} published {} to every subscriber.", ev(event))
         }
         StepKind::Duplicate { event } => {
-            format!("{t} ms: the bus will deliver {event} to {who} twice.")
+            format!("the bus will deliver {} to {who} twice.", ev(event))
         }
-        StepKind::RejectStale { event, .. } => format!(
-            "{t} ms: {who} rejected {event} (v{}) as stale.",
-            version(event)
+        StepKind::Deliver { event, attempt: n } => {
+            format!("{} reached {who}{}.", ev(event), attempt(n))
+        }
+        StepKind::Drop { event } => format!(
+            "the delivery of {} to {who} was lost; the bus will redeliver it.",
+            ev(event)
         ),
-        StepKind::Conflict { record, write } => {
-            format!(
-                "{t} ms: conflict on {}: {write} clashed with {}'s value, which is kept.",
-                sim.record_name(record),
-                sim.scenario().source
-            )
+        StepKind::Redeliver { event, attempt: n } => format!(
+            "no acknowledgement came: the bus sends {} to {who} again{}.",
+            ev(event),
+            attempt(n)
+        ),
+        StepKind::Apply {
+            event, again: true, ..
+        } => format!("{who} applied {} again: idempotency is off.", ev(event)),
+        StepKind::Apply { event, version, .. } => {
+            format!("{who} applied {}; its copy is now v{version}.", ev(event))
         }
+        StepKind::RejectStale { event, reason } => format!(
+            "{who} rejected {} as stale: {}.",
+            ev(event),
+            match reason {
+                StaleReason::OlderVersion => "it already holds a later version",
+                StaleReason::OlderTimestamp => "its copy carries a later timestamp",
+            }
+        ),
+        StepKind::SkipDuplicate { event } => format!(
+            "{who} skipped a duplicate of {}: it had processed it already.",
+            ev(event)
+        ),
+        StepKind::Request { write, .. } => format!("{} reached {source}.", wr(write)),
+        StepKind::Conflict { record, write } => format!(
+            "conflict on {}: {} clashed with {source}'s value, which is kept.",
+            sim.record_name(record),
+            wr(write)
+        ),
         StepKind::Escalate {
             record, escalation, ..
-        } => {
-            format!(
-                "{t} ms: conflict on {} sent to a person (escalation #{escalation}).",
-                sim.record_name(record)
-            )
-        }
+        } => format!(
+            "conflict on {} sent to a person (escalation #{escalation}).",
+            sim.record_name(record)
+        ),
         StepKind::Resolve { escalation, .. } => {
-            format!("{t} ms: escalation #{escalation} decided; the decision is published.")
+            format!("escalation #{escalation} decided; the decision is published.")
         }
-        StepKind::LostUpdate { record, write } => {
-            format!(
-                "{t} ms: write {write} to {} was lost without anyone being told.",
-                sim.record_name(record)
-            )
-        }
-        StepKind::Crash => format!("{t} ms: {who} crashed."),
-        StepKind::Restart => format!("{t} ms: {who} is back."),
-        StepKind::NotAcked { event } => {
-            format!("{t} ms: {event} reached {who} while it was down: not acknowledged.")
-        }
-        StepKind::DeadLetter { event } => {
-            format!("{t} ms: {who} gave up on {event}: it is in the dead-letter queue.")
-        }
-        StepKind::Replay { event } => format!("{t} ms: an operator replayed {event} to {who}."),
-        StepKind::Hold { event, waiting_for } => {
-            format!("{t} ms: {who} holds {event} until v{waiting_for} arrives.")
-        }
-        StepKind::Effect { write, again: true } => {
-            format!("{t} ms: {who} fired its side effect for {write} again.")
-        }
+        StepKind::LostUpdate { write, .. } => match sim.lost_to(write) {
+            Some(winner) if winner != WriteId::INITIAL => format!(
+                "{} was lost without anyone being told: {} won under last-write-wins.",
+                wr(write),
+                wr(winner)
+            ),
+            _ => format!("{} was lost without anyone being told.", wr(write)),
+        },
         StepKind::InvalidTransition { note, .. } => {
-            format!("{t} ms: refused: {}.", sim.note_text(note))
+            format!("refused: {}.", sim.note_text(note))
         }
-        StepKind::SagaFailed { note, .. } => format!(
-            "{t} ms: the saga failed ({}); compensating.",
-            sim.note_text(note)
+        StepKind::Hold { event, waiting_for } => {
+            format!("{who} holds {} until v{waiting_for} arrives.", ev(event))
+        }
+        StepKind::Release { event } => format!(
+            "{who} takes up {} now that the version before it arrived.",
+            ev(event)
+        ),
+        StepKind::Crash => format!("{who} crashed."),
+        StepKind::Restart => format!("{who} is back."),
+        StepKind::NotAcked { event } => format!(
+            "{} reached {who} while it was down: not acknowledged.",
+            ev(event)
+        ),
+        StepKind::Poisoned { record } => format!(
+            "{who}'s consumer starts failing on every event about {} (a bug).",
+            sim.record_name(record)
+        ),
+        StepKind::ProcessingFailed { event, attempt: n } => {
+            format!("{who} failed to process {}{}.", ev(event), attempt(n))
+        }
+        StepKind::Retry { event, attempt: n } => format!(
+            "{who} tries {} again after its backoff{}.",
+            ev(event),
+            attempt(n)
+        ),
+        StepKind::DeadLetter { event } => format!(
+            "{who} gave up on {}: it is in the dead-letter queue.",
+            ev(event)
+        ),
+        StepKind::Replay { event } => {
+            format!("an operator replayed {} to {who}.", ev(event))
+        }
+        StepKind::Discard { event } => format!(
+            "an operator discarded {} from {who}'s dead-letter queue.",
+            ev(event)
+        ),
+        StepKind::Effect { write, again } => format!(
+            "{who} fired its side effect for {}{}.",
+            wr(write),
+            if again { " again" } else { "" }
+        ),
+        StepKind::EffectSkipped { write } => format!(
+            "the external service recognised the idempotency key of {} and did nothing.",
+            wr(write)
         ),
         StepKind::Skew { offset_ms } => {
-            format!("{t} ms: {who}'s clock is now off by {offset_ms} ms.")
+            format!("{who}'s clock is now off by {offset_ms} ms.")
         }
-        _ => return None,
-    })
+        StepKind::Partition { until } => {
+            format!("the link to {who} is down until {until} ms; messages wait.")
+        }
+        StepKind::Heal => format!("the link to {who} is back up; waiting messages leave."),
+        StepKind::SagaStep { saga: n, step } => {
+            let (name, step_name) = saga(n, step);
+            format!("saga {name} runs step {} ({step_name}).", step + 1)
+        }
+        StepKind::SagaFailed { note, .. } => {
+            format!("the saga failed ({}); compensating.", sim.note_text(note))
+        }
+        StepKind::Compensate { saga: n, step } => {
+            let (name, step_name) = saga(n, step);
+            format!("saga {name} undoes step {} ({step_name}).", step + 1)
+        }
+    };
+    format!("{} ms: {what}", step.time)
 }
 
 /// The indexes of every trace step about `event`, in order.
@@ -243,6 +396,17 @@ mod tests {
         let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
         sim.run_to_end();
         sim
+    }
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(duration_words(40), "40 ms");
+        assert_eq!(duration_words(1_500), "1.5 s");
+        assert_eq!(duration_words(2_000), "2 s");
+        assert_eq!(duration_words(150_000), "2.5 min");
+        assert_eq!(duration_words(7_199_990), "2 h");
+        assert_eq!(duration_words(3 * 86_400_000), "3 days");
+        assert_eq!(duration_words(u64::MAX), "213503982334.6 days");
     }
 
     #[test]
@@ -287,7 +451,7 @@ mod tests {
             .with_idempotency(false);
         sim.run_to_end();
         let lines: Vec<String> = (0..sim.trace().steps().len())
-            .filter_map(|i| narrate(&sim, i))
+            .map(|i| narrate(&sim, i))
             .collect();
         assert!(
             lines
@@ -297,11 +461,12 @@ mod tests {
         );
         let lww = run("email-conflict", Strategy::LastWriteWins);
         let lines: Vec<String> = (0..lww.trace().steps().len())
-            .filter_map(|i| narrate(&lww, i))
+            .map(|i| narrate(&lww, i))
             .collect();
         assert!(
             lines.contains(
-                &"140 ms: write w1 to customer-1 was lost without anyone being told.".to_string()
+                &"140 ms: crm's write of email, w1 was lost without anyone being told: billing's write of email, w2 won under last-write-wins."
+                    .to_string()
             ),
             "{lines:?}"
         );

@@ -121,6 +121,10 @@ pub fn mermaid(sim: &Simulation) -> String {
                 format!("Note over {who}: refused: {}", sim.note_text(note))
             }
             StepKind::Compensate { .. } => format!("Note over {who}: {t} ms: compensation"),
+            StepKind::Partition { until } => {
+                format!("Note over {source},{who}: {t} ms: link down until {until} ms")
+            }
+            StepKind::Heal => format!("Note over {source},{who}: {t} ms: link healed"),
             _ => continue,
         };
         out.push_str("    ");

@@ -7,6 +7,7 @@ use std::fmt;
 
 use super::Decision;
 use super::ids::{EventId, Millis, SystemId};
+use super::scenario::Delay;
 use super::simulation::Simulation;
 
 /// One change a person makes to a run at some step.
@@ -69,6 +70,19 @@ pub enum Intervention {
         /// The values written.
         set: BTreeMap<String, String>,
     },
+    /// Change the knobs of the link to a replica, for what is sent from now on.
+    SetLink {
+        /// The replica's index.
+        replica: usize,
+        /// How long a message takes.
+        delay: Delay,
+        /// Probability that a send is delivered twice.
+        duplicate_probability: f64,
+        /// Probability that a delivery is lost (and redelivered).
+        drop_probability: f64,
+        /// Whether messages may overtake each other.
+        reorder: bool,
+    },
     /// Decide an escalation (differently).
     Resolve {
         /// The escalation's number.
@@ -91,6 +105,19 @@ impl Intervention {
             } => sim.resolve(*escalation, decision.clone()),
             Intervention::Partition { replica, until } => sim.partition(*replica, *until),
             Intervention::Heal { replica } => sim.heal(*replica),
+            Intervention::SetLink {
+                replica,
+                delay,
+                duplicate_probability,
+                drop_probability,
+                reorder,
+            } => sim.set_link(
+                *replica,
+                delay.clone(),
+                *duplicate_probability,
+                *drop_probability,
+                *reorder,
+            ),
             Intervention::Crash { replica, until } => sim.crash_replica(*replica, *until),
             Intervention::Restart { replica } => sim.restart_replica(*replica),
             Intervention::Skew { system, offset_ms } => {
@@ -181,6 +208,13 @@ pub enum InterventionError {
     },
     /// A merged value with no field.
     EmptyMerge,
+    /// A link knob out of its range.
+    BadKnob {
+        /// The knob (`drop_probability`, `delay.max_ms`).
+        field: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
 }
 
 impl fmt::Display for InterventionError {
@@ -222,6 +256,7 @@ impl fmt::Display for InterventionError {
                 write!(f, "escalation #{id} is already decided")
             }
             InterventionError::EmptyMerge => write!(f, "a merged value needs at least one field"),
+            InterventionError::BadKnob { field, message } => write!(f, "{field}: {message}"),
         }
     }
 }

@@ -1099,6 +1099,17 @@ fn validate_clock(clock: &Clock, path: &str, err: &mut impl FnMut(String, String
     }
 }
 
+impl LinkFaults {
+    /// Every problem with these knobs, as (field, what is wrong and what is allowed).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        validate_link(self, "", &mut |path: String, message| {
+            found.push((path.trim_start_matches('.').to_string(), message))
+        });
+        found
+    }
+}
+
 fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, String)) {
     at_most(format!("{path}.ack_timeout_ms"), link.ack_timeout_ms, err);
     at_most(format!("{path}.ack_delay_ms"), link.ack_delay_ms, err);

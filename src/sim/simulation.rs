@@ -21,7 +21,7 @@ use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::limits::MAX_TIME_MS;
-use super::scenario::{Action, Change, Clock, Scenario, ScenarioErrors};
+use super::scenario::{Action, Change, Clock, Delay, LinkFaults, Scenario, ScenarioErrors};
 use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
@@ -76,8 +76,11 @@ pub struct Report {
     /// Summary numbers.
     #[serde(flatten)]
     pub metrics: Metrics,
-    /// Steps in the trace.
-    pub steps: usize,
+    /// Steps done: what the explorer's playback moves by (one moment of the scheduler,
+    /// which may write several trace entries).
+    pub steps: u64,
+    /// Entries in the trace.
+    pub trace_entries: usize,
     /// Hash of the whole trace.
     pub trace_hash: String,
     /// Every invariant and its verdict.
@@ -867,6 +870,7 @@ impl Simulation {
     pub fn partition(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
         self.replica_name(r)?;
         self.future("a partition's end, counted from now,", until)?;
+        self.record(SystemId::replica(r), StepKind::Partition { until });
         for slot in self.bus.partition(r, self.now, until) {
             self.schedule(until, Task::Arrive(slot, self.bus.generation_of(slot)));
         }
@@ -879,10 +883,41 @@ impl Simulation {
         if !self.is_partitioned(r) {
             return Err(InterventionError::NotPartitioned { system });
         }
+        self.record(SystemId::replica(r), StepKind::Heal);
         for (slot, at) in self.bus.heal(r, self.now, &mut self.rng) {
             self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
         }
         Ok(())
+    }
+
+    /// Changes the knobs of the link to replica `r` for what is sent from now on; its
+    /// partitions, timeouts and the messages already on their way stay as they are.
+    pub fn set_link(
+        &mut self,
+        r: usize,
+        delay: Delay,
+        duplicate_probability: f64,
+        drop_probability: f64,
+        reorder: bool,
+    ) -> Result<(), InterventionError> {
+        self.replica_name(r)?;
+        let faults = LinkFaults {
+            delay,
+            duplicate_probability,
+            drop_probability,
+            reorder,
+            ..self.bus.link(r).faults.clone()
+        };
+        if let Some((field, message)) = faults.problems().into_iter().next() {
+            return Err(InterventionError::BadKnob { field, message });
+        }
+        self.bus.set_faults(r, faults);
+        Ok(())
+    }
+
+    /// The knobs of the link to replica `r` now.
+    pub fn link_faults(&self, r: usize) -> &LinkFaults {
+        &self.bus.link(r).faults
     }
 
     /// Whether the link to replica `r` is down now.
@@ -1674,7 +1709,8 @@ impl Simulation {
             strategy: self.strategy,
             idempotency: self.idempotency,
             metrics: self.metrics(),
-            steps: self.trace.steps().len(),
+            steps: self.tasks,
+            trace_entries: self.trace.steps().len(),
             trace_hash: self.trace.hash(),
             invariants,
             invariant_violations,
@@ -1768,6 +1804,9 @@ impl Simulation {
             StepKind::Skew { offset_ms } => {
                 extra.insert("offset_ms".into(), json!(offset_ms));
             }
+            StepKind::Partition { until } => {
+                extra.insert("until".into(), json!(until));
+            }
             StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
                 let spec = &self.scenario.sagas[saga as usize];
                 extra.insert("saga".into(), json!(spec.name));
@@ -1786,6 +1825,7 @@ impl Simulation {
             | StepKind::Release { .. }
             | StepKind::Crash
             | StepKind::Restart
+            | StepKind::Heal
             | StepKind::NotAcked { .. }
             | StepKind::DeadLetter { .. }
             | StepKind::Replay { .. }
@@ -1795,7 +1835,7 @@ impl Simulation {
             record = record.or(Some(self.events[e.0 as usize - 1].record));
         }
         serde_json::to_value(StepJson {
-            step: index,
+            entry: index,
             time: step.time,
             kind: step.kind.name(),
             actor: self.scenario.system_name(step.actor),

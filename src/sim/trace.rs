@@ -88,6 +88,10 @@ pub enum StepKind {
     EffectSkipped { write: WriteId },
     /// The system's clock was set to a new offset (ms).
     Skew { offset_ms: i64 },
+    /// A person took the link to this replica down until `until`.
+    Partition { until: Millis },
+    /// A person brought the link to this replica back up.
+    Heal,
     /// Step `step` of saga `saga` starts.
     SagaStep { saga: u32, step: u32 },
     /// Saga `saga` failed (`note` says why); its completed steps will be compensated.
@@ -131,6 +135,8 @@ impl StepKind {
             StepKind::Effect { .. } => "effect",
             StepKind::EffectSkipped { .. } => "effect_skipped",
             StepKind::Skew { .. } => "skew",
+            StepKind::Partition { .. } => "partition",
+            StepKind::Heal => "heal",
             StepKind::SagaStep { .. } => "saga_step",
             StepKind::SagaFailed { .. } => "saga_failed",
             StepKind::Compensate { .. } => "compensate",
@@ -213,6 +219,8 @@ impl StepKind {
             StepKind::SagaStep { saga, step } => [32, saga as u64, step as u64, 0],
             StepKind::SagaFailed { saga, note } => [33, saga as u64, note as u64, 0],
             StepKind::Compensate { saga, step } => [34, saga as u64, step as u64, 0],
+            StepKind::Partition { until } => [35, until, 0, 0],
+            StepKind::Heal => [36, 0, 0, 0],
         }
     }
 }
@@ -295,7 +303,7 @@ impl WordHash {
 #[derive(Debug, Serialize)]
 pub struct StepJson<'a> {
     /// Position in the trace, from 0.
-    pub step: usize,
+    pub entry: usize,
     /// Virtual time.
     pub time: Millis,
     /// Step name.

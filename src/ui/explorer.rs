@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::sim::explain::duration_words;
 use crate::sim::load::load_scenario;
 use crate::sim::timeline::{Intervention, Timeline};
 use crate::sim::{Scenario, Simulation, library};
@@ -33,14 +34,27 @@ pub const LOAD: &str = "generated-load";
 /// Playback speeds: virtual milliseconds per real millisecond; `None` is "as fast as the
 /// machine allows" (a snapshot's worth of steps per frame).
 pub const SPEEDS: [(&str, Option<f64>); 7] = [
-    ("0.05× (slow motion)", Some(0.05)),
-    ("0.25×", Some(0.25)),
-    ("1× (real time)", Some(1.0)),
-    ("10×", Some(10.0)),
-    ("100×", Some(100.0)),
-    ("10,000×", Some(10_000.0)),
-    ("Fastest", None),
+    ("Very slow: 5 ms of system time a second", Some(0.005)),
+    ("Slow: 20 ms a second (follow each message)", Some(0.02)),
+    ("Steady: 100 ms a second", Some(0.1)),
+    ("Real time: 1 s a second", Some(1.0)),
+    ("Fast: 1 min a second", Some(60.0)),
+    ("Very fast: 1 h a second", Some(3_600.0)),
+    ("Fastest: as fast as it computes", None),
 ];
+
+/// The speed a run starts at: a 30 ms delivery takes 1.5 s to cross the picture.
+pub const DEFAULT_SPEED: usize = 1;
+
+/// Real milliseconds of waiting with nothing to see after which playback skips ahead.
+pub const QUIET_SKIP_MS: f64 = 1_500.0;
+
+/// Real milliseconds of playback kept before the next step after a skip, so its message
+/// is still seen arriving.
+const SKIP_LEAD_MS: f64 = 500.0;
+
+/// Real milliseconds a "2 h later" note stays up.
+const SKIP_NOTE_MS: f64 = 2_500.0;
 
 /// One run the person can look at: the original or a fork of it.
 #[derive(Debug, Clone)]
@@ -109,6 +123,9 @@ pub struct Explorer {
     pub playing: RwSignal<bool>,
     /// Index into `SPEEDS`.
     pub speed: RwSignal<usize>,
+    /// How much quiet virtual time playback just skipped, in words ("2 h later").
+    pub skipped: RwSignal<Option<String>>,
+    since_skip: StoredValue<f64>,
     /// What is selected.
     pub selected: RwSignal<Option<Selection>>,
     /// The last action's error, shown inline.
@@ -189,7 +206,9 @@ impl Explorer {
             runs: StoredValue::new(0),
             vnow: RwSignal::new(0.0),
             playing: RwSignal::new(false),
-            speed: RwSignal::new(2),
+            speed: RwSignal::new(DEFAULT_SPEED),
+            skipped: RwSignal::new(None),
+            since_skip: StoredValue::new(0.0),
             selected: RwSignal::new(None),
             error: RwSignal::new(None),
             recording: RwSignal::new(false),
@@ -378,6 +397,7 @@ impl Explorer {
         self.task.set(task);
         self.panel_task.set(task);
         self.vnow.set(time as f64);
+        self.skipped.set(None);
     }
 
     /// Shows the last step done at or before virtual time `time`.
@@ -412,23 +432,44 @@ impl Explorer {
         let done = self.with_branch(|b| {
             let tl = &b.timeline;
             let end = tl.time_at(tl.len()) as f64;
-            let (next_task, next_time) = match speed {
+            let (next_task, next_time, skip) = match speed {
                 Some(factor) => {
-                    let v = (self.vnow.get_untracked() + delta_ms * factor).min(end);
-                    (tl.task_at_time(v as u64).max(task.min(tl.len())), v)
+                    let now = self.vnow.get_untracked();
+                    let mut v = (now + delta_ms * factor).min(end);
+                    // A long quiet stretch (a saga's two hours, a late script step) is
+                    // skipped, keeping a short lead before the next step, and said.
+                    let next_step = tl.time_at((task + 1).min(tl.len())) as f64;
+                    let lead = SKIP_LEAD_MS * factor;
+                    let skip = (next_step - now > QUIET_SKIP_MS * factor && v < next_step - lead)
+                        .then(|| {
+                            v = next_step - lead;
+                            duration_words((v - now).round() as u64)
+                        });
+                    (tl.task_at_time(v as u64).max(task.min(tl.len())), v, skip)
                 }
                 None => {
                     let t = (task + crate::sim::timeline::SNAPSHOT_EVERY).min(tl.len());
-                    (t, tl.time_at(t) as f64)
+                    (t, tl.time_at(t) as f64, None)
                 }
             };
             (
                 next_task,
                 next_time,
                 next_task >= tl.len() && tl.is_complete() && next_time >= end,
+                skip,
             )
         });
-        if let Some((next_task, next_time, finished)) = done {
+        if let Some((next_task, next_time, finished, skip)) = done {
+            if let Some(words) = skip {
+                self.skipped.set(Some(format!("{words} later")));
+                self.since_skip.set_value(0.0);
+            } else if self.skipped.get_untracked().is_some() {
+                let since = self.since_skip.get_value() + delta_ms;
+                self.since_skip.set_value(since);
+                if since > SKIP_NOTE_MS {
+                    self.skipped.set(None);
+                }
+            }
             self.vnow.set(next_time);
             if next_task != task {
                 self.task.set(next_task);

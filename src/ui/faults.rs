@@ -1,38 +1,60 @@
-//! The fault panel: each link's knobs, edited in place. A valid edit restarts the run with
-//! the edited scenario; a bad value gets a message beside its field and keeps what was typed.
+//! The fault panel: each link's knobs, edited in place. A valid edit forks the run at the
+//! step on show, like every other change; a bad value gets a message beside its field and
+//! keeps what was typed.
 
 use leptos::prelude::*;
 
-use crate::sim::scenario::Delay;
+use crate::sim::scenario::{Delay, LinkFaults};
+use crate::sim::timeline::Intervention;
 
 use super::explorer::Explorer;
+
+/// One link as the panel shows it: the replica's index and name, the source's name and the
+/// knobs in force at the step on show. A row is rebuilt whenever any of them changes, so
+/// no label or value outlives the scenario or the run it came from.
+type LinkRow = (usize, String, String, String, f64, f64, bool);
 
 /// Link knobs for every replica.
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    // The links' names only; the whole scenario is read when an edit is applied. A new
-    // scenario's links appear one per frame (all at once for a few): text fields are
+    // A new scenario's links appear one per frame (all at once for a few): text fields are
     // costly to create, and eight links' worth made drawing the first step a long task.
     let rows = Memo::new(move |_| {
-        explorer.revision.track();
         explorer
-            .with_branch(|b| {
-                let s = b.timeline.full().scenario();
+            .panel_frame
+            .get()
+            .map(|f| {
+                let s = f.sim.scenario();
                 s.replicas
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (i, r.name.clone()))
-                    .collect::<Vec<_>>()
+                    .map(|(i, r)| {
+                        let l: &LinkFaults = f.sim.link_faults(i);
+                        (
+                            i,
+                            r.name.clone(),
+                            s.source.clone(),
+                            l.delay.short(),
+                            l.duplicate_probability,
+                            l.drop_probability,
+                            l.reorder,
+                        )
+                    })
+                    .collect::<Vec<LinkRow>>()
             })
             .unwrap_or_default()
     });
     view! {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">"Faults on each link"</h2>
-            <p class="hint">"Changing a knob restarts the run with it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA."</p>
-            <For each=super::reveal::revealed(rows) key=|r| r.clone() let((i, name))>
-                <LinkKnobs index=i name=name />
+            <p class="hint">"Changing a knob forks the run here: what is sent from this step on uses it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA (at most a week)."</p>
+            <For
+                each=super::reveal::revealed(rows)
+                key=|r| format!("{r:?}")
+                let((index, name, source, delay, duplicate, drop, reorder))
+            >
+                <LinkKnobs index name source delay duplicate drop reorder />
             </For>
         </section>
     }
@@ -45,49 +67,52 @@ fn LinkKnobs(
     index: usize,
     /// The replica's name.
     name: String,
+    /// The source of truth's name.
+    source: String,
+    /// The delay in force, in its short form.
+    delay: String,
+    /// The duplicate probability in force.
+    duplicate: f64,
+    /// The drop probability in force.
+    drop: f64,
+    /// Whether reordering is on.
+    reorder: bool,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let scenario = move || explorer.with_branch(|b| b.timeline.full().scenario().clone());
-    let source = explorer
-        .with_branch(|b| b.timeline.full().scenario().source.clone())
-        .unwrap_or_default();
-    let link = explorer
-        .with_branch(|b| {
-            b.timeline
-                .full()
-                .scenario()
-                .replicas
-                .get(index)
-                .map(|r| r.link.clone())
-        })
-        .flatten()
-        .unwrap_or_default();
-    let delay = RwSignal::new(link.delay.short());
-    let duplicate = RwSignal::new(link.duplicate_probability.to_string());
-    let drop = RwSignal::new(link.drop_probability.to_string());
+    let delay = RwSignal::new(delay);
+    let duplicate = RwSignal::new(duplicate.to_string());
+    let drop = RwSignal::new(drop.to_string());
     let error = RwSignal::new(None::<String>);
-    let apply = move |reorder: Option<bool>| {
-        let Some(mut edited) = scenario().filter(|s| index < s.replicas.len()) else {
-            return;
-        };
-        let parsed = (|| -> Result<(), String> {
-            let l = &mut edited.replicas[index].link;
-            l.delay =
-                Delay::parse_short(&delay.get_untracked()).map_err(|e| format!("Delay: {e}"))?;
-            l.duplicate_probability = probability(&duplicate.get_untracked(), 1.0)
-                .map_err(|e| format!("Duplicates: {e}"))?;
-            l.drop_probability =
-                probability(&drop.get_untracked(), 0.9).map_err(|e| format!("Drops: {e}"))?;
-            if let Some(r) = reorder {
-                l.reorder = r;
-            }
-            Ok(())
+    let link_name = StoredValue::new(name.clone());
+    let apply = move |reorder_now: Option<bool>| {
+        let parsed = (|| -> Result<Intervention, String> {
+            Ok(Intervention::SetLink {
+                replica: index,
+                delay: Delay::parse_short(&delay.get_untracked())
+                    .map_err(|e| format!("Delay: {e}"))?,
+                duplicate_probability: probability(&duplicate.get_untracked(), 1.0)
+                    .map_err(|e| format!("Duplicate probability: {e}"))?,
+                drop_probability: probability(&drop.get_untracked(), 0.9)
+                    .map_err(|e| format!("Drop probability: {e}"))?,
+                reorder: reorder_now.unwrap_or(reorder),
+            })
         })();
         match parsed {
-            Ok(()) => {
+            Ok(change) => {
                 error.set(None);
-                explorer.edited.set(Some(edited));
-                explorer.reload();
+                let label = format!(
+                    "Link to {}: delay {}, duplicates {}, drops {}, reorder {}",
+                    link_name.get_value(),
+                    delay.get_untracked().trim(),
+                    duplicate.get_untracked().trim(),
+                    drop.get_untracked().trim(),
+                    if reorder_now.unwrap_or(reorder) {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                );
+                explorer.intervene(change, label);
             }
             Err(e) => error.set(Some(e)),
         }
@@ -97,16 +122,16 @@ fn LinkKnobs(
         <fieldset class="link-knobs" data-link=name.clone()>
             <legend>{format!("{source} → {name}")}</legend>
             <label for=id("delay")><span>"Delay"</span></label>
-            <input id=id("delay") type="text" prop:value=move || delay.get() on:input=move |ev| delay.set(event_target_value(&ev)) on:change=move |_| apply(None) />
+            <input id=id("delay") type="text" aria-describedby=id("error") prop:value=move || delay.get() on:input=move |ev| delay.set(event_target_value(&ev)) on:change=move |_| apply(None) />
             <label for=id("duplicate")><span>"Duplicate probability"</span></label>
-            <input id=id("duplicate") type="text" inputmode="decimal" prop:value=move || duplicate.get() on:input=move |ev| duplicate.set(event_target_value(&ev)) on:change=move |_| apply(None) />
+            <input id=id("duplicate") type="text" inputmode="decimal" aria-describedby=id("error") prop:value=move || duplicate.get() on:input=move |ev| duplicate.set(event_target_value(&ev)) on:change=move |_| apply(None) />
             <label for=id("drop")><span>"Drop probability"</span></label>
-            <input id=id("drop") type="text" inputmode="decimal" prop:value=move || drop.get() on:input=move |ev| drop.set(event_target_value(&ev)) on:change=move |_| apply(None) />
+            <input id=id("drop") type="text" inputmode="decimal" aria-describedby=id("error") prop:value=move || drop.get() on:input=move |ev| drop.set(event_target_value(&ev)) on:change=move |_| apply(None) />
             <label class="check">
-                <input id=id("reorder") type="checkbox" prop:checked=link.reorder on:change=move |ev| apply(Some(event_target_checked(&ev))) />
+                <input id=id("reorder") type="checkbox" prop:checked=reorder on:change=move |ev| apply(Some(event_target_checked(&ev))) />
                 <span>"Reorder"</span>
             </label>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            <p class="field-error" id=id("error") role="alert">{move || error.get()}</p>
         </fieldset>
     }
 }

@@ -46,7 +46,13 @@ pub fn MetricsPanel(
             ("Escalations pending", m.escalations_pending.to_string()),
             ("Dead letters", m.dead_letter_depth.to_string()),
             ("Side effects repeated", m.duplicate_effects.to_string()),
-            ("Trace", format!("{} steps · {}", v.steps, v.trace_hash)),
+            (
+                "Trace",
+                format!(
+                    "{} steps, {} entries · {}",
+                    v.steps, v.trace_entries, v.trace_hash
+                ),
+            ),
         ]
     };
     // The series of the whole branch (recorded so far), shared by every chart.

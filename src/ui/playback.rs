@@ -72,7 +72,7 @@ pub fn PlaybackControls() -> impl IntoView {
                 <button type="button" id="step-forward" aria-label="Step forward (Right arrow)" on:click=move |_| explorer.step_forward()>"▶"</button>
                 <button type="button" id="to-end" aria-label="Jump to end (End)" on:click=move |_| explorer.go_to(u64::MAX)>"End"</button>
                 <label class="speed">
-                    <span>"Speed"</span>
+                    <span>"Speed (system time per second)"</span>
                     <select
                         id="speed"
                         prop:value=move || explorer.speed.get().to_string()
@@ -108,6 +108,7 @@ pub fn PlaybackControls() -> impl IntoView {
                 " · "
                 <span id="time-label">{move || format!("{} ms", time())}</span>
                 {move || explorer.recording.get().then(|| view! { <span class="recording">" · computing… "{len}" steps so far"</span> })}
+                <span id="skip-note" class="skip-note" aria-live="polite">{move || explorer.skipped.get().map(|s| format!(" · {s}: nothing happened in between"))}</span>
             </p>
             <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
         </section>

@@ -14,8 +14,10 @@ pub struct RunView {
     pub metrics: Metrics,
     /// The trace hash, to compare runs.
     pub trace_hash: String,
-    /// Steps in the trace.
-    pub steps: usize,
+    /// Steps done (what playback counts).
+    pub steps: u64,
+    /// Entries in the trace.
+    pub trace_entries: usize,
     /// Every invariant with its verdict at this step, in report order.
     pub invariants: Vec<(&'static str, Verdict)>,
     /// Every failure, explained.
@@ -142,6 +144,7 @@ pub fn view_of(sim: &Simulation) -> RunView {
         metrics: report.metrics,
         trace_hash: report.trace_hash,
         steps: report.steps,
+        trace_entries: report.trace_entries,
         invariants: report.invariants.into_iter().collect(),
         violations: report.invariant_violations,
         systems,

@@ -35,20 +35,18 @@ pub fn WhyPanel(
             })
             .unwrap_or_default()
     };
-    // The notable steps so far, newest first (at most 12), with their event if any.
+    // The last twelve trace entries, newest first, with their event if any.
     let story = Memo::new(move |_| {
         frame
             .get()
             .map(|f| {
                 let n = f.sim.trace().steps().len();
-                (0..n)
+                (n.saturating_sub(12)..n)
                     .rev()
-                    .filter_map(|i| {
-                        narrate(&f.sim, i).map(|line| {
-                            (i, line, f.sim.trace().steps()[i].kind.event().map(|e| e.0))
-                        })
+                    .map(|i| {
+                        let line = narrate(&f.sim, i);
+                        (i, line, f.sim.trace().steps()[i].kind.event().map(|e| e.0))
                     })
-                    .take(12)
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -80,10 +78,9 @@ pub fn WhyPanel(
                 </For>
             </ul>
             <h3>"What just happened"</h3>
-            <p class="visually-hidden" aria-live="polite" id="narration-live">
-                {move || story.get().first().map(|(_, line, _)| line.clone()).unwrap_or_default()}
-            </p>
-            <ol class="narration" reversed>
+            // The list itself is the live region: a screen reader hears each new line once,
+            // and nothing is written twice on the page.
+            <ol class="narration" reversed aria-live="polite" aria-relevant="additions">
                 <For each=move || story.get() key=|(i, line, _)| (*i, line.clone()) let((_, line, event))>
                     <li>
                         {match event {
