@@ -50,7 +50,7 @@ try {
   await check('the conflict scenario plays to its escalation', async () => {
     await page.selectOption('#scenario', 'email-conflict');
     await page.selectOption('#strategy', 'escalate');
-    await page.selectOption('#speed', '3'); // 10x
+    await page.selectOption('#speed', '3'); // real time
     await page.click('#play');
     await page.waitForFunction(() => document.querySelector('#play').getAttribute('aria-pressed') === 'false', null, { timeout: 10000 });
     expect(await page.locator('article.escalation').count() === 1, 'one conflict waits for a person');
@@ -139,8 +139,8 @@ try {
     await still.click('#step-forward');
     const dot = still.locator('g.message[aria-label^="evt-1 to billing"]');
     const first = await dot.getAttribute('transform');
-    // At 0.05x, 300 ms of real time is 15 ms of the 30 ms trip: a moving message would
-    // be halfway along its link.
+    // At 5 ms a second, 300 ms of real time moves the 30 ms trip on, and the quiet wait
+    // for billing's write at 110 ms is skipped: a moving message would have moved.
     await still.selectOption('#speed', '0');
     await still.click('#play');
     await still.waitForTimeout(300);

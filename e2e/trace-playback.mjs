@@ -15,7 +15,7 @@ try {
   await page.waitForSelector('.recording');
   await page.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 120000 });
   if (!record) {
-    await page.selectOption('#speed', process.env.SPEED ?? '2');
+    await page.selectOption('#speed', process.env.SPEED ?? '3');
     await page.click('#to-start');
     await page.click('#step-forward');
     if (process.env.SCROLL) await page.locator('#records-title').scrollIntoViewIfNeeded();

@@ -211,3 +211,39 @@ fn every_trace_entry_of_every_built_in_has_a_narration_line_naming_who() {
         }
     }
 }
+
+#[test]
+fn a_replica_write_on_its_way_to_the_source_can_be_drawn() {
+    let scenario = built_in("lww-skew");
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
+    while sim.now() < 1200 {
+        sim.step();
+    }
+    // billing writes at 1200 ms; its request takes the link's 30 ms.
+    let requests = sim.requests_in_flight();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(
+        (
+            requests[0].replica,
+            requests[0].sent_at,
+            requests[0].arrives_at
+        ),
+        (0, 1200, 1230)
+    );
+    sim.run_to_end();
+    assert!(sim.requests_in_flight().is_empty());
+}
+
+#[test]
+fn effects_and_dead_letters_are_counted_per_replica() {
+    for name in ["payment-webhook", "poison-dlq"] {
+        let scenario = built_in(name);
+        let mut sim = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
+        sim.run_to_end();
+        let n = scenario.replicas.len();
+        let total_effects: u64 = (0..n).map(|r| sim.activity(r).effects).sum();
+        assert_eq!(total_effects, sim.metrics().effects_fired, "{name}");
+        let dead: usize = (0..n).map(|r| sim.activity(r).dead_letters).sum();
+        assert_eq!(dead as u64, sim.metrics().dead_letter_depth, "{name}");
+    }
+}

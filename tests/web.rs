@@ -398,3 +398,287 @@ async fn arrow_keys_step_through_the_run() {
     leptos::task::tick().await;
     assert!(step(&root) > 10);
 }
+
+/// Waits a few animation frames: long lists (tables, link knobs) appear one per frame.
+async fn settle() {
+    for _ in 0..12 {
+        next_frame().await;
+    }
+}
+
+fn verdict(root: &Element, invariant: &str) -> String {
+    find(root, &format!("[data-invariant={invariant}]"))
+        .get_attribute("data-verdict")
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn invariant_marks_agree_with_the_badges_and_the_step() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    // At step 0 nothing is delivered: the end-of-run checks are not decided yet.
+    assert_eq!(verdict(&root, "converges"), "not_yet_decided");
+    assert_eq!(verdict(&root, "finishes"), "not_yet_decided");
+    assert!(text(&root, "[data-invariant=converges]").contains("is not decided yet"));
+    choose(&root, "#scenario", "storm").await;
+    let toggle = find(&root, "#idempotency");
+    toggle.unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    click(&root, "#to-end").await;
+    assert!(count(&root, ".applied-twice") > 0);
+    // The tables badge ×2: the check mark is gone, and the reason points at the badges.
+    assert_eq!(verdict(&root, "exactly_once_apply"), "does_not_apply");
+    let line = text(&root, "[data-invariant=exactly_once_apply]");
+    assert!(line.contains("does not apply to this run"), "{line}");
+    assert!(line.contains("see the ×2 badges"), "{line}");
+}
+
+#[wasm_bindgen_test]
+async fn the_skewed_write_names_the_clock_and_no_narration_line_repeats() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "lww-skew").await;
+    choose(&root, "#strategy", "lww").await;
+    click(&root, "#to-end").await;
+    let why = text(&root, "[data-invariant=no_lost_acknowledged_write]");
+    assert!(why.contains("billing's clock runs 500 ms behind"), "{why}");
+    let items = root.query_selector_all(".why li").unwrap();
+    let mut lines: Vec<String> = (0..items.length())
+        .map(|i| items.item(i).unwrap().text_content().unwrap_or_default())
+        .collect();
+    let all = lines.len();
+    lines.sort();
+    lines.dedup();
+    assert_eq!(lines.len(), all, "a line of the why panel is written twice");
+}
+
+/// Every system name of every built-in scenario.
+fn all_system_names() -> std::collections::BTreeSet<String> {
+    syncscope::sim::library::all()
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(s.source.clone()).chain(s.replicas.iter().map(|r| r.name.clone()))
+        })
+        .collect()
+}
+
+/// The words shown or announced in `selector` (text, labels, hover texts, legends).
+fn words_in(root: &Element, selector: &str) -> String {
+    let mut out = String::new();
+    let nodes = root.query_selector_all(selector).unwrap();
+    for i in 0..nodes.length() {
+        let node: Element = nodes.item(i).unwrap().unchecked_into();
+        out.push_str(&node.text_content().unwrap_or_default());
+        let inner = node.query_selector_all("[title], [aria-label]").unwrap();
+        for j in 0..inner.length() {
+            let e: Element = inner.item(j).unwrap().unchecked_into();
+            for attr in ["title", "aria-label"] {
+                if let Some(v) = e.get_attribute(attr) {
+                    out.push(' ');
+                    out.push_str(&v);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+async fn switching_through_every_scenario_leaves_no_name_of_another() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    let names = all_system_names();
+    for scenario in syncscope::sim::library::all() {
+        choose(&root, "#scenario", &scenario.name).await;
+        settle().await;
+        click(&root, "#to-end").await;
+        settle().await;
+        // Its own names, and words it uses otherwise (a field called "email" beside a
+        // system called "email" elsewhere).
+        let own: std::collections::BTreeSet<String> = std::iter::once(scenario.source.clone())
+            .chain(scenario.replicas.iter().map(|r| r.name.clone()))
+            .chain(
+                scenario
+                    .records
+                    .iter()
+                    .flat_map(|r| std::iter::once(r.id.clone()).chain(r.fields.keys().cloned())),
+            )
+            .chain(scenario.script.iter().flat_map(|s| match &s.action {
+                syncscope::sim::scenario::Action::Command { set, .. }
+                | syncscope::sim::scenario::Action::LocalWrite { set, .. } => {
+                    set.keys().cloned().collect::<Vec<_>>()
+                }
+                _ => Vec::new(),
+            }))
+            .collect();
+        let shown = words_in(
+            &root,
+            ".topology, .records, .faults, .why, .inspector, .inbox, .forks",
+        );
+        let words: std::collections::BTreeSet<&str> = shown
+            .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .collect();
+        for name in names.difference(&own) {
+            assert!(
+                !words.contains(name.as_str()),
+                "{}: \"{name}\" from another scenario is on the page",
+                scenario.name
+            );
+        }
+        // And every link's knobs name this scenario's source.
+        let legends = words_in(&root, ".faults legend");
+        assert!(
+            legends.contains(&format!("{} →", scenario.source)),
+            "{}: {legends}",
+            scenario.name
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_down_replica_offers_no_local_write() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    click(&root, "#step-forward").await;
+    press(&root, "g.system.replica[aria-label^='warehouse']").await;
+    assert!(!find(&root, "fieldset.local-write").has_attribute("disabled"));
+    click(&root, "#crash-system").await;
+    assert!(find(&root, "fieldset.local-write").has_attribute("disabled"));
+    assert!(
+        text(&root, "#local-write-note").contains("warehouse is down until"),
+        "{}",
+        text(&root, "#local-write-note")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_message_cannot_be_dropped_again() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    click(&root, "#step-forward").await;
+    press(&root, "g.message[data-event='1']").await;
+    click(&root, "#drop-message").await;
+    press(&root, "g.message--doomed").await;
+    assert_eq!(count(&root, "#drop-message"), 0);
+    assert!(text(&root, "#drop-message-note").starts_with("Dropped already"));
+    // Delay and duplicate still apply to it.
+    assert_eq!(count(&root, "#delay-message"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn changing_a_knob_forks_the_run_and_keeps_the_original() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    settle().await;
+    click(&root, "#step-forward").await;
+    let before = step(&root);
+    let delay = find(&root, "#link-0-delay");
+    delay
+        .unchecked_ref::<HtmlInputElement>()
+        .set_value("fixed 500");
+    fire(&delay, "input");
+    fire(&delay, "change");
+    leptos::task::tick().await;
+    assert_eq!(count(&root, "button.fork"), 2, "the original stays in Runs");
+    assert!(
+        find(&root, "button.fork[aria-pressed=true]")
+            .text_content()
+            .unwrap()
+            .starts_with("Link to billing: delay fixed 500")
+    );
+    assert_eq!(step(&root), before, "the fork starts at the step on show");
+    settle().await;
+    assert_eq!(
+        find(&root, "#link-0-delay")
+            .unchecked_ref::<HtmlInputElement>()
+            .value(),
+        "fixed 500"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_enormous_delay_is_refused_beside_its_field_and_the_page_stays() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    settle().await;
+    let typed = "uniform 0-18446744073709551615";
+    let delay = find(&root, "#link-0-delay");
+    delay.unchecked_ref::<HtmlInputElement>().set_value(typed);
+    fire(&delay, "input");
+    fire(&delay, "change");
+    leptos::task::tick().await;
+    let message = text(&root, "fieldset[data-link=billing] .field-error");
+    assert!(
+        message.starts_with("Delay: expected at most 604800000 ms (one week)"),
+        "{message}"
+    );
+    assert_eq!(delay.unchecked_ref::<HtmlInputElement>().value(), typed);
+    assert_eq!(count(&root, "button.fork"), 1);
+    assert_eq!(count(&root, "table.record-table"), 4);
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_scenario_says_which_settings_it_changed() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#strategy", "lww").await;
+    choose(&root, "#scenario", "order-lifecycle").await;
+    let note = text(&root, "#settings-note");
+    assert!(note.starts_with("Set strategy to"), "{note}");
+    assert!(note.contains("seed to 4"), "{note}");
+    assert!(
+        note.contains("\"An order through its payment lifecycle\""),
+        "{note}"
+    );
+    // Changing a setting by hand makes the note old news.
+    choose(&root, "#strategy", "escalate").await;
+    assert_eq!(text(&root, "#settings-note"), "");
+}
+
+#[wasm_bindgen_test]
+async fn a_differing_cell_explains_itself_without_hover() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "version").await;
+    click(&root, "#step-forward").await;
+    click(&root, "#step-forward").await;
+    let details = find(&root, "table[data-system=billing] details.reason");
+    assert!(
+        text(&root, "table[data-system=billing] details.reason summary").contains("Why it differs")
+    );
+    details
+        .query_selector("summary")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    leptos::task::tick().await;
+    assert!(details.has_attribute("open"));
+    assert!(
+        text(&root, "table[data-system=billing] details.reason p")
+            .contains("has not been confirmed by crm yet")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn playback_icons_are_drawn_and_a_write_to_the_source_is_in_the_picture() {
+    let (root, _handle) = mount();
+    leptos::task::tick().await;
+    assert_eq!(count(&root, "#play svg.icon"), 1);
+    assert!(!text(&root, ".playback").contains('⏸'));
+    choose(&root, "#scenario", "lww-skew").await;
+    choose(&root, "#strategy", "lww").await;
+    // Step 4: billing's local write at 1200 ms; its request is on its way to the CRM.
+    for _ in 0..4 {
+        click(&root, "#step-forward").await;
+    }
+    assert!(
+        text(&root, "#picture-caption").contains("the change is sent to crm"),
+        "{}",
+        text(&root, "#picture-caption")
+    );
+    assert!(text(&root, ".legend-list").contains("a replica's write to the source"));
+}

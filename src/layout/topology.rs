@@ -31,6 +31,10 @@ pub const WIDTH: f64 = 760.0;
 pub const ROW: f64 = 64.0;
 /// Margin above the first and below the last replica.
 pub const MARGIN: f64 = 44.0;
+/// Half the width of the source of truth's box.
+pub const SOURCE_HALF_WIDTH: f64 = 70.0;
+/// Half the width of a replica's box.
+pub const REPLICA_HALF_WIDTH: f64 = 62.0;
 
 /// The layout for `replicas` replicas (1 to 10): replicas evenly spaced in a column, each
 /// queue level with its replica, the source centred vertically.
@@ -66,6 +70,27 @@ impl Topology {
     /// replica (a view about to be replaced) gets a zero-length path at the source.
     pub fn link(&self, i: usize) -> [Point; 3] {
         [self.source, self.queue(i), self.replica(i)]
+    }
+
+    /// The path a message to replica `i` travels: from the source box's right edge,
+    /// through its queue, to the replica box's left edge, so that a message never covers
+    /// a system's name. A change request from the replica travels it backwards.
+    pub fn route(&self, i: usize) -> [Point; 3] {
+        let [s, q, r] = self.link(i);
+        if s == r {
+            return [s, s, s];
+        }
+        [
+            Point {
+                x: s.x + SOURCE_HALF_WIDTH + 8.0,
+                y: s.y,
+            },
+            q,
+            Point {
+                x: r.x - REPLICA_HALF_WIDTH - 8.0,
+                y: r.y,
+            },
+        ]
     }
 
     /// Centre of queue `i` (the source for an index past the last one).
@@ -260,6 +285,19 @@ mod tests {
         // 760 units wide, 2 * 44 + 9 * 64 = 664 units tall, 1.5 pixels per unit.
         assert_eq!(canvas_pixels(1.0), (1140, 996));
         assert_eq!(canvas_pixels(2.0), (2280, 1992));
+    }
+
+    #[test]
+    fn routes_stop_short_of_the_boxes() {
+        let t = topology(3);
+        for i in 0..3 {
+            let [from, via, to] = t.route(i);
+            assert!(from.x > t.source.x + SOURCE_HALF_WIDTH, "{from:?}");
+            assert_eq!(via, t.queue(i));
+            assert!(to.x < t.replica(i).x - REPLICA_HALF_WIDTH, "{to:?}");
+            assert_eq!(to.y, t.replica(i).y);
+        }
+        assert_eq!(t.route(9), [t.source; 3]);
     }
 
     #[test]

@@ -27,7 +27,10 @@ use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
 
+mod picture;
 mod verdicts;
+
+pub use picture::{Activity, RequestInFlight};
 
 /// Most tasks one run may process before it is stopped (keeps a runaway scenario finite).
 pub const MAX_TASKS: u64 = 20_000_000;

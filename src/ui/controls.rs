@@ -32,12 +32,27 @@ impl RunSettings {
         }
     }
 
-    /// Switches to `scenario` with its own defaults.
-    pub fn load(&self, scenario: &Scenario) {
+    /// Switches to `scenario` with its own settings, and says which of the person's
+    /// settings that changed, in a sentence (`None` when none did).
+    pub fn load(&self, scenario: &Scenario) -> Option<String> {
+        let mut changed = Vec::new();
+        if self.strategy.get_untracked() != scenario.strategy {
+            changed.push(format!("strategy to {}", scenario.strategy.label()));
+        }
+        if self.seed_text.get_untracked().trim() != scenario.seed.to_string() {
+            changed.push(format!("seed to {}", scenario.seed));
+        }
+        if self.idempotency.get_untracked() != scenario.idempotency {
+            changed.push(format!(
+                "idempotent apply {}",
+                if scenario.idempotency { "on" } else { "off" }
+            ));
+        }
         self.scenario.set(scenario.name.clone());
         self.strategy.set(scenario.strategy);
         self.seed_text.set(scenario.seed.to_string());
         self.idempotency.set(scenario.idempotency);
+        settings_note(&scenario.title, &changed)
     }
 }
 
@@ -48,6 +63,9 @@ pub fn RunControls() -> impl IntoView {
     let settings = explorer.settings;
     let scenarios = library::all();
     let seed_error = move || parse_seed(&settings.seed_text.get()).err();
+    // What choosing a scenario changed of the person's settings; a setting changed by
+    // hand afterwards makes it old news.
+    let note = RwSignal::new(None::<String>);
     view! {
         <form class="run-controls" aria-label="Run settings" on:submit=|ev| ev.prevent_default()>
             <label>
@@ -60,8 +78,9 @@ pub fn RunControls() -> impl IntoView {
                         explorer.edited.set(None);
                         if name == LOAD {
                             settings.scenario.set(name);
+                            note.set(None);
                         } else if let Some(Ok(s)) = library::by_name(&name) {
-                            settings.load(&s);
+                            note.set(settings.load(&s));
                         }
                         explorer.reload();
                     }
@@ -80,6 +99,7 @@ pub fn RunControls() -> impl IntoView {
                     prop:value=move || settings.strategy.get().as_str()
                     on:change=move |ev| {
                         if let Ok(s) = event_target_value(&ev).parse() {
+                            note.set(None);
                             settings.strategy.set(s);
                             explorer.reload();
                         }
@@ -102,6 +122,7 @@ pub fn RunControls() -> impl IntoView {
                     aria-invalid=move || if seed_error().is_some() { "true" } else { "false" }
                     prop:value=move || settings.seed_text.get()
                     on:input=move |ev| {
+                        note.set(None);
                         settings.seed_text.set(event_target_value(&ev));
                         explorer.reload();
                     }
@@ -113,6 +134,7 @@ pub fn RunControls() -> impl IntoView {
                     type="checkbox"
                     prop:checked=move || settings.idempotency.get()
                     on:change=move |ev| {
+                        note.set(None);
                         settings.idempotency.set(event_target_checked(&ev));
                         explorer.reload();
                     }
@@ -120,6 +142,19 @@ pub fn RunControls() -> impl IntoView {
                 <span>"Idempotent apply (skip events already processed)"</span>
             </label>
             <p id="seed-error" class="field-error" aria-live="polite">{seed_error}</p>
+            <p id="settings-note" class="settings-note" aria-live="polite">{move || note.get()}</p>
         </form>
     }
+}
+
+/// The sentence that says what choosing scenario `title` changed of the settings, and why.
+pub fn settings_note(title: &str, changed: &[String]) -> Option<String> {
+    let list = match changed {
+        [] => return None,
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    Some(format!(
+        "Set {list}: the settings \"{title}\" is built with, so that it plays out as its description says. Change them to see what else happens."
+    ))
 }

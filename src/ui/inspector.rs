@@ -121,16 +121,21 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
     let offset = sim.clock(system).offset_ms;
     let skew_text = RwSignal::new((offset + 500).to_string());
     let skew_error = move || {
-        skew_text.get().trim().parse::<i64>().err().map(|_| {
-            format!(
-                "Clock offset: expected a whole number of ms, found \"{}\"",
+        let max = crate::sim::scenario::limits::MAX_TIME_MS;
+        match skew_text.get().trim().parse::<i64>() {
+            Ok(ms) if ms.unsigned_abs() <= max => None,
+            _ => Some(format!(
+                "Clock offset: expected a whole number of ms from -{max} to {max} (a week either way), found \"{}\"",
                 skew_text.get()
-            )
-        })
+            )),
+        }
     };
     let name_for_skew = name.clone();
     let skew = move |_| {
-        if let Ok(offset_ms) = skew_text.get_untracked().trim().parse::<i64>() {
+        if let (Ok(offset_ms), None) = (
+            skew_text.get_untracked().trim().parse::<i64>(),
+            skew_error(),
+        ) {
             explorer.intervene(
                 Intervention::Skew {
                     system: id,

@@ -15,6 +15,7 @@ use web_sys::CanvasRenderingContext2d;
 
 use crate::layout::topology::{Point, Topology, along, canvas_pixels, progress};
 use crate::sim::bus::Message;
+use crate::sim::simulation::RequestInFlight;
 
 use super::explorer::{Explorer, Selection};
 
@@ -31,16 +32,19 @@ pub enum MessageKind {
     Poison,
     /// A message a person dropped, lost on arrival: a cross.
     Doomed,
+    /// A replica's local write on its way to the source of truth: an arrow pointing back.
+    Request,
 }
 
 impl MessageKind {
     /// Every kind, in legend order.
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 6] = [
         MessageKind::Normal,
         MessageKind::Duplicate,
         MessageKind::Redelivery,
         MessageKind::Poison,
         MessageKind::Doomed,
+        MessageKind::Request,
     ];
 
     /// The kind of `m`.
@@ -66,6 +70,7 @@ impl MessageKind {
             MessageKind::Redelivery => "redelivery",
             MessageKind::Poison => "poison",
             MessageKind::Doomed => "doomed",
+            MessageKind::Request => "request",
         }
     }
 
@@ -77,6 +82,7 @@ impl MessageKind {
             MessageKind::Redelivery => "redelivery",
             MessageKind::Poison => "failing (poison)",
             MessageKind::Doomed => "will be dropped",
+            MessageKind::Request => "a replica's write to the source",
         }
     }
 
@@ -87,6 +93,7 @@ impl MessageKind {
             MessageKind::Duplicate => "--msg-duplicate",
             MessageKind::Redelivery => "--msg-redelivery",
             MessageKind::Poison | MessageKind::Doomed => "--bad",
+            MessageKind::Request => "--msg-request",
         }
     }
 }
@@ -111,6 +118,22 @@ pub struct Dot {
 }
 
 impl Dot {
+    /// The dot for a replica's change request on its way to the source. Its "event" is
+    /// the write's number and its slot lies past every bus slot: it is drawn, not acted on.
+    pub fn request(r: &RequestInFlight) -> Self {
+        Dot {
+            slot: u32::MAX,
+            generation: 0,
+            event: r.write.0,
+            replica: r.replica,
+            sent: r.sent_at as f64,
+            due: r.arrives_at as f64,
+            kind: MessageKind::Request,
+        }
+    }
+}
+
+impl Dot {
     /// The dot for message `m` in bus slot `slot`.
     pub fn new(slot: u32, m: &Message) -> Self {
         Dot {
@@ -128,7 +151,11 @@ impl Dot {
     /// half-way along its link.
     pub fn position(&self, layout: &Topology, now: Option<f64>) -> Point {
         let t = now.map_or(0.5, |now| progress(self.sent, self.due, now));
-        along(&layout.link(self.replica), t)
+        let mut route = layout.route(self.replica);
+        if self.kind == MessageKind::Request {
+            route.reverse();
+        }
+        along(&route, t)
     }
 
     /// What selects it.
@@ -140,7 +167,7 @@ impl Dot {
 /// Colours read from the page's CSS, so the canvas follows light and dark mode.
 #[derive(Debug, PartialEq)]
 struct Palette {
-    fills: [String; 5],
+    fills: [String; 6],
     outline: String,
     ink: String,
 }
@@ -180,6 +207,15 @@ fn trace_shape(ctx: &CanvasRenderingContext2d, kind: MessageKind, p: Point) {
         MessageKind::Poison => {
             polygon(ctx, &[(x, y - 8.0), (x + 7.0, y + 6.0), (x - 7.0, y + 6.0)])
         }
+        MessageKind::Request => polygon(
+            ctx,
+            &[
+                (x - 8.0, y),
+                (x + 6.0, y - 7.0),
+                (x + 2.0, y),
+                (x + 6.0, y + 7.0),
+            ],
+        ),
         MessageKind::Doomed => {
             ctx.move_to(x - 6.0, y - 6.0);
             ctx.line_to(x + 6.0, y + 6.0);

@@ -98,7 +98,7 @@ pub fn MetricsPanel(
                         view! {
                             <figure class="chart">
                                 <figcaption>{move || format!("{title} (max {})", geometry.get().2)}</figcaption>
-                                <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=move || format!("{title} over the run, peaking at {}", geometry.get().2)>
+                                <svg viewBox=format!("0 0 {W} {H}") preserveAspectRatio="none" role="img" aria-label=move || format!("{title} over the run, peaking at {}", geometry.get().2)>
                                     <path class="series" d=move || geometry.get().0 />
                                     <line class="now" x1=marker x2=marker y1="0" y2=H />
                                 </svg>

@@ -58,7 +58,7 @@ pub fn PlaybackControls() -> impl IntoView {
         <section class="playback" aria-label="Playback">
             <div class="buttons">
                 <button type="button" id="to-start" aria-label="Jump to start (Home)" on:click=move |_| explorer.go_to(0)>"Start"</button>
-                <button type="button" id="step-back" aria-label="Step back (Left arrow)" on:click=move |_| explorer.step_back()>"◀"</button>
+                <button type="button" id="step-back" aria-label="Step back (Left arrow)" on:click=move |_| explorer.step_back()>{icon(Icon::StepBack)}</button>
                 <button
                     type="button"
                     id="play"
@@ -67,9 +67,13 @@ pub fn PlaybackControls() -> impl IntoView {
                     aria-pressed=move || explorer.playing.get().to_string()
                     on:click=move |_| toggle(explorer)
                 >
-                    {move || if explorer.playing.get() { "⏸ Pause" } else { "▶ Play" }}
+                    {move || if explorer.playing.get() {
+                        view! { {icon(Icon::Pause)}<span>"Pause"</span> }.into_any()
+                    } else {
+                        view! { {icon(Icon::Play)}<span>"Play"</span> }.into_any()
+                    }}
                 </button>
-                <button type="button" id="step-forward" aria-label="Step forward (Right arrow)" on:click=move |_| explorer.step_forward()>"▶"</button>
+                <button type="button" id="step-forward" aria-label="Step forward (Right arrow)" on:click=move |_| explorer.step_forward()>{icon(Icon::StepForward)}</button>
                 <button type="button" id="to-end" aria-label="Jump to end (End)" on:click=move |_| explorer.go_to(u64::MAX)>"End"</button>
                 <label class="speed">
                     <span>"Speed (system time per second)"</span>
@@ -112,6 +116,31 @@ pub fn PlaybackControls() -> impl IntoView {
             </p>
             <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
         </section>
+    }
+}
+
+/// The playback icons. They are drawn, not taken from a font: Debian's Chromium has no
+/// font with "⏸", which showed as an empty box.
+#[derive(Debug, Clone, Copy)]
+enum Icon {
+    Play,
+    Pause,
+    StepBack,
+    StepForward,
+}
+
+/// An icon as inline SVG, hidden from screen readers (its button has the name).
+fn icon(which: Icon) -> impl IntoView {
+    let path = match which {
+        Icon::Play => "M4 2 L14 8 L4 14 Z",
+        Icon::Pause => "M3 2 H7 V14 H3 Z M9 2 H13 V14 H9 Z",
+        Icon::StepBack => "M3 2 H5 V14 H3 Z M14 2 L6 8 L14 14 Z",
+        Icon::StepForward => "M11 2 H13 V14 H11 Z M2 2 L10 8 L2 14 Z",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d=path fill="currentColor" />
+        </svg>
     }
 }
 

@@ -10,28 +10,28 @@ pub fn RecordTables(
     /// The run on show.
     view: Memo<Option<RunView>>,
 ) -> impl IntoView {
-    // Tables are keyed by system and rows by their content, so a step re-renders only the
-    // rows that changed.
+    // Tables are keyed by system (and the source's name, which their texts quote) and rows
+    // by their content, so a step re-renders only the rows that changed, and no text
+    // outlives the scenario it names.
     let tables = Memo::new(move |_| {
         view.get()
             .map(|v| {
                 v.systems
                     .iter()
-                    .map(|t| (t.name.clone(), t.is_source))
+                    .map(|t| (t.name.clone(), t.is_source, v.source.clone()))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
     });
     // A new scenario's tables appear one per frame (all at once for a few).
     let visible = super::reveal::revealed(tables);
-    let source = move || view.get().map(|v| v.source).unwrap_or_default();
     view! {
         <section class="panel records" aria-labelledby="records-title">
             <h2 id="records-title">"Records on every system"</h2>
             <p class="legend">
                 <span class="differs-sample">"marked"</span>
-                " cells differ from the source of truth; hover or focus one to see the source's value and why. "
-                <span class="applied-twice">"×2"</span>
+                " cells differ from the source of truth; \"Why it differs\" under a row says what the source holds and why. "
+                <span class="applied-twice-sample">"×2"</span>
                 " marks a version a replica applied twice (a duplicate with idempotency off)."
             </p>
             {move || {
@@ -41,8 +41,8 @@ pub fn RecordTables(
                 })
             }}
             <div class="tables">
-                <For each=visible key=|t| t.clone() let((name, is_source))>
-                    <SystemRecords name=name is_source=is_source view=view source=source() />
+                <For each=visible key=|t| t.clone() let((name, is_source, source))>
+                    <SystemRecords name=name is_source=is_source view=view source=source />
                 </For>
             </div>
         </section>
@@ -111,6 +111,10 @@ fn RecordLine(
         None => format!("{source} has version {v}"),
     });
     let version_differs = version_note.is_some();
+    let reason = version_note.clone().or_else(|| {
+        why.as_ref()
+            .map(|w| format!("{source} has other values: {w}"))
+    });
     let version_hidden = version_note.as_ref().map(|n| format!(" (differs: {n})"));
     view! {
         <tr data-record=row.record.clone()>
@@ -138,16 +142,27 @@ fn RecordLine(
                         })
                         .collect_view()}
                 </ul>
+                // The reason as a disclosure: the hover text above is out of reach by
+                // keyboard and touch.
+                {reason.map(|r| view! {
+                    <details class="reason">
+                        <summary>"Why it differs"</summary>
+                        <p>{r}</p>
+                    </details>
+                })}
             </td>
             <td class:differs=version_differs title=version_note tabindex=version_differs.then_some("0")>
                 {format!("v{}", row.version)}
                 {version_hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
-                {row.applied_twice.map(|why| view! {
+                {row.applied_twice.map(|why| (why.clone(), why)).map(|(title, why)| view! {
                     " "
-                    <span class="applied-twice" title=why.clone() tabindex="0">
-                        <span aria-hidden="true">"×2"</span>
-                        <span class="visually-hidden">{format!("({why})")}</span>
-                    </span>
+                    <details class="applied-twice" title=title>
+                        <summary>
+                            <span aria-hidden="true">"×2"</span>
+                            <span class="visually-hidden">"applied twice"</span>
+                        </summary>
+                        <p>{why}</p>
+                    </details>
                 })}
             </td>
             <td>{format!("{} at {} ms", row.writer, row.modified_at)}</td>

@@ -32,6 +32,7 @@ fn shape(kind: MessageKind) -> impl IntoView {
         }
         MessageKind::Poison => view! { <polygon points="0,-8 7,6 -7,6" /> }.into_any(),
         MessageKind::Doomed => view! { <path d="M-6,-6 L6,6 M6,-6 L-6,6" /> }.into_any(),
+        MessageKind::Request => view! { <polygon points="-8,0 6,-7 2,0 6,7" /> }.into_any(),
     }
 }
 
@@ -68,10 +69,11 @@ pub fn TopologyView() -> impl IntoView {
         frame
             .get()
             .map(|f| {
-                f.sim
-                    .in_flight()
+                let sim = &f.sim;
+                sim.in_flight()
                     .iter()
                     .map(|(slot, m)| Dot::new(*slot, m))
+                    .chain(sim.requests_in_flight().iter().map(Dot::request))
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -82,7 +84,7 @@ pub fn TopologyView() -> impl IntoView {
     let depths = Memo::new(move |_| {
         let mut depths = vec![0usize; names.with(|n| n.as_ref().map_or(0, |n| n.1.len()))];
         dots.with(|dots| {
-            for d in dots {
+            for d in dots.iter().filter(|d| d.kind != MessageKind::Request) {
                 if let Some(n) = depths.get_mut(d.replica) {
                     *n += 1;
                 }
@@ -103,6 +105,48 @@ pub fn TopologyView() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
+    // What each replica holds back, gave up on and fired, in words under its box.
+    let activities = Memo::new(move |_| {
+        let Some(f) = frame.get() else {
+            return Vec::new();
+        };
+        let sim = &f.sim;
+        sim.scenario()
+            .replicas
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let a = sim.activity(i);
+                let mut parts = Vec::new();
+                if a.held > 0 {
+                    parts.push(format!("{} held back", a.held));
+                }
+                if a.dead_letters > 0 {
+                    parts.push(format!("{} dead-lettered", a.dead_letters));
+                }
+                if let Some(effect) = &spec.effect
+                    && a.effects > 0
+                {
+                    parts.push(format!("{} ×{}", effect.name, a.effects));
+                }
+                parts.join(" · ")
+            })
+            .collect::<Vec<_>>()
+    });
+    // The last thing that happened: its system is ringed and its sentence is the caption.
+    let last = Memo::new(move |_| {
+        frame.get().and_then(|f| {
+            let n = f.sim.trace().steps().len();
+            (n > 0).then(|| {
+                (
+                    f.sim.trace().steps()[n - 1].actor.0,
+                    crate::sim::explain::narrate(&f.sim, n - 1),
+                )
+            })
+        })
+    });
+    let acting = move |system: u16| last.with(|l| l.as_ref().is_some_and(|(a, _)| *a == system));
+    let activity = move |i: usize| activities.with(|a| a.get(i).cloned().unwrap_or_default());
     let depth = move |i: usize| depths.with(|d| d.get(i).copied().unwrap_or(0));
     let condition = move |i: usize| conditions.with(|c| c.get(i).copied().unwrap_or_default());
     let source_sub = move || match frame
@@ -134,8 +178,12 @@ pub fn TopologyView() -> impl IntoView {
             };
             let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
             dots.with_untracked(|dots| {
-                let spots: Vec<Point> = dots.iter().map(|d| d.position(layout, now)).collect();
-                nearest(&spots, at, 10.0).map(|i| dots[i].selection())
+                let bus: Vec<&Dot> = dots
+                    .iter()
+                    .filter(|d| d.kind != MessageKind::Request)
+                    .collect();
+                let spots: Vec<Point> = bus.iter().map(|d| d.position(layout, now)).collect();
+                nearest(&spots, at, 10.0).map(|i| bus[i].selection())
             })
         });
         if let Some(selection) = hit {
@@ -147,6 +195,9 @@ pub fn TopologyView() -> impl IntoView {
             Vec::new()
         } else {
             dots.get()
+                .into_iter()
+                .filter(|d| d.kind != MessageKind::Request)
+                .collect()
         }
     };
     let height = move || layout.get().height;
@@ -208,11 +259,16 @@ pub fn TopologyView() -> impl IntoView {
                             <g
                                 class="system replica"
                                 class:down=move || condition(i).down.is_some()
+                                class:acting=move || acting(system)
                                 role="button"
                                 tabindex="0"
                                 aria-label={
                                     let name = name.clone();
-                                    move || format!("{name} {}{}: select for actions", sub(), status())
+                                    move || {
+                                        let busy = activity(i);
+                                        let busy = if busy.is_empty() { String::new() } else { format!(", {busy}") };
+                                        format!("{name} {}{}{busy}: select for actions", sub(), status())
+                                    }
                                 }
                                 transform=move || translate(p())
                                 on:click=move |_| select(Selection::System(system))
@@ -224,12 +280,14 @@ pub fn TopologyView() -> impl IntoView {
                                     " "
                                     <tspan class="sub" x="0" dy="15">{sub}</tspan>
                                 </text>
+                                <text class="activity" text-anchor="middle" y="33">{move || activity(i)}</text>
                             </g>
                         }
                     }
                 </For>
                 <g
                     class="system source"
+                    class:acting=move || acting(0)
                     role="button"
                     tabindex="0"
                     aria-label=move || format!("{} {}: select for actions", names.get().map(|n| n.0).unwrap_or_default(), source_sub())
@@ -254,12 +312,13 @@ pub fn TopologyView() -> impl IntoView {
                                 layout.with(|layout| dot.position(layout, now))
                             }
                         };
-                        let label = format!(
-                            "evt-{} to {}, {}, due at {} ms",
-                            dot.event,
-                            names.get_untracked().and_then(|n| n.1.get(dot.replica).cloned()).unwrap_or_default(),
+                        let (event, replica, due) = (dot.event, dot.replica, dot.due);
+                        // Read when drawn, from the scenario on show, never kept from an
+                        // earlier one.
+                        let label = move || format!(
+                            "evt-{event} to {}, {}, due at {due} ms",
+                            names.with(|n| n.as_ref().and_then(|n| n.1.get(replica).cloned())).unwrap_or_default(),
                             kind.label(),
-                            dot.due
                         );
                         let selection = dot.selection();
                         view! {
@@ -282,6 +341,9 @@ pub fn TopologyView() -> impl IntoView {
             </svg>
             <MessageCanvas dots=dots layout=layout reduced=reduced />
             </div>
+            <p class="picture-caption" id="picture-caption">
+                {move || last.get().map(|(_, line)| line).unwrap_or_else(|| "Nothing has happened yet: press Play, or step forward.".into())}
+            </p>
             <ul class="legend-list" aria-label="Message legend">
                 {MessageKind::ALL
                     .into_iter()

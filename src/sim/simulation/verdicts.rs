@@ -56,7 +56,7 @@ impl Simulation {
 
     /// What keeps the run from being quiet, in words.
     fn still_going(&self) -> String {
-        match self.bus.messages().count() {
+        match self.bus.messages().count() + self.requests_in_flight().len() {
             0 => "the scenario has more to do".into(),
             1 => "1 message is still on its way".into(),
             n => format!("{n} messages are still on their way"),

@@ -1,0 +1,70 @@
+//! What the explorer's picture needs beyond the bus's messages: replicas' change requests
+//! on their way to the source, and what each replica holds back, gave up on or fired.
+
+use std::cmp::Reverse;
+
+use super::{Simulation, Task};
+use crate::sim::ids::{Millis, WriteId};
+
+/// A replica's local write on its way to the source of truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestInFlight {
+    /// The write it carries.
+    pub write: WriteId,
+    /// The replica that sent it.
+    pub replica: usize,
+    /// When it was sent (the write's time).
+    pub sent_at: Millis,
+    /// When it reaches the source.
+    pub arrives_at: Millis,
+}
+
+/// What a replica is doing besides holding its copies, as the picture shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Activity {
+    /// Events held back until the version before them arrives.
+    pub held: usize,
+    /// Events in its dead-letter queue.
+    pub dead_letters: usize,
+    /// Times its side effect fired (repeats included).
+    pub effects: u64,
+}
+
+impl Simulation {
+    /// Every change request still on its way to the source, oldest first.
+    pub fn requests_in_flight(&self) -> Vec<RequestInFlight> {
+        let mut out: Vec<RequestInFlight> = self
+            .queue
+            .iter()
+            .filter_map(|Reverse((at, _, task))| match task {
+                Task::Request(write) => {
+                    let w = &self.writes[write.0 as usize - 1];
+                    Some(RequestInFlight {
+                        write: *write,
+                        replica: w.system.replica_index()?,
+                        sent_at: w.at,
+                        arrives_at: *at,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|r| (r.sent_at, r.write));
+        out
+    }
+
+    /// What replica `r` holds back, gave up on and fired so far.
+    pub fn activity(&self, r: usize) -> Activity {
+        let replica = &self.replicas[r];
+        Activity {
+            held: replica.held.len(),
+            dead_letters: replica.dead_letters.len(),
+            effects: replica.effects_fired.len()
+                + replica
+                    .effect_repeats
+                    .values()
+                    .map(|&n| u64::from(n.saturating_sub(1)))
+                    .sum::<u64>(),
+        }
+    }
+}
