@@ -1,5 +1,6 @@
-//! The built-in scenarios, embedded from `public/scenarios/*.json` so the runner and the
-//! page carry the same files people can download.
+//! The built-in scenarios. Their source is `public/scenarios/*.json` (the files people
+//! can download); the engine carries them as Rust values generated from those files
+//! (`built_in.rs`, checked by `tests/built_in_code.rs`), so the page never parses JSON.
 
 use super::scenario::{Scenario, ScenarioErrors};
 
@@ -41,50 +42,47 @@ pub const BUILT_IN: [(&str, &str); 10] = [
     ),
 ];
 
-/// Built-in lifecycles, usable by name from any scenario.
+/// The names of the built-in scenarios, in the order they are listed.
+pub const NAMES: [&str; 10] = [
+    "baseline",
+    "storm",
+    "email-conflict",
+    "partition",
+    "order-lifecycle",
+    "saga",
+    "payment-webhook",
+    "lww-skew",
+    "poison-dlq",
+    "consumer-crash",
+];
+
+/// Built-in lifecycles, usable by name from any scenario, as (name, JSON text).
 pub const LIFECYCLES: [(&str, &str); 1] =
     [("order", include_str!("../../public/lifecycles/order.json"))];
 
 /// The built-in lifecycle called `name`.
 pub fn lifecycle(name: &str) -> Option<super::lifecycle::Lifecycle> {
-    LIFECYCLES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, json)| {
-            serde_json::from_str(json).expect("built-in lifecycles are valid (tested)")
-        })
+    let index = LIFECYCLES.iter().position(|(n, _)| *n == name)?;
+    super::built_in::lifecycle(index)
 }
 
 /// The names of the built-in scenarios, comma-separated.
 pub fn names() -> String {
-    BUILT_IN.map(|(name, _)| name).join(", ")
+    NAMES.join(", ")
 }
 
 /// The built-in scenario called `name`.
 pub fn by_name(name: &str) -> Option<Result<Scenario, ScenarioErrors>> {
-    BUILT_IN
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, json)| parse_built_in(json))
+    let index = NAMES.iter().position(|n| *n == name)?;
+    let scenario = super::built_in::scenario(index)?;
+    Some(scenario.validate().map(|()| scenario))
 }
 
-/// Every built-in scenario, parsed.
+/// Every built-in scenario.
 pub fn all() -> Vec<Scenario> {
-    BUILT_IN
-        .iter()
-        .map(|(_, json)| parse_built_in(json).expect("built-in scenarios are valid (tested)"))
+    (0..NAMES.len())
+        .filter_map(super::built_in::scenario)
         .collect()
-}
-
-/// Reads a built-in scenario directly. The files are checked by `Scenario::from_json` in
-/// the tests; skipping its error-reporting machinery here keeps it out of the page's
-/// bundle, which never reads any other scenario text.
-fn parse_built_in(json: &str) -> Result<Scenario, ScenarioErrors> {
-    let scenario: Scenario = serde_json::from_str(json).map_err(|e| {
-        ScenarioErrors(vec![super::scenario::ScenarioError::new("", e.to_string())])
-    })?;
-    scenario.validate()?;
-    Ok(scenario)
 }
 
 #[cfg(test)]
@@ -93,6 +91,7 @@ mod tests {
 
     #[test]
     fn every_built_in_parses_and_is_named_like_its_file() {
+        assert_eq!(BUILT_IN.map(|(name, _)| name), NAMES);
         for (name, json) in BUILT_IN {
             let scenario = Scenario::from_json(json).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(scenario.name, name);

@@ -1,6 +1,9 @@
 //! The simulation engine: a deterministic discrete-event model of a source of truth,
 //! an event bus and downstream replicas. Pure Rust — nothing here may depend on a web crate.
 
+// Generated from public/scenarios/*.json by tests/built_in_code.rs; kept as written.
+#[rustfmt::skip]
+mod built_in;
 pub mod bus;
 pub mod cloudevent;
 pub mod determinism;
