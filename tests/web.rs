@@ -176,7 +176,7 @@ async fn step_back_restores_the_previous_tables() {
     let marked = find(&root, "table[data-system=billing] li.differs");
     let why = marked.get_attribute("title").unwrap();
     assert!(
-        why.contains("local write w2 has not been confirmed by crm yet"),
+        why.contains("billing's write of email, w2 has not been confirmed by crm yet"),
         "{why}"
     );
     click(&root, "#step-forward").await;

@@ -29,11 +29,11 @@ pub fn duration_words(ms: Millis) -> String {
 /// How far a system's clock was off when it stamped `stamp` at virtual time `at`, in words:
 /// "billing's clock runs 500 ms behind".
 fn clock_words(who: &str, at: Millis, stamp: Millis) -> String {
-    let off = at as i128 - stamp as i128;
-    match off {
-        0 => format!("{who}'s clock is right"),
-        d if d > 0 => format!("{who}'s clock runs {d} ms behind"),
-        d => format!("{who}'s clock runs {} ms ahead", -d),
+    let off = at.abs_diff(stamp);
+    match at.cmp(&stamp) {
+        std::cmp::Ordering::Equal => format!("{who}'s clock is right"),
+        std::cmp::Ordering::Greater => format!("{who}'s clock runs {off} ms behind"),
+        std::cmp::Ordering::Less => format!("{who}'s clock runs {off} ms ahead"),
     }
 }
 
@@ -131,8 +131,8 @@ pub fn why_differs(sim: &Simulation, r: usize, record: RecordId) -> Option<Strin
     }
     if local.writer.replica_index() == Some(r) {
         return Some(format!(
-            "local write {} has not been confirmed by {source_name} yet",
-            local.write
+            "{} has not been confirmed by {source_name} yet",
+            write_short(sim, local.write)
         ));
     }
     if let Some(until) = sim.down_until(r) {

@@ -230,7 +230,9 @@ impl Simulation {
         // its position as sequence number: the same order as if all were queued up front
         // (before any other task), without a queue that holds the whole script.
         let mut order: Vec<u32> = (0..scenario.script.len() as u32).collect();
-        order.sort_by_key(|&i| (scenario.script[i as usize].at, i));
+        // Keys are unique (the position breaks ties): an unstable sort gives the same order
+        // and keeps the stable sort's code out of the bundle.
+        order.sort_unstable_by_key(|&i| (scenario.script[i as usize].at, i));
         sim.script_order = Arc::new(order);
         sim.seq = scenario.script.len() as u64;
         sim.queue_next_script();
@@ -1665,8 +1667,10 @@ impl Simulation {
                 message: self.divergence_sentence(),
             });
         }
-        all.sort_by_key(|v| v.time);
-        all
+        // In time order, ties in the order found (the position breaks them).
+        let mut numbered: Vec<(usize, Violation)> = all.into_iter().enumerate().collect();
+        numbered.sort_unstable_by_key(|(i, v)| (v.time, *i));
+        numbered.into_iter().map(|(_, v)| v).collect()
     }
 
     fn divergence_sentence(&self) -> String {

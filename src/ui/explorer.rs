@@ -34,13 +34,13 @@ pub const LOAD: &str = "generated-load";
 /// Playback speeds: virtual milliseconds per real millisecond; `None` is "as fast as the
 /// machine allows" (a snapshot's worth of steps per frame).
 pub const SPEEDS: [(&str, Option<f64>); 7] = [
-    ("Very slow: 5 ms of system time a second", Some(0.005)),
-    ("Slow: 20 ms a second (follow each message)", Some(0.02)),
+    ("Very slow: 5 ms a second", Some(0.005)),
+    ("Slow: 20 ms a second", Some(0.02)),
     ("Steady: 100 ms a second", Some(0.1)),
-    ("Real time: 1 s a second", Some(1.0)),
+    ("Real time", Some(1.0)),
     ("Fast: 1 min a second", Some(60.0)),
     ("Very fast: 1 h a second", Some(3_600.0)),
-    ("Fastest: as fast as it computes", None),
+    ("Fastest", None),
 ];
 
 /// The speed a run starts at: a 30 ms delivery takes 1.5 s to cross the picture.

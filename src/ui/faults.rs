@@ -51,7 +51,7 @@ pub fn FaultPanel() -> impl IntoView {
             <p class="hint">"Changing a knob forks the run here: what is sent from this step on uses it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA (at most a week)."</p>
             <For
                 each=super::reveal::revealed(rows)
-                key=|r| format!("{r:?}")
+                key=|(i, name, source, delay, duplicate, drop, reorder)| format!("{i} {name} {source} {delay} {duplicate} {drop} {reorder}")
                 let((index, name, source, delay, duplicate, drop, reorder))
             >
                 <LinkKnobs index name source delay duplicate drop reorder />

@@ -309,7 +309,10 @@ pub fn MessageCanvas(
     // Paint in an animation frame, at most once per frame however many signals change.
     let pending = StoredValue::new(false);
     let paint_now = move || {
-        pending.set_value(false);
+        // A frame asked for just before the picture was taken down finds it gone.
+        if pending.try_set_value(false).is_some() {
+            return;
+        }
         let (Some(el), Some(palette)) = (canvas.get_untracked(), palette.get_untracked()) else {
             return;
         };

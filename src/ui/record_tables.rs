@@ -135,7 +135,7 @@ fn RecordLine(
                                 <li class:differs=differs title=note tabindex=differs.then_some("0")>
                                     <span class="field-name">{f.name}</span>
                                     ": "
-                                    <span class="field-value">{f.value}</span>
+                                    <span class="field-value">{breakable(&f.value)}</span>
                                     {hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
                                 </li>
                             }
@@ -168,4 +168,12 @@ fn RecordLine(
             <td>{format!("{} at {} ms", row.writer, row.modified_at)}</td>
         </tr>
     }
+}
+
+/// `text` with a line-break opportunity after each "@" and ".", so that an e-mail address
+/// wraps between its parts rather than mid-word.
+fn breakable(text: &str) -> impl IntoView + use<> {
+    text.split_inclusive(['@', '.'])
+        .map(|part| view! { {part.to_string()}<wbr /> })
+        .collect_view()
 }

@@ -198,7 +198,7 @@ fn table(
         .map(|(i, state)| {
             let truth = &source[i];
             let mut names: Vec<&String> = state.fields.keys().chain(truth.fields.keys()).collect();
-            names.sort();
+            names.sort_unstable();
             names.dedup();
             let fields = names
                 .into_iter()

@@ -35,13 +35,14 @@ pub fn WhyPanel(
             })
             .unwrap_or_default()
     };
-    // The last twelve trace entries, newest first, with their event if any.
+    // The last forty trace entries, newest first, with their event if any (the list
+    // scrolls): every entry has a line, so a few steps fill it.
     let story = Memo::new(move |_| {
         frame
             .get()
             .map(|f| {
                 let n = f.sim.trace().steps().len();
-                (n.saturating_sub(12)..n)
+                (n.saturating_sub(40)..n)
                     .rev()
                     .map(|i| {
                         let line = narrate(&f.sim, i);

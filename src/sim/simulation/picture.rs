@@ -31,10 +31,9 @@ pub struct Activity {
 }
 
 impl Simulation {
-    /// Every change request still on its way to the source, oldest first.
+    /// Every change request still on its way to the source, in no particular order.
     pub fn requests_in_flight(&self) -> Vec<RequestInFlight> {
-        let mut out: Vec<RequestInFlight> = self
-            .queue
+        self.queue
             .iter()
             .filter_map(|Reverse((at, _, task))| match task {
                 Task::Request(write) => {
@@ -48,9 +47,7 @@ impl Simulation {
                 }
                 _ => None,
             })
-            .collect();
-        out.sort_by_key(|r| (r.sent_at, r.write));
-        out
+            .collect()
     }
 
     /// What replica `r` holds back, gave up on and fired so far.
