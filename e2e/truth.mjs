@@ -41,6 +41,7 @@ const read = () => page.evaluate(() => {
     verdicts[li.dataset.invariant] = {
       verdict: li.dataset.verdict,
       mark: li.querySelector('.status').textContent,
+      text: li.textContent,
       words: li.querySelector('.visually-hidden').textContent.trim(),
     };
   }
@@ -119,6 +120,9 @@ try {
           }
           if (p.twice > 0) {
             expect(v.exactly_once_apply.verdict !== 'holds', say('a ×2 badge beside exactly_once_apply holding'));
+          }
+          if (v.exactly_once_apply.text.includes('see the ×2 badges')) {
+            expect(p.twice > 0, say('the why panel points at ×2 badges the tables do not show'));
           }
           if (p.lost > 0 || p.narration.includes('was lost without anyone being told')) {
             expect(v.no_lost_acknowledged_write.verdict === 'violated', say('a lost update while no_lost_acknowledged_write is not violated'));

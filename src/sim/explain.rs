@@ -175,17 +175,14 @@ pub fn write_short(sim: &Simulation, write: WriteId) -> String {
         .rev()
         .find(|x| x.record == w.record)
         .map_or(initial, |x| &*x.fields);
-    let mut fields: Vec<&str> = w
+    let fields: Vec<&str> = w
         .fields
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(v))
         .map(|(k, _)| k.as_str())
         .collect();
-    if fields.is_empty() {
-        fields = w.fields.keys().map(String::as_str).collect();
-    }
     let what = match fields.as_slice() {
-        [] => "nothing".to_string(),
+        [] => "the same values".to_string(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     };

@@ -37,9 +37,11 @@ impl Simulation {
             names::EXACTLY_ONCE if !self.idempotency => {
                 Verdict::DoesNotApply(match self.metrics.duplicates_applied {
                     0 => "idempotency is off, so repeats are expected (none so far)".into(),
-                    n => format!(
+                    // A badge marks a version applied twice only while a copy holds it.
+                    n if self.shows_applied_twice() => format!(
                         "idempotency is off, so repeats are expected: {n} so far — see the ×2 badges"
                     ),
+                    n => format!("idempotency is off, so repeats are expected: {n} so far"),
                 })
             }
             names::EXACTLY_ONCE_EFFECTS
@@ -52,6 +54,16 @@ impl Simulation {
             }
             _ => Verdict::Holds,
         }
+    }
+
+    /// Whether some copy holds a version its replica applied twice (a ×2 badge).
+    fn shows_applied_twice(&self) -> bool {
+        (0..self.replicas.len()).any(|r| {
+            (0..self.source.records.len()).any(|i| {
+                self.applied_twice(r, crate::sim::RecordId(i as u32))
+                    .is_some()
+            })
+        })
     }
 
     /// What keeps the run from being quiet, in words.
