@@ -4,25 +4,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { serve, launch, watchErrors } from './serve.mjs';
+import { serve, launch, watchErrors, checks } from './serve.mjs';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-const results = [];
-async function check(name, body) {
-  try {
-    await body();
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
-  }
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
+const { check, expect, finish } = checks();
 
 const { server, url } = await serve();
 const browser = await launch();
@@ -161,6 +148,4 @@ try {
   server.close();
 }
 
-const failed = results.filter(([, e]) => e).length;
-console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e');

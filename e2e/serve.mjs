@@ -39,3 +39,28 @@ export function watchErrors(page) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
   return errors;
 }
+
+/** Named checks that report as they go: `check(name, body)` runs one, `expect` fails it,
+ * and `finish(label)` prints the tally and exits with 1 if any failed. */
+export function checks() {
+  const results = [];
+  async function check(name, body) {
+    try {
+      await body();
+      results.push([name, null]);
+      console.log(`ok   ${name}`);
+    } catch (e) {
+      results.push([name, e]);
+      console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
+    }
+  }
+  function expect(cond, message) {
+    if (!cond) throw new Error(message);
+  }
+  function finish(label) {
+    const failed = results.filter(([, e]) => e).length;
+    console.log(`${label}: ${results.length - failed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+  }
+  return { check, expect, finish };
+}

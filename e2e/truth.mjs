@@ -3,22 +3,9 @@
 // badge, a metric or the narration; the mark, its screen-reader words and its data agree;
 // and no system name from another scenario appears. Then long quiet stretches are skipped
 // and said. Run after a release build (scripts/test does).
-import { serve, launch, watchErrors } from './serve.mjs';
+import { serve, launch, watchErrors, checks } from './serve.mjs';
 
-const results = [];
-async function check(name, body) {
-  try {
-    await body();
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push([name, e]);
-    console.log(`FAIL ${name}\n     ${String(e.message).split('\n').join('\n     ')}`);
-  }
-}
-function expect(cond, message) {
-  if (!cond) throw new Error(message);
-}
+const { check, expect, finish } = checks();
 
 const MARKS = { holds: '✓', violated: '✗', does_not_apply: '–', not_yet_decided: '…' };
 const WORDS = {
@@ -166,6 +153,4 @@ try {
   server.close();
 }
 
-const failed = results.filter(([, e]) => e).length;
-console.log(`e2e truth: ${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('e2e truth');

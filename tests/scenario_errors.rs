@@ -238,11 +238,7 @@ fn fuzzing_the_reader_never_panics() {
         match Scenario::from_json(&text) {
             Ok(scenario) => {
                 valid += 1;
-                let strategy = [
-                    Resolve::LastWriteWins,
-                    Resolve::VersionComparison,
-                    Resolve::HumanEscalation,
-                ][round % 3];
+                let strategy = Resolve::ALL[round % 3];
                 let mut sim = Simulation::new(&scenario, round as u64, strategy).unwrap();
                 sim.run_for(50_000);
                 let _ = sim.report();
@@ -391,11 +387,7 @@ fn every_time_at_its_largest_allowed_value_runs_without_overflow() {
     let script = value["script"].as_array_mut().unwrap();
     script.push(serde_json::json!({ "at": MAX_TIME_MS, "do": "command", "record": "customer-1", "set": { "late": "yes" } }));
     let scenario = Scenario::from_json(&value.to_string()).unwrap();
-    for strategy in [
-        Resolve::LastWriteWins,
-        Resolve::VersionComparison,
-        Resolve::HumanEscalation,
-    ] {
+    for strategy in Resolve::ALL {
         let mut sim = Simulation::new(&scenario, 7, strategy).unwrap();
         sim.run_for(100_000);
         let _ = sim.report();
@@ -512,11 +504,7 @@ fn every_number_at_every_extreme_is_read_and_run_or_refused() {
                         tried += 1;
                         match Scenario::from_json(&text) {
                             Ok(scenario) => {
-                                let strategy = [
-                                    Resolve::LastWriteWins,
-                                    Resolve::VersionComparison,
-                                    Resolve::HumanEscalation,
-                                ][tried % 3];
+                                let strategy = Resolve::ALL[tried % 3];
                                 let mut sim = Simulation::new(&scenario, 1, strategy).unwrap();
                                 sim.run_for(20_000);
                                 let _ = sim.report();

@@ -143,11 +143,7 @@ fn a_copy_moving_backwards_through_its_lifecycle_violates_valid_transitions() {
     // of the state field reaches it as a change request; once committed and published,
     // the other replicas move backwards, and the invariant says so, under every strategy.
     let scenario = order_set_back();
-    for strategy in [
-        Strategy::LastWriteWins,
-        Strategy::VersionComparison,
-        Strategy::HumanEscalation,
-    ] {
+    for strategy in Strategy::ALL {
         let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
         sim.run_to_end();
         let v = sim.violations();
@@ -186,11 +182,7 @@ fn the_report_counts_steps_as_playback_does_and_trace_entries_apart() {
 fn every_trace_entry_of_every_built_in_has_a_narration_line_naming_who() {
     use syncscope::sim::explain::narrate;
     for scenario in library::all() {
-        for strategy in [
-            Strategy::LastWriteWins,
-            Strategy::VersionComparison,
-            Strategy::HumanEscalation,
-        ] {
+        for strategy in Strategy::ALL {
             let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
             sim.run_to_end();
             for i in 0..sim.trace().steps().len() {
