@@ -450,6 +450,13 @@ async fn the_skewed_write_names_the_clock_and_no_narration_line_repeats() {
     lines.sort();
     lines.dedup();
     assert_eq!(lines.len(), all, "a line of the why panel is written twice");
+    // Nor anywhere else in the panel (a hidden copy for screen readers repeated the newest).
+    let newest = text(&root, ".narration li");
+    assert_eq!(
+        text(&root, ".why").matches(newest.as_str()).count(),
+        1,
+        "{newest}"
+    );
 }
 
 /// Every system name of every built-in scenario.

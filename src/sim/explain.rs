@@ -111,7 +111,7 @@ pub fn why_differs(sim: &Simulation, r: usize, record: RecordId) -> Option<Strin
             e.id
         ));
     }
-    if sim.lost_updates().contains(&local.write) {
+    if sim.lost_to(local.write).is_some() {
         let lost = sim
             .checked_lost_writes()
             .into_iter()

@@ -116,9 +116,8 @@ pub struct Simulation {
     metrics: Metrics,
     inbox: EscalationInbox,
     reported: BTreeSet<WriteId>,
-    lost: BTreeSet<WriteId>,
-    /// For each lost write, the write that won over it.
-    lost_to: BTreeMap<WriteId, WriteId>,
+    /// Each write the engine saw lost, with the write that won over it.
+    lost: BTreeMap<WriteId, WriteId>,
     differs: Vec<bool>,
     divergent: usize,
     converged_since: Millis,
@@ -212,8 +211,7 @@ impl Simulation {
             metrics: Metrics::default(),
             inbox: EscalationInbox::default(),
             reported: BTreeSet::new(),
-            lost: BTreeSet::new(),
-            lost_to: BTreeMap::new(),
+            lost: BTreeMap::new(),
             differs: vec![false; scenario.replicas.len() * initial.len()],
             divergent: 0,
             converged_since: 0,
@@ -308,13 +306,13 @@ impl Simulation {
     }
 
     /// The writes the engine saw disappear without a report (last-write-wins only).
-    pub fn lost_updates(&self) -> &BTreeSet<WriteId> {
-        &self.lost
+    pub fn lost_updates(&self) -> impl Iterator<Item = WriteId> + '_ {
+        self.lost.keys().copied()
     }
 
     /// The write that won over lost write `write`, if it was lost.
     pub fn lost_to(&self, write: WriteId) -> Option<WriteId> {
-        self.lost_to.get(&write).copied()
+        self.lost.get(&write).copied()
     }
 
     /// The name of record `id`.
@@ -834,7 +832,6 @@ impl Simulation {
             inbox: self.inbox.clone(),
             reported: self.reported.clone(),
             lost: self.lost.clone(),
-            lost_to: self.lost_to.clone(),
             differs: self.differs.clone(),
             divergent: self.divergent,
             converged_since: self.converged_since,
@@ -1529,8 +1526,7 @@ impl Simulation {
     }
 
     fn lose(&mut self, record: RecordId, write: WriteId, winner: WriteId) {
-        if self.lost.insert(write) {
-            self.lost_to.insert(write, winner);
+        if self.lost.insert(write, winner).is_none() {
             self.metrics.lost_updates += 1;
             self.record(SystemId::SOURCE, StepKind::LostUpdate { record, write });
         }
@@ -1651,7 +1647,7 @@ impl Simulation {
         // agrees with the narration that told of the loss.
         if quiet || !self.lost.is_empty() {
             for lost in self.checked_lost_writes() {
-                if quiet || self.lost.contains(&lost.write) {
+                if quiet || self.lost.contains_key(&lost.write) {
                     all.push(Violation {
                         name: names::NO_LOST_WRITE,
                         time: lost.time,

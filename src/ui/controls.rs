@@ -75,7 +75,6 @@ pub fn RunControls() -> impl IntoView {
                     prop:value=move || settings.scenario.get()
                     on:change=move |ev| {
                         let name = event_target_value(&ev);
-                        explorer.edited.set(None);
                         if name == LOAD {
                             settings.scenario.set(name);
                             note.set(None);

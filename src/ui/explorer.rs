@@ -103,8 +103,6 @@ impl PartialEq for Frame {
 pub struct Explorer {
     /// The run settings (scenario, strategy, seed, idempotency).
     pub settings: RunSettings,
-    /// The scenario with the fault panel's edits, if any.
-    pub edited: RwSignal<Option<Scenario>>,
     branches: StoredValue<Vec<Branch>>,
     /// Which branch is on show.
     pub active: RwSignal<usize>,
@@ -192,7 +190,6 @@ impl Explorer {
         });
         let explorer = Explorer {
             settings: RunSettings::new(&first),
-            edited: RwSignal::new(None),
             branches,
             active,
             revision,
@@ -217,11 +214,9 @@ impl Explorer {
         explorer
     }
 
-    /// The scenario the settings and edits describe.
+    /// The scenario the settings name. (A link's knobs are changed by forking the run,
+    /// not by editing the scenario.)
     pub fn scenario(&self) -> Result<Scenario, String> {
-        if let Some(edited) = self.edited.get_untracked() {
-            return Ok(edited);
-        }
         let name = self.settings.scenario.get_untracked();
         if name == LOAD {
             return Ok(load_scenario(8, 200, 10_200));
@@ -244,10 +239,7 @@ impl Explorer {
         self.runs.set_value(run);
         // A long run is generated, checked, drawn and recorded in separate tasks, each
         // short, so the page answers at once; a short one is started right here.
-        let long = self
-            .edited
-            .with_untracked(|e| e.as_ref().map(|s| s.script.len() as u64 > CHUNK))
-            .unwrap_or_else(|| self.settings.scenario.get_untracked() == LOAD);
+        let long = self.settings.scenario.get_untracked() == LOAD;
         if long {
             // The last run is taken down first: removing its views and drawing the new
             // run's in one task would be a long one.
