@@ -5,6 +5,7 @@ use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::invariants::LostWrite;
 use super::record::describe;
 use super::resolver::StaleReason;
+use super::scenario::Action;
 use super::simulation::Simulation;
 use super::trace::StepKind;
 
@@ -318,10 +319,27 @@ pub fn narrate(sim: &Simulation, index: usize) -> String {
             "{} reached {who} while it was down: not acknowledged.",
             ev(event)
         ),
-        StepKind::Poisoned { record } => format!(
-            "{who}'s consumer starts failing on every event about {} (a bug).",
-            sim.record_name(record)
-        ),
+        StepKind::Poisoned { record } => {
+            // The script step behind it says when the fix is deployed, if ever.
+            let fixed = sim.scenario().script.iter().find_map(|s| match &s.action {
+                Action::Poison {
+                    system,
+                    record: r,
+                    until,
+                } if s.at == step.time && system == who && r == sim.record_name(record) => {
+                    Some(*until)
+                }
+                _ => None,
+            });
+            let until = match fixed.flatten() {
+                Some(t) => format!("until a fix is deployed at {t} ms"),
+                None => "for the rest of the run".into(),
+            };
+            format!(
+                "{who}'s consumer starts failing on every event about {} (a bug), {until}.",
+                sim.record_name(record)
+            )
+        }
         StepKind::ProcessingFailed { event, attempt: n } => {
             format!("{who} failed to process {}{}.", ev(event), attempt(n))
         }
@@ -393,6 +411,15 @@ mod tests {
         let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
         sim.run_to_end();
         sim
+    }
+
+    #[test]
+    fn a_poison_says_when_it_is_fixed() {
+        let sim = run("poison-dlq", Strategy::VersionComparison);
+        assert_eq!(
+            narrate(&sim, 0),
+            "0 ms: billing's consumer starts failing on every event about order-7 (a bug), until a fix is deployed at 5000 ms."
+        );
     }
 
     #[test]
