@@ -239,3 +239,30 @@ fn effects_and_dead_letters_are_counted_per_replica() {
         assert_eq!(dead as u64, sim.metrics().dead_letter_depth, "{name}");
     }
 }
+
+#[test]
+fn a_scripted_local_write_to_a_down_replica_is_refused_too() {
+    // email-conflict's billing writes at 110 ms; here it crashed at 105 ms until 500 ms.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&built_in("email-conflict").to_json()).unwrap();
+    json["script"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "at": 105, "do": "crash", "system": "billing", "until": 500
+        }));
+    let scenario = Scenario::from_json(&json.to_string()).unwrap();
+    let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
+    sim.run_to_end();
+    assert_eq!(sim.metrics().local_writes, 0);
+    let refused: Vec<String> = (0..sim.trace().steps().len())
+        .filter(|&i| sim.trace().steps()[i].kind.name() == "refused")
+        .map(|i| syncscope::sim::explain::narrate(&sim, i))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            "110 ms: refused: a local write to customer-1: billing is down until 500 ms: restart it first, or wait until it is back."
+        ]
+    );
+}

@@ -303,7 +303,7 @@ pub fn narrate(sim: &Simulation, index: usize) -> String {
             ),
             _ => format!("{} was lost without anyone being told.", wr(write)),
         },
-        StepKind::InvalidTransition { note, .. } => {
+        StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
             format!("refused: {}.", sim.note_text(note))
         }
         StepKind::Hold { event, waiting_for } => {

@@ -117,7 +117,7 @@ pub fn mermaid(sim: &Simulation) -> String {
                 let again = if again { " again" } else { "" };
                 format!("Note over {who}: side effect for {write}{again}")
             }
-            StepKind::InvalidTransition { note, .. } => {
+            StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
                 format!("Note over {who}: refused: {}", sim.note_text(note))
             }
             StepKind::Compensate { .. } => format!("Note over {who}: {t} ms: compensation"),

@@ -498,7 +498,22 @@ impl Simulation {
                 system,
                 record,
                 set,
-            } => self.do_local_write(system, record, set),
+            } => {
+                // Nobody writes to a system that is not running: refused, as a person's
+                // local write is (InterventionError::SystemDown).
+                let r = self.replica_index(system);
+                match self.replicas[r].down_until {
+                    Some(until) => {
+                        let why = InterventionError::SystemDown {
+                            system: system.clone(),
+                            until,
+                        };
+                        let note = self.note(format!("a local write to {record}: {why}"));
+                        self.record(SystemId::replica(r), StepKind::Refused { note });
+                    }
+                    None => self.do_local_write(system, record, set),
+                }
+            }
             Action::Crash { system, until } => {
                 let r = self.replica_index(system);
                 self.crash(r, *until);
@@ -1809,6 +1824,9 @@ impl Simulation {
             }
             StepKind::Partition { until } => {
                 extra.insert("until".into(), json!(until));
+            }
+            StepKind::Refused { note } => {
+                extra.insert("note".into(), json!(self.note_text(note)));
             }
             StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
                 let spec = &self.scenario.sagas[saga as usize];

@@ -88,6 +88,8 @@ pub enum StepKind {
     EffectSkipped { write: WriteId },
     /// The system's clock was set to a new offset (ms).
     Skew { offset_ms: i64 },
+    /// A scripted change was refused (`note` says why): a local write to a replica that is down.
+    Refused { note: u32 },
     /// A person took the link to this replica down until `until`.
     Partition { until: Millis },
     /// A person brought the link to this replica back up.
@@ -135,6 +137,7 @@ impl StepKind {
             StepKind::Effect { .. } => "effect",
             StepKind::EffectSkipped { .. } => "effect_skipped",
             StepKind::Skew { .. } => "skew",
+            StepKind::Refused { .. } => "refused",
             StepKind::Partition { .. } => "partition",
             StepKind::Heal => "heal",
             StepKind::SagaStep { .. } => "saga_step",
@@ -221,6 +224,7 @@ impl StepKind {
             StepKind::Compensate { saga, step } => [34, saga as u64, step as u64, 0],
             StepKind::Partition { until } => [35, until, 0, 0],
             StepKind::Heal => [36, 0, 0, 0],
+            StepKind::Refused { note } => [37, note as u64, 0, 0],
         }
     }
 }
