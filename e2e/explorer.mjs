@@ -124,7 +124,7 @@ try {
     await still.waitForSelector('table.record-table');
     await still.selectOption('#scenario', 'email-conflict');
     await still.click('#step-forward');
-    const dot = still.locator('g.message[aria-label^="evt-1 to billing"]');
+    const dot = still.locator('g.message[aria-label^="evt-1 (customer-1 v2) to billing"]');
     const first = await dot.getAttribute('transform');
     // At 5 ms a second, 300 ms of real time moves the 30 ms trip on, and the quiet wait
     // for billing's write at 110 ms is skipped: a moving message would have moved.

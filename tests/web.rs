@@ -327,7 +327,11 @@ async fn a_version_applied_twice_is_marked_in_its_table() {
         .click();
     leptos::task::tick().await;
     click(&root, "#step-forward").await; // evt-1 leaves for both replicas
-    press(&root, "g.message[aria-label^='evt-1 to warehouse']").await;
+    press(
+        &root,
+        "g.message[aria-label^='evt-1 (customer-1 v2) to warehouse']",
+    )
+    .await;
     click(&root, "#duplicate-message").await;
     let twice = "[data-metric='Duplicates applied twice'] dd";
     while text(&root, twice) == "0" {

@@ -109,6 +109,10 @@ pub struct Dot {
     pub event: u64,
     /// The replica it is on its way to.
     pub replica: usize,
+    /// The record the event is about.
+    pub record: u32,
+    /// The version the event carries (for a request: the version the replica wrote).
+    pub version: u64,
     /// When it left, in virtual ms.
     pub sent: f64,
     /// When it is due, in virtual ms.
@@ -126,6 +130,8 @@ impl Dot {
             generation: 0,
             event: r.write.0,
             replica: r.replica,
+            record: r.record.0,
+            version: r.version,
             sent: r.sent_at as f64,
             due: r.arrives_at as f64,
             kind: MessageKind::Request,
@@ -134,13 +140,15 @@ impl Dot {
 }
 
 impl Dot {
-    /// The dot for message `m` in bus slot `slot`.
-    pub fn new(slot: u32, m: &Message) -> Self {
+    /// The dot for message `m` in bus slot `slot`, carrying version `version`.
+    pub fn new(slot: u32, m: &Message, version: u64) -> Self {
         Dot {
             slot,
             generation: m.generation,
             event: m.event.0,
             replica: m.replica,
+            record: m.record.0,
+            version,
             sent: m.sent_at as f64,
             due: m.arrives_at as f64,
             kind: MessageKind::of(m),

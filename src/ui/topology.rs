@@ -56,6 +56,19 @@ pub fn TopologyView() -> impl IntoView {
             )
         })
     });
+    let record_names = Memo::new(move |_| {
+        frame
+            .get()
+            .map(|f| {
+                f.sim
+                    .scenario()
+                    .records
+                    .iter()
+                    .map(|r| r.id.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     let replica_names = Memo::new(move |_| {
         names
             .get()
@@ -70,9 +83,14 @@ pub fn TopologyView() -> impl IntoView {
             .get()
             .map(|f| {
                 let sim = &f.sim;
+                let version = |e: crate::sim::EventId| {
+                    sim.events()
+                        .get(e.0 as usize - 1)
+                        .map_or(0, |p| p.state.version)
+                };
                 sim.in_flight()
                     .iter()
-                    .map(|(slot, m)| Dot::new(*slot, m))
+                    .map(|(slot, m)| Dot::new(*slot, m, version(m.event)))
                     .chain(sim.requests_in_flight().iter().map(Dot::request))
                     .collect::<Vec<_>>()
             })
@@ -312,11 +330,13 @@ pub fn TopologyView() -> impl IntoView {
                                 layout.with(|layout| dot.position(layout, now))
                             }
                         };
-                        let (event, replica, due) = (dot.event, dot.replica, dot.due);
+                        let (event, replica, due, record, version) =
+                            (dot.event, dot.replica, dot.due, dot.record, dot.version);
                         // Read when drawn, from the scenario on show, never kept from an
                         // earlier one.
                         let label = move || format!(
-                            "evt-{event} to {}, {}, due at {due} ms",
+                            "evt-{event} ({} v{version}) to {}, {}, due at {due} ms",
+                            record_names.with(|r| r.get(record as usize).cloned()).unwrap_or_default(),
                             names.with(|n| n.as_ref().and_then(|n| n.1.get(replica).cloned())).unwrap_or_default(),
                             kind.label(),
                         );

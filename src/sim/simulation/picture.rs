@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 
 use super::{Simulation, Task};
-use crate::sim::ids::{Millis, WriteId};
+use crate::sim::ids::{Millis, RecordId, WriteId};
 
 /// A replica's local write on its way to the source of truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,10 @@ pub struct RequestInFlight {
     pub write: WriteId,
     /// The replica that sent it.
     pub replica: usize,
+    /// The record written.
+    pub record: RecordId,
+    /// The version the replica's copy took with it.
+    pub version: u64,
     /// When it was sent (the write's time).
     pub sent_at: Millis,
     /// When it reaches the source.
@@ -41,6 +45,8 @@ impl Simulation {
                     Some(RequestInFlight {
                         write: *write,
                         replica: w.system.replica_index()?,
+                        record: w.record,
+                        version: w.base_version + 1,
                         sent_at: w.at,
                         arrives_at: *at,
                     })
