@@ -134,6 +134,25 @@ try {
     }
   }
 
+  await check('the documented fork breaks valid_lifecycle_transitions (order-lifecycle)', async () => {
+    await page.selectOption('#scenario', 'order-lifecycle');
+    await page.selectOption('#strategy', 'version');
+    await page.click('#to-end');
+    const verdict = () => page.getAttribute('[data-invariant=valid_lifecycle_transitions]', 'data-verdict');
+    expect(await verdict() === 'holds', `before the fork: ${await verdict()}`);
+    await page.click('g.system.replica[aria-label^="warehouse"]');
+    const inputs = page.locator('fieldset.local-write input');
+    await inputs.nth(0).fill('state');
+    await inputs.nth(1).fill('Submitted');
+    await page.click('#local-write');
+    await page.click('#to-end');
+    await page.waitForFunction(() => !document.querySelector('.recording'));
+    await page.click('#to-end');
+    expect(await verdict() === 'violated', `after the fork: ${await verdict()}`);
+    const why = await page.locator('[data-invariant=valid_lifecycle_transitions]').textContent();
+    expect(why.includes('back to Submitted'), why);
+  });
+
   await check('a long quiet stretch is skipped and said (saga: two hours)', async () => {
     await page.selectOption('#scenario', 'saga');
     await page.click('#to-start');
