@@ -31,26 +31,18 @@ impl Lit for String {
         format!("s({self:?})")
     }
 }
-impl Lit for u64 {
-    fn lit(&self) -> String {
-        self.to_string()
-    }
+/// Numbers and booleans are written as Rust writes them.
+macro_rules! displayed {
+    ($($t:ty),*) => {$(
+        impl Lit for $t {
+            fn lit(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
 }
-impl Lit for u32 {
-    fn lit(&self) -> String {
-        self.to_string()
-    }
-}
-impl Lit for i64 {
-    fn lit(&self) -> String {
-        self.to_string()
-    }
-}
-impl Lit for bool {
-    fn lit(&self) -> String {
-        self.to_string()
-    }
-}
+displayed!(u64, u32, i64, bool);
+
 impl Lit for f64 {
     fn lit(&self) -> String {
         format!("{self:?}")
@@ -79,24 +71,22 @@ impl Lit for BTreeMap<String, String> {
         format!("map(&[{}])", pairs.join(", "))
     }
 }
-impl Lit for BTreeMap<String, Clock> {
-    fn lit(&self) -> String {
-        let pairs: Vec<String> = self
-            .iter()
-            .map(|(k, v)| format!("({}, {})", k.lit(), v.lit()))
-            .collect();
-        format!("BTreeMap::from([{}])", pairs.join(", "))
-    }
+/// A map from names to values.
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl Lit for BTreeMap<String, $t> {
+            fn lit(&self) -> String {
+                let pairs: Vec<String> = self
+                    .iter()
+                    .map(|(k, v)| format!("({}, {})", k.lit(), v.lit()))
+                    .collect();
+                format!("BTreeMap::from([{}])", pairs.join(", "))
+            }
+        }
+    )*};
 }
-impl Lit for BTreeMap<String, Lifecycle> {
-    fn lit(&self) -> String {
-        let pairs: Vec<String> = self
-            .iter()
-            .map(|(k, v)| format!("({}, {})", k.lit(), v.lit()))
-            .collect();
-        format!("BTreeMap::from([{}])", pairs.join(", "))
-    }
-}
+named!(Clock, Lifecycle);
+
 impl Lit for Strategy {
     fn lit(&self) -> String {
         format!("Strategy::{self:?}")
