@@ -204,13 +204,17 @@ async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
             .starts_with("Drop evt-1")
     );
     assert_eq!(count(&root, "g.message--doomed"), 1);
+    // Step to the loss: the narration says so there.
+    while !text(&root, ".narration").contains("was lost; the bus will redeliver it") {
+        let before = step(&root);
+        click(&root, "#step-forward").await;
+        assert!(
+            step(&root) > before,
+            "the run ended without the loss being told"
+        );
+    }
     click(&root, "#to-end").await;
     assert_eq!(text(&root, "[data-metric=Dropped] dd"), "1");
-    assert!(
-        text(&root, ".narration").contains("was lost; the bus will redeliver it"),
-        "{}",
-        text(&root, ".narration")
-    );
     click(&root, "button.fork").await; // back to the original
     assert_eq!(text(&root, "[data-metric=Dropped] dd"), "0");
 }
@@ -656,21 +660,27 @@ async fn a_differing_cell_explains_itself_without_hover() {
     choose(&root, "#strategy", "version").await;
     click(&root, "#step-forward").await;
     click(&root, "#step-forward").await;
-    let details = find(&root, "table[data-system=billing] details.reason");
-    assert!(
-        text(&root, "table[data-system=billing] details.reason summary").contains("Why it differs")
+    let billing = ".system-records[data-system=billing] details.reasons";
+    assert_eq!(
+        text(&root, &format!("{billing} summary")),
+        "Why 1 copy differs"
     );
-    details
-        .query_selector("summary")
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<HtmlElement>()
-        .click();
-    leptos::task::tick().await;
-    assert!(details.has_attribute("open"));
+    // Closed, it holds no list; opened by keyboard or touch (a click), it says why.
+    assert_eq!(count(&root, &format!("{billing} li")), 0);
+    click(&root, &format!("{billing} summary")).await;
+    assert!(find(&root, billing).has_attribute("open"));
     assert!(
-        text(&root, "table[data-system=billing] details.reason p")
-            .contains("has not been confirmed by crm yet")
+        text(&root, &format!("{billing} li")).contains("has not been confirmed by crm yet"),
+        "{}",
+        text(&root, billing)
+    );
+    // The source of truth never differs from itself: its disclosure is hidden.
+    assert_eq!(
+        count(
+            &root,
+            ".system-records[data-system=crm] details.reasons.hidden"
+        ),
+        1
     );
 }
 

@@ -30,7 +30,7 @@ pub fn RecordTables(
             <h2 id="records-title">"Records on every system"</h2>
             <p class="legend">
                 <span class="differs-sample">"marked"</span>
-                " cells differ from the source of truth; \"Why it differs\" under a row says what the source holds and why. "
+                " cells differ from the source of truth; \"Why … differ\" under a table says what the source holds and why. "
                 <span class="applied-twice-sample">"×2"</span>
                 " marks a version a replica applied twice (a duplicate with idempotency off)."
             </p>
@@ -67,16 +67,36 @@ fn SystemRecords(
         format!("{name} — replica")
     };
     let system = name.clone();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         view.with(|v| {
             v.as_ref()
                 .and_then(|v| v.systems.iter().find(|t: &&SystemTable| t.name == system))
                 .map(|t| t.rows.clone())
                 .unwrap_or_default()
         })
+    });
+    // Why each differing copy differs, as one disclosure under the table (keyboard and
+    // touch reach it; the cells' hover texts say the same). Its list is built only while
+    // it is open: during playback the rows change five times a second, and a disclosure
+    // per row made each of those updates a long task.
+    let source_name = source.clone();
+    let reasons = move || {
+        rows.with(|rows| {
+            rows.iter()
+                .filter_map(|r| reason(r, &source_name).map(|why| (r.record.clone(), why)))
+                .collect::<Vec<_>>()
+        })
     };
+    let differing = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .filter(|r| r.why.is_some() || r.source_version.is_some())
+                .count()
+        })
+    });
+    let open = RwSignal::new(false);
     view! {
-        <div class="system-records">
+        <div class="system-records" data-system=name.clone()>
         <table class="record-table" data-system=name.clone()>
             <caption>{caption}</caption>
             <thead>
@@ -88,11 +108,30 @@ fn SystemRecords(
                 </tr>
             </thead>
             <tbody>
-                <For each=rows key=|row| row.clone() let(row)>
+                <For each=move || rows.get() key=|row| row.clone() let(row)>
                     <RecordLine row=row source=source.clone() />
                 </For>
             </tbody>
         </table>
+        <details class="reasons" class:hidden=move || differing.get() == 0 prop:open=move || open.get()>
+            <summary on:click=move |ev| {
+                ev.prevent_default();
+                open.update(|o| *o = !*o);
+            }>
+                {move || match differing.get() {
+                    1 => "Why 1 copy differs".to_string(),
+                    n => format!("Why {n} copies differ"),
+                }}
+            </summary>
+            {move || open.get().then(|| view! {
+                <ul>
+                    {reasons()
+                        .into_iter()
+                        .map(|(record, why)| view! { <li><strong>{record}</strong>": "{why}</li> })
+                        .collect_view()}
+                </ul>
+            })}
+        </details>
         </div>
     }
 }
@@ -106,15 +145,8 @@ fn RecordLine(
     source: String,
 ) -> impl IntoView {
     let why = row.why.clone();
-    let version_note = row.source_version.map(|v| match &why {
-        Some(w) => format!("{source} has version {v}: {w}"),
-        None => format!("{source} has version {v}"),
-    });
+    let version_note = row.source_version.and_then(|_| reason(&row, &source));
     let version_differs = version_note.is_some();
-    let reason = version_note.clone().or_else(|| {
-        why.as_ref()
-            .map(|w| format!("{source} has other values: {w}"))
-    });
     let version_hidden = version_note.as_ref().map(|n| format!(" (differs: {n})"));
     view! {
         <tr data-record=row.record.clone()>
@@ -142,14 +174,6 @@ fn RecordLine(
                         })
                         .collect_view()}
                 </ul>
-                // The reason as a disclosure: the hover text above is out of reach by
-                // keyboard and touch.
-                {reason.map(|r| view! {
-                    <details class="reason">
-                        <summary>"Why it differs"</summary>
-                        <p>{r}</p>
-                    </details>
-                })}
             </td>
             <td class:differs=version_differs title=version_note tabindex=version_differs.then_some("0")>
                 {format!("v{}", row.version)}
@@ -170,10 +194,25 @@ fn RecordLine(
     }
 }
 
-/// `text` with a line-break opportunity after each "@" and ".", so that an e-mail address
-/// wraps between its parts rather than mid-word.
-fn breakable(text: &str) -> impl IntoView + use<> {
+/// Why `row` differs from the source of truth, in a sentence, if it does.
+fn reason(row: &RecordRow, source: &str) -> Option<String> {
+    match (row.source_version, &row.why) {
+        (Some(v), Some(w)) => Some(format!("{source} has version {v}: {w}")),
+        (Some(v), None) => Some(format!("{source} has version {v}")),
+        (None, Some(w)) => Some(format!("{source} has other values: {w}")),
+        (None, None) => None,
+    }
+}
+
+/// `text` with a line-break opportunity after each "@" and "." of an e-mail address or a
+/// long value, so that it wraps between its parts rather than mid-word. A short value stays one
+/// text node: tables re-render rows during playback, and every node costs.
+fn breakable(text: &str) -> AnyView {
+    if text.len() <= 16 && !text.contains('@') {
+        return text.to_string().into_any();
+    }
     text.split_inclusive(['@', '.'])
         .map(|part| view! { {part.to_string()}<wbr /> })
         .collect_view()
+        .into_any()
 }

@@ -35,14 +35,13 @@ pub fn WhyPanel(
             })
             .unwrap_or_default()
     };
-    // The last forty trace entries, newest first, with their event if any (the list
-    // scrolls): every entry has a line, so a few steps fill it.
+    // The last twelve trace entries, newest first, with their event if any.
     let story = Memo::new(move |_| {
         frame
             .get()
             .map(|f| {
                 let n = f.sim.trace().steps().len();
-                (n.saturating_sub(40)..n)
+                (n.saturating_sub(12)..n)
                     .rev()
                     .map(|i| {
                         let line = narrate(&f.sim, i);
@@ -80,8 +79,14 @@ pub fn WhyPanel(
             </ul>
             <h3>"What just happened"</h3>
             // The list itself is the live region: a screen reader hears each new line once,
-            // and nothing is written twice on the page.
-            <ol class="narration" reversed aria-live="polite" aria-relevant="additions">
+            // and nothing is written twice on the page. While playing it is silent (lines come
+            // faster than they can be read; the step counter tells the progress).
+            <ol
+                class="narration"
+                reversed
+                aria-live=move || if explorer.playing.get() { "off" } else { "polite" }
+                aria-relevant="additions"
+            >
                 <For each=move || story.get() key=|(i, line, _)| (*i, line.clone()) let((_, line, event))>
                     <li>
                         {match event {

@@ -66,12 +66,13 @@ impl Simulation {
         })
     }
 
-    /// What keeps the run from being quiet, in words.
-    fn still_going(&self) -> String {
-        match self.bus.messages().count() + self.requests_in_flight().len() {
-            0 => "the scenario has more to do".into(),
-            1 => "1 message is still on its way".into(),
-            n => format!("{n} messages are still on their way"),
+    /// What keeps the run from being quiet, in words. Not a count: the sentence stays the
+    /// same from step to step while messages travel, so the mark is not redrawn each time.
+    fn still_going(&self) -> &'static str {
+        if self.bus.in_flight() > 0 || !self.requests_in_flight().is_empty() {
+            "messages are still on their way"
+        } else {
+            "the scenario has more to do"
         }
     }
 }
