@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::layout::pace::{DEFAULT_SPEED, SKIP_NOTE_MS, SPEEDS, advance};
 use crate::sim::explain::duration_words;
 use crate::sim::load::load_scenario;
 use crate::sim::timeline::{Intervention, Timeline};
@@ -33,29 +34,6 @@ pub const LOAD: &str = "generated-load";
 
 /// Playback speeds: virtual milliseconds per real millisecond; `None` is "as fast as the
 /// machine allows" (a snapshot's worth of steps per frame).
-pub const SPEEDS: [(&str, Option<f64>); 7] = [
-    ("Very slow: 5 ms a second", Some(0.005)),
-    ("Slow: 20 ms a second", Some(0.02)),
-    ("Steady: 100 ms a second", Some(0.1)),
-    ("Real time", Some(1.0)),
-    ("Fast: 1 min a second", Some(60.0)),
-    ("Very fast: 1 h a second", Some(3_600.0)),
-    ("Fastest", None),
-];
-
-/// The speed a run starts at: a 30 ms delivery takes 1.5 s to cross the picture.
-pub const DEFAULT_SPEED: usize = 1;
-
-/// Real milliseconds of waiting with nothing to see after which playback skips ahead.
-pub const QUIET_SKIP_MS: f64 = 1_500.0;
-
-/// Real milliseconds of playback kept before the next step after a skip, so its message
-/// is still seen arriving.
-const SKIP_LEAD_MS: f64 = 500.0;
-
-/// Real milliseconds a "2 h later" note stays up.
-const SKIP_NOTE_MS: f64 = 2_500.0;
-
 /// One run the person can look at: the original or a fork of it.
 #[derive(Debug, Clone)]
 pub struct Branch {
@@ -426,17 +404,12 @@ impl Explorer {
             let end = tl.time_at(tl.len()) as f64;
             let (next_task, next_time, skip) = match speed {
                 Some(factor) => {
-                    let now = self.vnow.get_untracked();
-                    let mut v = (now + delta_ms * factor).min(end);
                     // A long quiet stretch (a saga's two hours, a late script step) is
                     // skipped, keeping a short lead before the next step, and said.
                     let next_step = tl.time_at((task + 1).min(tl.len())) as f64;
-                    let lead = SKIP_LEAD_MS * factor;
-                    let skip = (next_step - now > QUIET_SKIP_MS * factor && v < next_step - lead)
-                        .then(|| {
-                            v = next_step - lead;
-                            duration_words((v - now).round() as u64)
-                        });
+                    let (v, skipped) =
+                        advance(self.vnow.get_untracked(), delta_ms, factor, next_step, end);
+                    let skip = skipped.map(|ms| duration_words(ms.round() as u64));
                     (tl.task_at_time(v as u64).max(task.min(tl.len())), v, skip)
                 }
                 None => {

@@ -166,6 +166,12 @@ impl Dot {
         along(&route, t)
     }
 
+    /// Whether it is a message on the bus (which a person can select and act on), not a
+    /// replica's write on its way to the source.
+    pub fn on_bus(&self) -> bool {
+        self.kind != MessageKind::Request
+    }
+
     /// What selects it.
     pub fn selection(&self) -> Selection {
         Selection::Message(self.slot, self.generation)

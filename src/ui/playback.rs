@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_use::{use_event_listener, use_raf_fn};
 use wasm_bindgen::JsCast;
 
-use super::explorer::{Explorer, SPEEDS};
+use super::explorer::Explorer;
+use crate::layout::pace::SPEEDS;
 
 /// Playback controls and the keyboard shortcuts that drive them.
 #[component]

@@ -102,7 +102,7 @@ pub fn TopologyView() -> impl IntoView {
     let depths = Memo::new(move |_| {
         let mut depths = vec![0usize; names.with(|n| n.as_ref().map_or(0, |n| n.1.len()))];
         dots.with(|dots| {
-            for d in dots.iter().filter(|d| d.kind != MessageKind::Request) {
+            for d in dots.iter().filter(|d| d.on_bus()) {
                 if let Some(n) = depths.get_mut(d.replica) {
                     *n += 1;
                 }
@@ -196,10 +196,7 @@ pub fn TopologyView() -> impl IntoView {
             };
             let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
             dots.with_untracked(|dots| {
-                let bus: Vec<&Dot> = dots
-                    .iter()
-                    .filter(|d| d.kind != MessageKind::Request)
-                    .collect();
+                let bus: Vec<&Dot> = dots.iter().filter(|d| d.on_bus()).collect();
                 let spots: Vec<Point> = bus.iter().map(|d| d.position(layout, now)).collect();
                 nearest(&spots, at, 10.0).map(|i| bus[i].selection())
             })
@@ -212,10 +209,7 @@ pub fn TopologyView() -> impl IntoView {
         if explorer.playing.get() {
             Vec::new()
         } else {
-            dots.get()
-                .into_iter()
-                .filter(|d| d.kind != MessageKind::Request)
-                .collect()
+            dots.get().into_iter().filter(Dot::on_bus).collect()
         }
     };
     let height = move || layout.get().height;
