@@ -176,7 +176,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
-            <fieldset class="local-write" disabled=down.is_some() aria-describedby="local-write-note">
+            <fieldset class="local-write" disabled=down.is_some() aria-describedby=down.map(|_| "local-write-note")>
                 <legend>"Local write"</legend>
                 {down.map(|t| view! { <p class="action-note" id="local-write-note">{format!("{name_for_note} is down until {t} ms: nobody can write to it. Restart it first.")}</p> })}
                 <label><span>"Record"</span>

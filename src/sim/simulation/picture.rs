@@ -56,6 +56,13 @@ impl Simulation {
             .collect()
     }
 
+    /// Whether any change request is on its way to the source (without listing them).
+    pub fn has_requests_in_flight(&self) -> bool {
+        self.queue
+            .iter()
+            .any(|Reverse((_, _, task))| matches!(task, Task::Request(_)))
+    }
+
     /// What replica `r` holds back, gave up on and fired so far.
     pub fn activity(&self, r: usize) -> Activity {
         let replica = &self.replicas[r];

@@ -69,7 +69,7 @@ impl Simulation {
     /// What keeps the run from being quiet, in words. Not a count: the sentence stays the
     /// same from step to step while messages travel, so the mark is not redrawn each time.
     fn still_going(&self) -> &'static str {
-        if self.bus.in_flight() > 0 || !self.requests_in_flight().is_empty() {
+        if self.bus.in_flight() > 0 || self.has_requests_in_flight() {
             "messages are still on their way"
         } else {
             "the scenario has more to do"
