@@ -140,6 +140,44 @@ try {
     await still.close();
   });
 
+  await check('the page paints its plain-HTML first view, then the app takes it over in place', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const freshErrors = watchErrors(fresh);
+    // Holding the app's code back shows what a slow network shows until it arrives.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await fresh.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+    await fresh.goto(url);
+    await fresh.waitForSelector('.run-controls[inert]');
+    const before = await fresh.locator('#scenario-description').boundingBox();
+    const text = await fresh.locator('#scenario-description').textContent();
+    expect(text.startsWith('The CRM is the source of truth'), `the copy describes the first scenario: ${text}`);
+    expect(await fresh.locator('#scenario option').count() === 0, 'no live controls yet');
+    release();
+    await fresh.waitForSelector('table.record-table');
+    const after = await fresh.locator('#scenario-description').boundingBox();
+    expect(Math.abs(before.y - after.y) < 1 && Math.abs(before.height - after.height) < 1,
+      `the description stays where it was: ${JSON.stringify(before)} then ${JSON.stringify(after)}`);
+    expect(await fresh.locator('.run-controls[inert]').count() === 0, 'the copy of the settings is gone');
+    await fresh.selectOption('#scenario', 'saga');
+    expect((await fresh.locator('#scenario-description').textContent()).includes('saga'), 'the description follows the scenario');
+    expect(freshErrors.length === 0, freshErrors.join('\n'));
+    await fresh.close();
+  });
+
+  await check('an internal error shows the error panel with a reload button', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(url);
+    await fresh.waitForSelector('table.record-table');
+    // A panic aborts the wasm, which the page sees as a WebAssembly.RuntimeError.
+    await fresh.evaluate(() => dispatchEvent(new ErrorEvent('error', { error: new WebAssembly.RuntimeError('unreachable') })));
+    const panel = fresh.locator('#panic-panel[role=alertdialog]');
+    expect(await panel.count() === 1, 'the panel is shown');
+    expect((await panel.textContent()).includes('stopped because of an internal error'), 'and says what happened');
+    expect(await fresh.evaluate(() => document.activeElement.textContent) === 'Reload the page', 'its button has focus');
+    await fresh.close();
+  });
+
   await check('no console or page errors', async () => {
     expect(errors.length === 0, errors.join('\n'));
   });

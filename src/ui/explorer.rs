@@ -20,7 +20,7 @@ use super::controls::RunSettings;
 pub const CHUNK: u64 = 1000;
 
 /// Runs `f` in a task of its own, after the page has had its turn.
-fn later(f: impl FnOnce() + 'static) {
+pub(crate) fn later(f: impl FnOnce() + 'static) {
     set_timeout(f, Duration::from_millis(0));
 }
 

@@ -10,7 +10,6 @@ mod forks;
 mod inspector;
 mod message_canvas;
 mod metrics;
-pub mod panic_panel;
 mod playback;
 mod record_tables;
 mod reveal;
@@ -34,46 +33,116 @@ pub use why::WhyPanel;
 
 use crate::sim::library;
 
-/// The whole page.
+/// The whole page but its masthead (which `index.html` has), for `<main>`.
 #[component]
 pub fn App() -> impl IntoView {
     let explorer = Explorer::new();
     provide_context(explorer);
+    view! {
+        <RunControls />
+        <p class="scenario-description">{move || description(&explorer)}</p>
+        <RunBody />
+    }
+}
+
+/// Mounts the explorer into `index.html`, around the plain-HTML copy of the first view that
+/// the page shows until the app has loaded: the settings go into `settings` and everything
+/// below the scenario's description into `body`, replacing the copy. The description
+/// paragraph itself stays (its text follows the scenario): it is the largest text on a
+/// phone's first screen, and a paragraph replaced by an identical one would count as a
+/// second, later largest paint.
+pub fn mount_page(
+    settings: web_sys::HtmlElement,
+    description_text: web_sys::HtmlElement,
+    body: web_sys::HtmlElement,
+) {
+    let explorer = StoredValue::new_local(None::<Explorer>);
+    settings.set_inner_html("");
+    leptos::mount::mount_to(settings, move || {
+        let made = Explorer::new();
+        explorer.set_value(Some(made));
+        provide_context(made);
+        // The description's paragraph is the page's, outside both mounts.
+        Effect::new(move |_| {
+            let text = description(&made);
+            if description_text.text_content().as_deref() != Some(text.as_str()) {
+                description_text.set_text_content(Some(&text));
+            }
+        });
+        view! { <RunControls /> }
+    })
+    .forget();
+    let Some(made) = explorer.get_value() else {
+        return;
+    };
+    body.set_inner_html("");
+    leptos::mount::mount_to(body, move || {
+        provide_context(made);
+        view! { <RunBody /> }
+    })
+    .forget();
+}
+
+/// The description of the scenario the settings name.
+fn description(explorer: &Explorer) -> String {
+    let name = explorer.settings.scenario.get();
+    library::by_name(&name).and_then(Result::ok).map(|s| s.description).unwrap_or_else(|| {
+        "A generated load: eight replicas, 200 records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
+            .to_string()
+    })
+}
+
+/// Everything below the scenario's description: an error, playback, the picture and the
+/// panels.
+#[component]
+fn RunBody() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
     let frame = explorer.panel_frame;
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
-    let description = move || {
-        let name = explorer.settings.scenario.get();
-        library::by_name(&name).and_then(Result::ok).map(|s| s.description).unwrap_or_else(|| {
-            "A generated load: eight replicas, 200 records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
-                .to_string()
-        })
-    };
+    // The page is drawn over a few tasks, one part each, so that starting never blocks it
+    // for long: the settings and playback first, then the picture and the tables, then the
+    // side panels, then the lower ones.
+    let drawn = RwSignal::new(0u8);
+    draw_next(drawn);
+    let shown = move |part: u8| Memo::new(move |_| drawn.get() >= part);
+    let (stage, side, lower) = (shown(1), shown(2), shown(3));
     view! {
-        <header class="masthead">
-            <h1>"SyncScope"</h1>
-            <p class="tagline">"Watch connected systems disagree — and see how each strategy makes them agree again, or quietly loses data."</p>
-        </header>
-        <main>
-            <RunControls />
-            <p class="scenario-description">{description}</p>
-            <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
-            <PlaybackControls />
-            <div class="explorer">
-                <div class="stage">
-                    <TopologyView />
-                    <RecordTables view=view />
-                </div>
-                <div class="side">
+        <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
+        <PlaybackControls />
+        <div class="explorer">
+            <div class="stage">
+                {move || stage.get().then(|| view! { <TopologyView /> <RecordTables view=view /> })}
+            </div>
+            <div class="side">
+                {move || side.get().then(|| view! {
                     <Inspector />
                     <EscalationInbox view=view />
                     <WhyPanel view=view />
-                </div>
+                })}
             </div>
-            <div class="lower">
+        </div>
+        <div class="lower">
+            {move || lower.get().then(|| view! {
                 <MetricsPanel view=view />
                 <ForkBar />
                 <FaultPanel />
-            </div>
-        </main>
+            })}
+        </div>
     }
+}
+
+/// The parts of the page drawn after the first.
+const PARTS: u8 = 3;
+
+/// Draws the next part of the page in a task of its own, and so on until all are drawn.
+fn draw_next(drawn: RwSignal<u8>) {
+    explorer::later(move || {
+        if drawn.try_update(|d| {
+            *d += 1;
+            *d
+        }) < Some(PARTS)
+        {
+            draw_next(drawn);
+        }
+    });
 }
