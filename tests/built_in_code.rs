@@ -80,7 +80,7 @@ macro_rules! named {
                     .iter()
                     .map(|(k, v)| format!("({}, {})", k.lit(), v.lit()))
                     .collect();
-                format!("BTreeMap::from([{}])", pairs.join(", "))
+                format!("map_of([{}])", pairs.join(", "))
             }
         }
     )*};
@@ -382,12 +382,13 @@ fn generate() -> String {
          use std::collections::BTreeMap;\n\
          \n\
          use super::lifecycle::{Lifecycle, StateSpec, Transition};\n\
+         use super::ordered::map_of;\n\
          use super::resolver::Strategy;\n\
          use super::scenario::{\n    Action, Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy,\n    Saga, SagaStep, Scenario, ScriptStep, Window,\n};\n\
          \n\
          fn s(text: &str) -> String {\n    text.to_string()\n}\n\
          \n\
-         fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {\n    pairs.iter().map(|(k, v)| (s(k), s(v))).collect()\n}\n\n",
+         fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {\n    map_of(pairs.iter().map(|(k, v)| (s(k), s(v))))\n}\n\n",
     );
     out.push_str("/// Built-in scenario number `index`, in `library::NAMES` order.\npub fn scenario(index: usize) -> Option<Scenario> {\n    Some(match index {\n");
     for (i, _) in library::BUILT_IN.iter().enumerate() {

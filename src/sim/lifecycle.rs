@@ -1,6 +1,6 @@
 //! Record lifecycles as data: states (possibly nested), and transitions named by events.
 
-use std::collections::BTreeSet;
+use super::ordered::set_of;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,12 +110,12 @@ impl Lifecycle {
     /// The events `state` allows (its own and those of the states it is nested in).
     pub fn allowed(&self, state: &str) -> Vec<String> {
         let chain = self.ancestors(state);
-        let events: BTreeSet<&str> = self
-            .transitions
-            .iter()
-            .filter(|t| chain.contains(&t.from.as_str()))
-            .map(|t| t.event.as_str())
-            .collect();
+        let events = set_of(
+            self.transitions
+                .iter()
+                .filter(|t| chain.contains(&t.from.as_str()))
+                .map(|t| t.event.as_str()),
+        );
         events.into_iter().map(String::from).collect()
     }
 
@@ -139,8 +139,8 @@ impl Lifecycle {
 
     /// Whether some sequence of events leads from `from` to `to`.
     pub fn reachable(&self, from: &str, to: &str) -> bool {
-        let events: BTreeSet<&str> = self.transitions.iter().map(|t| t.event.as_str()).collect();
-        let mut seen = BTreeSet::from([from.to_string()]);
+        let events = set_of(self.transitions.iter().map(|t| t.event.as_str()));
+        let mut seen = set_of([from.to_string()]);
         let mut frontier = vec![from.to_string()];
         while let Some(state) = frontier.pop() {
             if state == to {
@@ -160,7 +160,7 @@ impl Lifecycle {
     /// Every problem with the machine, as (path suffix, message).
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        let names: BTreeSet<&str> = self.states.iter().map(|s| s.name.as_str()).collect();
+        let names = set_of(self.states.iter().map(|s| s.name.as_str()));
         if names.len() != self.states.len() {
             out.push(("states".into(), "a state name is listed twice".into()));
         }

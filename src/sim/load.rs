@@ -36,7 +36,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
     let records_list = (0..records)
         .map(|i| RecordSpec {
             id: format!("rec-{i}"),
-            fields: BTreeMap::from([("n".to_string(), "0".to_string())]),
+            fields: super::ordered::map_of([("n".to_string(), "0".to_string())]),
             lifecycle: None,
         })
         .collect();
@@ -46,7 +46,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             action: Action::Command {
                 record: format!("rec-{}", (i * 7919) % records),
                 event: None,
-                set: BTreeMap::from([("n".to_string(), i.to_string())]),
+                set: super::ordered::map_of([("n".to_string(), i.to_string())]),
             },
         })
         .collect();
@@ -73,7 +73,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             system: "replica-1".into(),
         },
     });
-    let clocks = BTreeMap::from([(
+    let clocks = super::ordered::map_of([(
         "replica-2".to_string(),
         super::scenario::Clock {
             offset_ms: -20,

@@ -6,6 +6,7 @@
 mod built_in;
 pub mod bus;
 pub mod cloudevent;
+pub mod decimal;
 pub mod determinism;
 pub mod escalation;
 pub mod explain;
@@ -17,6 +18,7 @@ pub mod library;
 pub mod lifecycle;
 pub mod load;
 pub mod metrics;
+pub mod ordered;
 pub mod record;
 pub mod replica;
 pub mod resolver;

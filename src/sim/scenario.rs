@@ -466,9 +466,8 @@ impl Delay {
             ["exp", v] => Delay::Exponential { mean_ms: ms(v)? },
             ["tail", v, a] => Delay::LongTail {
                 min_ms: ms(v)?,
-                alpha: a
-                    .parse()
-                    .map_err(|_| format!("{HELP}; \"{a}\" is not a number"))?,
+                alpha: super::decimal::parse_decimal(a)
+                    .ok_or_else(|| format!("{HELP}; \"{a}\" is not a number"))?,
             },
             _ => return Err(format!("{HELP}; found \"{text}\"")),
         };
@@ -747,7 +746,7 @@ impl Scenario {
                 ),
             );
         }
-        let mut names = BTreeSet::from([self.source.as_str()]);
+        let mut names = super::ordered::set_of([self.source.as_str()]);
         if self.source.trim().is_empty() {
             err(
                 "source".into(),

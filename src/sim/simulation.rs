@@ -177,12 +177,13 @@ impl Simulation {
                 clocks[i] = *clock;
             }
         }
-        let record_index = scenario
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), RecordId(i as u32)))
-            .collect();
+        let record_index = super::ordered::map_of(
+            scenario
+                .records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.clone(), RecordId(i as u32))),
+        );
         let mut sim = Simulation {
             seed,
             strategy,
@@ -227,10 +228,7 @@ impl Simulation {
         // Script steps enter the queue one at a time, in (time, position) order, each with
         // its position as sequence number: the same order as if all were queued up front
         // (before any other task), without a queue that holds the whole script.
-        let mut order: Vec<u32> = (0..scenario.script.len() as u32).collect();
-        // Keys are unique (the position breaks ties): an unstable sort gives the same order
-        // and keeps the stable sort's code out of the bundle.
-        order.sort_unstable_by_key(|&i| (scenario.script[i as usize].at, i));
+        let order = super::ordered::positions_by_key(scenario.script.iter().map(|s| s.at));
         sim.script_order = Arc::new(order);
         sim.seq = scenario.script.len() as u64;
         sim.queue_next_script();
@@ -1679,9 +1677,12 @@ impl Simulation {
             });
         }
         // In time order, ties in the order found (the position breaks them).
-        let mut numbered: Vec<(usize, Violation)> = all.into_iter().enumerate().collect();
-        numbered.sort_unstable_by_key(|(i, v)| (v.time, *i));
-        numbered.into_iter().map(|(_, v)| v).collect()
+        let order = super::ordered::positions_by_key(all.iter().map(|v| v.time));
+        let mut all: Vec<Option<Violation>> = all.into_iter().map(Some).collect();
+        order
+            .into_iter()
+            .filter_map(|i| all[i as usize].take())
+            .collect()
     }
 
     fn divergence_sentence(&self) -> String {
@@ -1717,10 +1718,7 @@ impl Simulation {
     /// The summary of the run so far.
     pub fn report(&self) -> Report {
         let invariant_violations = self.violations();
-        let invariants = self
-            .verdicts_given(&invariant_violations)
-            .into_iter()
-            .collect();
+        let invariants = super::ordered::map_of(self.verdicts_given(&invariant_violations));
         Report {
             scenario: self.scenario.name.clone(),
             seed: self.seed,

@@ -1,7 +1,5 @@
 //! The escalation inbox: conflicts that wait for a person, with the means to decide.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 
 use crate::sim::escalation::Decision;
@@ -110,10 +108,9 @@ fn PendingCard(
                     type="button"
                     class="merge-submit"
                     on:click=move |_| {
-                        let fields: BTreeMap<String, String> = merged_for_submit
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.get_untracked()))
-                            .collect();
+                        let fields = crate::sim::ordered::map_of(
+                            merged_for_submit.iter().map(|(k, v)| (k.clone(), v.get_untracked())),
+                        );
                         decide(Decision::Merge(fields));
                     }
                 >

@@ -138,8 +138,8 @@ fn LinkKnobs(
 
 /// A probability typed by a person, between 0 and `max`.
 pub fn probability(text: &str, max: f64) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(p) if (0.0..=max).contains(&p) => Ok(p),
+    match crate::sim::decimal::parse_decimal(text.trim()) {
+        Some(p) if (0.0..=max).contains(&p) => Ok(p),
         _ => Err(format!(
             "expected a number from 0 to {max}, found \"{}\"",
             text.trim()

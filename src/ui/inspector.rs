@@ -1,8 +1,6 @@
 //! The inspector: what is selected (a message, an event, a system, a link), its details,
 //! and the actions a person can take on it. Every action forks the run at the current step.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 
 use crate::sim::cloudevent::CloudEvent;
@@ -158,7 +156,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let write_name = name.clone();
         let name_for_note = name.clone();
         let write = move |_| {
-            let set = BTreeMap::from([(field.get_untracked(), value.get_untracked())]);
+            let set = crate::sim::ordered::map_of([(field.get_untracked(), value.get_untracked())]);
             explorer.intervene(
                 Intervention::LocalWrite { replica: r, record: record.get_untracked(), set },
                 format!("{write_name} writes {}={} to {}", field.get_untracked(), value.get_untracked(), record.get_untracked()),

@@ -75,12 +75,15 @@ pub fn mount_page(
     let Some(made) = explorer.get_value() else {
         return;
     };
-    body.set_inner_html("");
-    leptos::mount::mount_to(body, move || {
-        provide_context(made);
-        view! { <RunBody /> }
-    })
-    .forget();
+    // The rest in a task of its own: one task for both was a long one on a slow phone.
+    explorer::later(move || {
+        body.set_inner_html("");
+        leptos::mount::mount_to(body, move || {
+            provide_context(made);
+            view! { <RunBody /> }
+        })
+        .forget();
+    });
 }
 
 /// The description of the scenario the settings name.
@@ -99,40 +102,37 @@ fn RunBody() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let frame = explorer.panel_frame;
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
-    // The page is drawn over a few tasks, one part each, so that starting never blocks it
-    // for long: the settings and playback first, then the picture and the tables, then the
-    // side panels, then the lower ones.
+    // The page is drawn over several tasks, so that starting never blocks it for long: the
+    // settings and playback first, then the picture, the tables and the other panels in
+    // reading order, a task each.
     let drawn = RwSignal::new(0u8);
     draw_next(drawn);
-    let shown = move |part: u8| Memo::new(move |_| drawn.get() >= part);
-    let (stage, side, lower) = (shown(1), shown(2), shown(3));
+    let part = move |n: u8| Memo::new(move |_| drawn.get() >= n);
+    let (picture, tables, inspector, why) = (part(1), part(2), part(3), part(4));
+    let (metrics, runs, faults) = (part(5), part(6), part(PARTS));
     view! {
         <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
         <div class="explorer">
             <div class="stage">
-                {move || stage.get().then(|| view! { <TopologyView /> <RecordTables view=view /> })}
+                {move || picture.get().then(|| view! { <TopologyView /> })}
+                {move || tables.get().then(|| view! { <RecordTables view=view /> })}
             </div>
             <div class="side">
-                {move || side.get().then(|| view! {
-                    <Inspector />
-                    <EscalationInbox view=view />
-                    <WhyPanel view=view />
-                })}
+                {move || inspector.get().then(|| view! { <Inspector /> <EscalationInbox view=view /> })}
+                {move || why.get().then(|| view! { <WhyPanel view=view /> })}
             </div>
         </div>
         <div class="lower">
-            {move || lower.get().then(|| view! {
-                <MetricsPanel view=view />
-                <ForkBar />
-                <FaultPanel />
-            })}
+            {move || metrics.get().then(|| view! { <MetricsPanel view=view /> })}
+            {move || runs.get().then(|| view! { <ForkBar /> })}
+            {move || faults.get().then(|| view! { <FaultPanel /> })}
         </div>
     }
 }
 
-/// The parts of the page drawn after the first.
-const PARTS: u8 = 3;
+/// The parts of the page drawn after the first, one task each.
+const PARTS: u8 = 7;
 
 /// Draws the next part of the page in a task of its own, and so on until all are drawn.
 fn draw_next(drawn: RwSignal<u8>) {

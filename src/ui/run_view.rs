@@ -179,8 +179,10 @@ fn shown_records(sim: &Simulation) -> Vec<usize> {
             shown.push(i);
         }
     }
-    shown.sort_unstable();
-    shown
+    crate::sim::ordered::positions_by_key(shown.iter().map(|&i| i as u64))
+        .into_iter()
+        .map(|p| shown[p as usize])
+        .collect()
 }
 
 fn table(
@@ -197,9 +199,7 @@ fn table(
         .map(|&i| (i, &records[i]))
         .map(|(i, state)| {
             let truth = &source[i];
-            let mut names: Vec<&String> = state.fields.keys().chain(truth.fields.keys()).collect();
-            names.sort_unstable();
-            names.dedup();
+            let names = crate::sim::ordered::set_of(state.fields.keys().chain(truth.fields.keys()));
             let fields = names
                 .into_iter()
                 .map(|name| {
