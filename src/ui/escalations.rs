@@ -7,6 +7,7 @@ use crate::sim::escalation::Decision;
 use crate::sim::timeline::Intervention;
 
 use super::explorer::Explorer;
+use super::keyed::{keyed, row};
 use super::run_view::{PendingEscalation, RunView, describe_pairs};
 
 /// Every pending escalation, each with buttons to decide it.
@@ -23,9 +24,12 @@ pub fn EscalationInbox(
             <Show when=move || pending().is_empty()>
                 <p class="empty">"No conflict is waiting for a decision."</p>
             </Show>
-            <For each=pending key=|e| e.id let(escalation)>
-                <PendingCard escalation=escalation source=source() />
-            </For>
+            {keyed(move || {
+                pending()
+                    .into_iter()
+                    .map(|escalation| row(escalation.id.to_string(), move || view! { <PendingCard escalation=escalation source=source() /> }))
+                    .collect()
+            })}
         </section>
     }
 }

@@ -8,6 +8,7 @@ use crate::sim::scenario::{Delay, LinkFaults};
 use crate::sim::timeline::Intervention;
 
 use super::explorer::Explorer;
+use super::keyed::{keyed, row};
 
 /// One link as the panel shows it: the replica's index and name, the source's name and the
 /// knobs in force at the step on show. A row is rebuilt whenever any of them changes, so
@@ -49,13 +50,18 @@ pub fn FaultPanel() -> impl IntoView {
         <section class="panel faults" aria-labelledby="faults-title">
             <h2 id="faults-title">"Faults on each link"</h2>
             <p class="hint">"Changing a knob forks the run here: what is sent from this step on uses it. Delay: fixed MS, uniform MIN-MAX, exp MEAN, or tail MIN ALPHA (at most a week)."</p>
-            <For
-                each=super::reveal::revealed(rows)
-                key=|(i, name, source, delay, duplicate, drop, reorder)| format!("{i} {name} {source} {delay} {duplicate} {drop} {reorder}")
-                let((index, name, source, delay, duplicate, drop, reorder))
-            >
-                <LinkKnobs index name source delay duplicate drop reorder />
-            </For>
+            {
+                let shown = super::reveal::revealed(rows);
+                keyed(move || {
+                    shown()
+                        .into_iter()
+                        .map(|(index, name, source, delay, duplicate, drop, reorder)| {
+                            let key = format!("{index} {name} {source} {delay} {duplicate} {drop} {reorder}");
+                            row(key, move || view! { <LinkKnobs index name source delay duplicate drop reorder /> })
+                        })
+                        .collect()
+                })
+            }
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::explorer::Explorer;
+use super::keyed::{keyed, row};
 
 /// The list of runs, and the changes behind the one on show.
 #[component]
@@ -22,16 +23,21 @@ pub fn ForkBar() -> impl IntoView {
         <section class="panel forks" aria-labelledby="forks-title">
             <h2 id="forks-title">"Runs"</h2>
             <div class="fork-buttons" role="group" aria-label="Switch between the original run and its forks">
-                <For each=branches key=|(i, label, _)| (*i, label.clone()) let((i, label, _))>
-                    <button
-                        type="button"
-                        class="fork"
-                        aria-pressed=move || (explorer.active.get() == i).to_string()
-                        on:click=move |_| explorer.show_branch(i)
-                    >
-                        {label}
-                    </button>
-                </For>
+                {keyed(move || {
+                    branches()
+                        .into_iter()
+                        .map(|(i, label, _)| row(format!("{i}\u{1f}{label}"), move || view! {
+                            <button
+                                type="button"
+                                class="fork"
+                                aria-pressed=move || (explorer.active.get() == i).to_string()
+                                on:click=move |_| explorer.show_branch(i)
+                            >
+                                {label}
+                            </button>
+                        }))
+                        .collect()
+                })}
             </div>
             <Show when=move || !changes().is_empty()>
                 <p>"This run replays the original with:"</p>

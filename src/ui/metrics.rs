@@ -7,6 +7,7 @@ use crate::layout::chart::{downsample, step_path, x_of};
 use crate::sim::series::Sample;
 
 use super::explorer::Explorer;
+use super::keyed::{keyed, row};
 use super::run_view::RunView;
 
 const W: f64 = 220.0;
@@ -74,12 +75,17 @@ pub fn MetricsPanel(
         <section class="panel metrics" aria-labelledby="metrics-title">
             <h2 id="metrics-title">"Metrics at this step"</h2>
             <dl>
-                <For each=rows key=|(label, value)| (*label, value.clone()) let((label, value))>
-                    <div class="metric" data-metric=label>
-                        <dt>{label}</dt>
-                        <dd>{value}</dd>
-                    </div>
-                </For>
+                {keyed(move || {
+                    rows()
+                        .into_iter()
+                        .map(|(label, value)| row(format!("{label}\u{1f}{value}"), move || view! {
+                            <div class="metric" data-metric=label>
+                                <dt>{label}</dt>
+                                <dd>{value}</dd>
+                            </div>
+                        }))
+                        .collect()
+                })}
             </dl>
             <div class="charts">
                 {charts

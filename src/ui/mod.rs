@@ -8,6 +8,7 @@ pub mod explorer;
 mod faults;
 mod forks;
 mod inspector;
+mod keyed;
 mod message_canvas;
 mod metrics;
 mod playback;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::keyed::{keyed, row};
 use super::run_view::{RecordRow, RunView, SystemTable};
 
 /// One table per system, the source of truth first.
@@ -41,9 +42,14 @@ pub fn RecordTables(
                 })
             }}
             <div class="tables">
-                <For each=visible key=|t| t.clone() let((name, is_source, source))>
-                    <SystemRecords name=name is_source=is_source view=view source=source />
-                </For>
+                {keyed(move || {
+                    visible()
+                        .into_iter()
+                        .map(|(name, is_source, source)| row(format!("{name}\u{1f}{is_source}\u{1f}{source}"), move || view! {
+                            <SystemRecords name=name is_source=is_source view=view source=source />
+                        }))
+                        .collect()
+                })}
             </div>
         </section>
     }
@@ -108,9 +114,18 @@ fn SystemRecords(
                 </tr>
             </thead>
             <tbody>
-                <For each=move || rows.get() key=|row| row.clone() let(row)>
-                    <RecordLine row=row source=source.clone() />
-                </For>
+                {
+                    let source = source.clone();
+                    keyed(move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|line| {
+                                let source = source.clone();
+                                row(line.key(), move || view! { <RecordLine row=line source=source /> })
+                            })
+                            .collect()
+                    })
+                }
             </tbody>
         </table>
         <details class="reasons" class:hidden=move || differing.get() == 0 prop:open=move || open.get()>

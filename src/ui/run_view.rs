@@ -65,6 +65,31 @@ pub struct RecordRow {
     pub modified_at: u64,
 }
 
+impl RecordRow {
+    /// Everything the row shows, as one text: two rows with the same key look the same.
+    pub fn key(&self) -> String {
+        let mut key = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.record,
+            self.version,
+            self.source_version.map_or(String::new(), |v| v.to_string()),
+            self.why.as_deref().unwrap_or_default(),
+            self.applied_twice.as_deref().unwrap_or_default(),
+            self.writer,
+            self.modified_at
+        );
+        for f in &self.fields {
+            key.push_str(&format!(
+                "\u{1e}{}\u{1f}{}\u{1f}{}",
+                f.name,
+                f.value,
+                f.source_value.as_deref().unwrap_or("\u{0}")
+            ));
+        }
+        key
+    }
+}
+
 /// One field value, and the source's value when it differs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FieldCell {

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::layout::topology::{Point, nearest, points, topology, units_per_pixel};
 
 use super::explorer::{Explorer, Selection};
+use super::keyed::{keyed, row};
 use super::message_canvas::{Dot, MessageCanvas, MessageKind};
 
 /// How a replica is, apart from its queue: down until, link partitioned, clock offset.
@@ -223,8 +224,7 @@ pub fn TopologyView() -> impl IntoView {
                 role="group"
                 aria-label="Topology: the source of truth, one bus queue per replica, and the replicas"
             >
-                <For each=shown_replicas key=|r| r.clone() let((i, name))>
-                    {
+                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(format!("{i}\u{1f}{name}"), move || {
                         let path = move || layout.get().link(i);
                         let partitioned = move || condition(i).partitioned;
                         view! {
@@ -241,10 +241,8 @@ pub fn TopologyView() -> impl IntoView {
                                 <polyline class="link-line" points=move || points(&path()) />
                             </g>
                         }
-                    }
-                </For>
-                <For each=shown_replicas key=|r| r.clone() let((i, name))>
-                    {
+                })).collect())}
+                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(format!("{i}\u{1f}{name}"), move || {
                         let q = move || layout.get().queue(i);
                         let p = move || layout.get().replica(i);
                         let system = crate::sim::SystemId::replica(i).0;
@@ -295,8 +293,7 @@ pub fn TopologyView() -> impl IntoView {
                                 <text class="activity" text-anchor="middle" y="33">{move || activity(i)}</text>
                             </g>
                         }
-                    }
-                </For>
+                })).collect())}
                 <g
                     class="system source"
                     class:acting=move || acting(0)
@@ -314,8 +311,9 @@ pub fn TopologyView() -> impl IntoView {
                         <tspan class="sub" x="0" dy="17">{source_sub}</tspan>
                     </text>
                 </g>
-                <For each=targets key=|d| (d.slot, d.generation, d.event, d.kind) let(dot)>
-                    {
+                {keyed(move || targets().into_iter().map(|dot| {
+                    let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", dot.slot, dot.generation, dot.event, dot.kind.as_str());
+                    row(key, move || {
                         let kind = dot.kind;
                         let position = {
                             let dot = dot.clone();
@@ -350,8 +348,8 @@ pub fn TopologyView() -> impl IntoView {
                                 <circle class="message-hit" r="10" />
                             </g>
                         }
-                    }
-                </For>
+                    })
+                }).collect())}
             </svg>
             <MessageCanvas dots=dots layout=layout reduced=reduced />
             </div>

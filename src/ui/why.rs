@@ -7,6 +7,7 @@ use crate::sim::explain::narrate;
 use crate::sim::invariants::Verdict;
 
 use super::explorer::{Explorer, Selection};
+use super::keyed::{keyed, row};
 use super::run_view::RunView;
 
 /// Invariants at the current step, and the narration.
@@ -55,7 +56,14 @@ pub fn WhyPanel(
         <section class="panel why" aria-labelledby="why-title">
             <h2 id="why-title">"Why: invariants at this step"</h2>
             <ul class="invariant-list">
-                <For each=items key=|item| item.clone() let((name, verdict, reasons))>
+                {keyed(move || items().into_iter().map(|(name, verdict, reasons)| {
+                    let key = format!(
+                        "{name}\u{1f}{}\u{1f}{}\u{1f}{}",
+                        verdict.as_str(),
+                        verdict.reason().unwrap_or_default(),
+                        reasons.iter().map(|(t, m)| format!("{t} {m}")).collect::<Vec<_>>().join("\u{1f}")
+                    );
+                    row(key, move || view! {
                     <li class=verdict.as_str() data-invariant=name data-verdict=verdict.as_str()>
                         <span class="status" aria-hidden="true">{mark(&verdict)}</span>
                         <code>{name}</code>
@@ -75,7 +83,8 @@ pub fn WhyPanel(
                                 .collect_view()}
                         </ul>
                     </li>
-                </For>
+                    })
+                }).collect())}
             </ul>
             <h3>"What just happened"</h3>
             // The list itself is the live region: a screen reader hears each new line once,
@@ -87,7 +96,7 @@ pub fn WhyPanel(
                 aria-live=move || if explorer.playing.get() { "off" } else { "polite" }
                 aria-relevant="additions"
             >
-                <For each=move || story.get() key=|(i, line, _)| (*i, line.clone()) let((_, line, event))>
+                {keyed(move || story.get().into_iter().map(|(i, line, event)| row(format!("{i}\u{1f}{line}"), move || view! {
                     <li>
                         {match event {
                             Some(e) => view! {
@@ -96,7 +105,7 @@ pub fn WhyPanel(
                             None => view! { <span>{line}</span> }.into_any(),
                         }}
                     </li>
-                </For>
+                })).collect())}
             </ol>
         </section>
     }
