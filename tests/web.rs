@@ -13,12 +13,32 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Mounts the app into a fresh container; keep the handle alive while testing.
-fn mount() -> (Element, impl Drop) {
+/// Mounts the app into a fresh container and waits until every panel is drawn (the page
+/// draws its panels a task each); keep the handle alive while testing.
+async fn mount() -> (Element, impl Drop) {
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
-    (container, handle)
+    for _ in 0..100 {
+        if container.query_selector("#faults-title").unwrap().is_some() {
+            leptos::task::tick().await;
+            return (container, handle);
+        }
+        next_task().await;
+    }
+    panic!("the page did not draw all its panels within 100 tasks");
+}
+
+/// Waits for the next task (after the page's own zero-delay timeouts queued before it).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    leptos::task::tick().await;
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -75,7 +95,7 @@ fn step(root: &Element) -> u64 {
 
 #[wasm_bindgen_test]
 async fn first_scenario_renders_a_table_per_system_and_plays_to_convergence() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     // Baseline: crm plus three replicas, at step 0.
     assert_eq!(count(&root, "table.record-table"), 4);
@@ -133,7 +153,7 @@ fn canvas_alpha(root: &Element, x: f64, y: f64) -> u8 {
 
 #[wasm_bindgen_test]
 async fn messages_are_painted_where_they_are_and_get_buttons_when_paused() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "lww").await;
@@ -157,7 +177,7 @@ async fn messages_are_painted_where_they_are_and_get_buttons_when_paused() {
 
 #[wasm_bindgen_test]
 async fn step_back_restores_the_previous_tables() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "version").await;
@@ -186,7 +206,7 @@ async fn step_back_restores_the_previous_tables() {
 
 #[wasm_bindgen_test]
 async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "lww").await;
@@ -221,7 +241,7 @@ async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
 
 #[wasm_bindgen_test]
 async fn resolving_an_escalation_clears_the_inbox_and_converges() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "escalate").await;
@@ -248,7 +268,7 @@ async fn resolving_an_escalation_clears_the_inbox_and_converges() {
 
 #[wasm_bindgen_test]
 async fn lww_shows_the_lost_update_as_a_violated_invariant() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "lww").await;
@@ -260,7 +280,7 @@ async fn lww_shows_the_lost_update_as_a_violated_invariant() {
 
 #[wasm_bindgen_test]
 async fn a_bad_seed_gets_a_message_and_keeps_what_was_typed() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     let seed = find(&root, "#seed");
     seed.unchecked_ref::<HtmlInputElement>().set_value("12abc");
@@ -280,7 +300,7 @@ async fn a_bad_seed_gets_a_message_and_keeps_what_was_typed() {
 
 #[wasm_bindgen_test]
 async fn a_bad_knob_value_gets_an_inline_message() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     let delay = find(&root, "#link-0-delay");
     delay
@@ -301,7 +321,7 @@ async fn a_bad_knob_value_gets_an_inline_message() {
 
 #[wasm_bindgen_test]
 async fn switching_idempotency_off_applies_storm_duplicates_twice() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "storm").await;
     click(&root, "#to-end").await;
@@ -322,7 +342,7 @@ async fn switching_idempotency_off_applies_storm_duplicates_twice() {
 
 #[wasm_bindgen_test]
 async fn a_version_applied_twice_is_marked_in_its_table() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "lww").await;
@@ -360,7 +380,7 @@ async fn a_version_applied_twice_is_marked_in_its_table() {
 
 #[wasm_bindgen_test]
 async fn a_crashed_replica_can_be_restarted_at_once() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     click(&root, "#step-forward").await;
@@ -384,7 +404,7 @@ async fn a_crashed_replica_can_be_restarted_at_once() {
 
 #[wasm_bindgen_test]
 async fn arrow_keys_step_through_the_run() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     let key = |k: &str| {
         let init = web_sys::KeyboardEventInit::new();
@@ -422,7 +442,7 @@ fn verdict(root: &Element, invariant: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn invariant_marks_agree_with_the_badges_and_the_step() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     // At step 0 nothing is delivered: the end-of-run checks are not decided yet.
     assert_eq!(verdict(&root, "converges"), "not_yet_decided");
@@ -443,7 +463,7 @@ async fn invariant_marks_agree_with_the_badges_and_the_step() {
 
 #[wasm_bindgen_test]
 async fn the_skewed_write_names_the_clock_and_no_narration_line_repeats() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "lww-skew").await;
     choose(&root, "#strategy", "lww").await;
@@ -500,7 +520,7 @@ fn words_in(root: &Element, selector: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn switching_through_every_scenario_leaves_no_name_of_another() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     let names = all_system_names();
     for scenario in syncscope::sim::library::all() {
@@ -552,7 +572,7 @@ async fn switching_through_every_scenario_leaves_no_name_of_another() {
 
 #[wasm_bindgen_test]
 async fn a_down_replica_offers_no_local_write() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     click(&root, "#step-forward").await;
@@ -569,7 +589,7 @@ async fn a_down_replica_offers_no_local_write() {
 
 #[wasm_bindgen_test]
 async fn a_dropped_message_cannot_be_dropped_again() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     click(&root, "#step-forward").await;
@@ -584,7 +604,7 @@ async fn a_dropped_message_cannot_be_dropped_again() {
 
 #[wasm_bindgen_test]
 async fn changing_a_knob_forks_the_run_and_keeps_the_original() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     settle().await;
     click(&root, "#step-forward").await;
@@ -615,7 +635,7 @@ async fn changing_a_knob_forks_the_run_and_keeps_the_original() {
 
 #[wasm_bindgen_test]
 async fn an_enormous_delay_is_refused_beside_its_field_and_the_page_stays() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     settle().await;
     let typed = "uniform 0-18446744073709551615";
@@ -636,7 +656,7 @@ async fn an_enormous_delay_is_refused_beside_its_field_and_the_page_stays() {
 
 #[wasm_bindgen_test]
 async fn choosing_a_scenario_says_which_settings_it_changed() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#strategy", "lww").await;
     choose(&root, "#scenario", "order-lifecycle").await;
@@ -654,7 +674,7 @@ async fn choosing_a_scenario_says_which_settings_it_changed() {
 
 #[wasm_bindgen_test]
 async fn a_differing_cell_explains_itself_without_hover() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     choose(&root, "#scenario", "email-conflict").await;
     choose(&root, "#strategy", "version").await;
@@ -686,7 +706,7 @@ async fn a_differing_cell_explains_itself_without_hover() {
 
 #[wasm_bindgen_test]
 async fn playback_icons_are_drawn_and_a_write_to_the_source_is_in_the_picture() {
-    let (root, _handle) = mount();
+    let (root, _handle) = mount().await;
     leptos::task::tick().await;
     assert_eq!(count(&root, "#play svg.icon"), 1);
     assert!(!text(&root, ".playback").contains('⏸'));
