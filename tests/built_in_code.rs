@@ -80,7 +80,7 @@ macro_rules! named {
                     .iter()
                     .map(|(k, v)| format!("({}, {})", k.lit(), v.lit()))
                     .collect();
-                format!("map_of([{}])", pairs.join(", "))
+                format!("map_of(vec![{}])", pairs.join(", "))
             }
         }
     )*};

@@ -71,6 +71,14 @@ pub fn names() -> String {
     NAMES.join(", ")
 }
 
+/// The built-in scenario called `name`, not checked again: every built-in is valid (the
+/// tests check them all), and the page runs them without the checking code (see
+/// `Simulation::from_checked`). `by_name` checks.
+pub fn built_in(name: &str) -> Option<Scenario> {
+    let index = NAMES.iter().position(|n| *n == name)?;
+    super::built_in::scenario(index)
+}
+
 /// The built-in scenario called `name`.
 pub fn by_name(name: &str) -> Option<Result<Scenario, ScenarioErrors>> {
     let index = NAMES.iter().position(|n| *n == name)?;
@@ -100,6 +108,16 @@ mod tests {
                 "{name} needs a description"
             );
         }
+    }
+
+    #[test]
+    fn every_scenario_the_page_runs_unchecked_is_valid() {
+        for name in NAMES {
+            let scenario = built_in(name).expect("listed");
+            assert_eq!(scenario.validate(), Ok(()), "{name}");
+        }
+        // The explorer's generated load.
+        assert_eq!(super::super::load::load_scenario(8, 200, 10_200).validate(), Ok(()));
     }
 
     #[test]

@@ -153,6 +153,14 @@ impl Simulation {
         strategy: Strategy,
     ) -> Result<Self, ScenarioErrors> {
         scenario.validate()?;
+        Ok(Simulation::from_checked(scenario, seed, strategy))
+    }
+
+    /// Like `from_shared`, for a scenario known to be valid: a built-in (every one is
+    /// checked by the tests) or one that passed `Scenario::validate`. The page starts its
+    /// runs this way, so that it does not carry the checking code. Given an invalid
+    /// scenario it may panic.
+    pub fn from_checked(scenario: Arc<Scenario>, seed: u64, strategy: Strategy) -> Self {
         let machines: Vec<Option<Arc<Lifecycle>>> = (0..scenario.records.len())
             .map(|i| scenario.record_lifecycle(i).map(Arc::new))
             .collect();
@@ -232,7 +240,7 @@ impl Simulation {
         sim.script_order = Arc::new(order);
         sim.seq = scenario.script.len() as u64;
         sim.queue_next_script();
-        Ok(sim)
+        sim
     }
 
     /// Turns idempotency (the processed-event-id check) on or off for this run.

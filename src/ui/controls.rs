@@ -78,7 +78,7 @@ pub fn RunControls() -> impl IntoView {
                         if name == LOAD {
                             settings.scenario.set(name);
                             note.set(None);
-                        } else if let Some(Ok(s)) = library::by_name(&name) {
+                        } else if let Some(s) = library::built_in(&name) {
                             note.set(settings.load(&s));
                         }
                         explorer.reload();

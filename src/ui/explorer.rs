@@ -199,9 +199,8 @@ impl Explorer {
         if name == LOAD {
             return Ok(load_scenario(8, 200, 10_200));
         }
-        library::by_name(&name)
-            .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))?
-            .map_err(|e| format!("Scenario \"{name}\": {e}"))
+        library::built_in(&name)
+            .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))
     }
 
     /// Starts the run the settings describe from its first step, and records it in chunks.
@@ -239,20 +238,16 @@ impl Explorer {
         });
     }
 
-    /// Checks `scenario` and prepares its run, then shows it.
+    /// Prepares the run of `scenario` (a built-in or the generated load, both valid), then
+    /// shows it.
     fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64, long: bool) {
         if run != self.runs.get_value() {
             return;
         }
-        let sim = Simulation::from_shared(scenario, seed, self.settings.strategy.get_untracked())
-            .map(|sim| sim.with_idempotency(self.settings.idempotency.get_untracked()));
-        match sim {
-            Ok(sim) => {
-                let this = *self;
-                stage(long, move || this.show(sim, run, long));
-            }
-            Err(e) => self.fail(e.to_string()),
-        }
+        let sim = Simulation::from_checked(scenario, seed, self.settings.strategy.get_untracked())
+            .with_idempotency(self.settings.idempotency.get_untracked());
+        let this = *self;
+        stage(long, move || this.show(sim, run, long));
     }
 
     /// Shows the first step of `sim`, then records it.

@@ -90,7 +90,7 @@ pub fn mount_page(
 /// The description of the scenario the settings name.
 fn description(explorer: &Explorer) -> String {
     let name = explorer.settings.scenario.get();
-    library::by_name(&name).and_then(Result::ok).map(|s| s.description).unwrap_or_else(|| {
+    library::built_in(&name).map(|s| s.description).unwrap_or_else(|| {
         "A generated load: eight replicas, 200 records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
             .to_string()
     })

@@ -269,5 +269,5 @@ fn table(
 
 /// The values as `name=value` pairs, for labels.
 pub fn describe_pairs(pairs: &[(String, String)]) -> String {
-    describe(&pairs.iter().cloned().collect())
+    describe(&crate::sim::ordered::map_of(pairs.iter().cloned()))
 }
