@@ -29,16 +29,20 @@ async fn mount() -> (Element, impl Drop) {
     panic!("the page did not draw all its panels within 100 tasks");
 }
 
-/// Waits for the next task (after the page's own zero-delay timeouts queued before it).
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback(&resolve)
-            .unwrap();
-    });
+/// Waits until the browser calls the function `register` hands it, then lets Leptos run.
+async fn called_back(register: impl Fn(&web_sys::Window, &js_sys::Function)) {
+    let window = web_sys::window().unwrap();
+    let promise = js_sys::Promise::new(&mut |resolve, _| register(&window, &resolve));
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
     leptos::task::tick().await;
+}
+
+/// Waits for the next task (after the page's own zero-delay timeouts queued before it).
+async fn next_task() {
+    called_back(|w, f| {
+        w.set_timeout_with_callback(f).unwrap();
+    })
+    .await;
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -109,14 +113,10 @@ async fn first_scenario_renders_a_table_per_system_and_plays_to_convergence() {
 
 /// Waits for the next animation frame (the message canvas paints in one).
 async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .request_animation_frame(&resolve)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    leptos::task::tick().await;
+    called_back(|w, f| {
+        w.request_animation_frame(f).unwrap();
+    })
+    .await;
 }
 
 /// The centre of an SVG `translate(x,y)` transform.
