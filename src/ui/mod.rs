@@ -105,45 +105,67 @@ fn RunBody() -> impl IntoView {
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
     // The page is drawn over several tasks, so that starting never blocks it for long: the
     // settings and playback first, then the picture, the tables and the other panels in
-    // reading order, a task each.
-    let drawn = RwSignal::new(0u8);
-    draw_next(drawn);
-    let part = move |n: u8| Memo::new(move |_| drawn.get() >= n);
-    let (picture, tables, inspector, why) = (part(1), part(2), part(3), part(4));
-    let (metrics, runs, faults) = (part(5), part(6), part(PARTS));
+    // reading order, a task each. Each panel is mounted once into its column, not shown by
+    // a reactive condition: that would also compile code to redraw it, which is never used.
+    let (stage, side, lower) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let parts: Vec<Part> = vec![
+        part(stage, || view! { <TopologyView /> }),
+        part(stage, move || view! { <RecordTables view=view /> }),
+        part(side, || view! { <Inspector /> }),
+        part(side, move || view! { <EscalationInbox view=view /> }),
+        part(side, move || view! { <WhyPanel view=view /> }),
+        part(lower, move || view! { <MetricsPanel view=view /> }),
+        part(lower, || view! { <ForkBar /> }),
+        part(lower, || view! { <FaultPanel /> }),
+    ];
+    // The panels belong to this component: they go when it goes.
+    let drawn = StoredValue::new_local(Vec::new());
+    if let Some(owner) = Owner::current() {
+        draw_parts(owner, parts, drawn);
+    }
     view! {
         <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
         <div class="explorer">
-            <div class="stage">
-                {move || picture.get().then(|| view! { <TopologyView /> })}
-                {move || tables.get().then(|| view! { <RecordTables view=view /> })}
-            </div>
-            <div class="side">
-                {move || inspector.get().then(|| view! { <Inspector /> <EscalationInbox view=view /> })}
-                {move || why.get().then(|| view! { <WhyPanel view=view /> })}
-            </div>
+            <div class="stage" node_ref=stage></div>
+            <div class="side" node_ref=side></div>
         </div>
-        <div class="lower">
-            {move || metrics.get().then(|| view! { <MetricsPanel view=view /> })}
-            {move || runs.get().then(|| view! { <ForkBar /> })}
-            {move || faults.get().then(|| view! { <FaultPanel /> })}
-        </div>
+        <div class="lower" node_ref=lower></div>
     }
 }
 
-/// The parts of the page drawn after the first, one task each.
-const PARTS: u8 = 7;
+/// A panel waiting to be drawn: mounts it and returns what keeps it on the page.
+type Part = Box<dyn FnOnce() -> Option<Box<dyn std::any::Any>>>;
 
-/// Draws the next part of the page in a task of its own, and so on until all are drawn.
-fn draw_next(drawn: RwSignal<u8>) {
+/// The panel `draw` draws, appended to the column `slot`.
+fn part<V: IntoView + 'static>(
+    slot: NodeRef<leptos::html::Div>,
+    draw: impl FnOnce() -> V + 'static,
+) -> Part {
+    Box::new(move || {
+        let column = slot.get_untracked()?;
+        let handle = leptos::mount::mount_to(column.into(), draw);
+        Some(Box::new(handle) as Box<dyn std::any::Any>)
+    })
+}
+
+/// Draws the first of `parts` in a task of its own, under `owner` (whose context the panels
+/// read), keeps it in `drawn`, and so on until all are drawn.
+fn draw_parts(
+    owner: Owner,
+    mut parts: Vec<Part>,
+    drawn: StoredValue<Vec<Box<dyn std::any::Any>>, LocalStorage>,
+) {
+    if parts.is_empty() {
+        return;
+    }
     explorer::later(move || {
-        if drawn.try_update(|d| {
-            *d += 1;
-            *d
-        }) < Some(PARTS)
-        {
-            draw_next(drawn);
+        let next = parts.remove(0);
+        let Some(handle) = owner.with(next) else {
+            return; // the page went away
+        };
+        if drawn.try_update_value(|d| d.push(handle)).is_some() {
+            draw_parts(owner, parts, drawn);
         }
     });
 }
