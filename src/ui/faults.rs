@@ -8,7 +8,7 @@ use crate::sim::scenario::{Delay, LinkFaults};
 use crate::sim::timeline::Intervention;
 
 use super::explorer::Explorer;
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 
 /// One link as the panel shows it: the replica's index and name, the source's name and the
 /// knobs in force at the step on show. A row is rebuilt whenever any of them changes, so
@@ -56,7 +56,7 @@ pub fn FaultPanel() -> impl IntoView {
                     shown()
                         .into_iter()
                         .map(|(index, name, source, delay, duplicate, drop, reorder)| {
-                            let key = format!("{index} {name} {source} {delay} {duplicate} {drop} {reorder}");
+                            let key = key(&[&index, &name, &source, &delay, &duplicate, &drop, &reorder]);
                             row(key, move || view! { <LinkKnobs index name source delay duplicate drop reorder /> })
                         })
                         .collect()

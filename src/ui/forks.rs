@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::explorer::Explorer;
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 
 /// The list of runs, and the changes behind the one on show.
 #[component]
@@ -26,7 +26,7 @@ pub fn ForkBar() -> impl IntoView {
                 {keyed(move || {
                     branches()
                         .into_iter()
-                        .map(|(i, label, _)| row(format!("{i}\u{1f}{label}"), move || view! {
+                        .map(|(i, label, _)| row(key(&[&i, &label]), move || view! {
                             <button
                                 type="button"
                                 class="fork"

@@ -14,6 +14,19 @@ pub struct Row {
     draw: Box<dyn FnOnce() -> AnyView + Send>,
 }
 
+/// A key made of `parts`, kept apart by the unit separator (no name or label holds it), so
+/// that different parts never run together into the same key.
+pub fn key(parts: &[&dyn std::fmt::Display]) -> String {
+    let mut key = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        key.push_str(&part.to_string());
+    }
+    key
+}
+
 /// A row known by `key` (two rows with the same key are the same row), drawn by `draw`.
 pub fn row<V: IntoView + 'static>(key: String, draw: impl FnOnce() -> V + Send + 'static) -> Row {
     Row {

@@ -7,7 +7,7 @@ use crate::layout::chart::{downsample, step_path, x_of};
 use crate::sim::series::Sample;
 
 use super::explorer::Explorer;
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 use super::run_view::RunView;
 
 const W: f64 = 220.0;
@@ -78,7 +78,7 @@ pub fn MetricsPanel(
                 {keyed(move || {
                     rows()
                         .into_iter()
-                        .map(|(label, value)| row(format!("{label}\u{1f}{value}"), move || view! {
+                        .map(|(label, value)| row(key(&[&label, &value]), move || view! {
                             <div class="metric" data-metric=label>
                                 <dt>{label}</dt>
                                 <dd>{value}</dd>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 use super::run_view::{RecordRow, RunView, SystemTable};
 
 /// One table per system, the source of truth first.
@@ -45,7 +45,7 @@ pub fn RecordTables(
                 {keyed(move || {
                     visible()
                         .into_iter()
-                        .map(|(name, is_source, source)| row(format!("{name}\u{1f}{is_source}\u{1f}{source}"), move || view! {
+                        .map(|(name, is_source, source)| row(key(&[&name, &is_source, &source]), move || view! {
                             <SystemRecords name=name is_source=is_source view=view source=source />
                         }))
                         .collect()

@@ -1,6 +1,7 @@
 //! Runs the engine for the page and reshapes its output into what the page draws.
 //! Plain data, no Leptos: the components only read these structs.
 
+use super::keyed::key;
 use crate::sim::explain::why_differs;
 use crate::sim::invariants::{Verdict, Violation};
 use crate::sim::metrics::Metrics;
@@ -33,7 +34,7 @@ pub struct RunView {
 }
 
 /// One system's copy of every record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemTable {
     /// The system's name.
     pub name: String,
@@ -44,7 +45,7 @@ pub struct SystemTable {
 }
 
 /// One record as one system holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordRow {
     /// The record's id.
     pub record: String,
@@ -68,30 +69,33 @@ pub struct RecordRow {
 impl RecordRow {
     /// Everything the row shows, as one text: two rows with the same key look the same.
     pub fn key(&self) -> String {
-        let mut key = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            self.record,
-            self.version,
-            self.source_version.map_or(String::new(), |v| v.to_string()),
-            self.why.as_deref().unwrap_or_default(),
-            self.applied_twice.as_deref().unwrap_or_default(),
-            self.writer,
-            self.modified_at
-        );
-        for f in &self.fields {
-            key.push_str(&format!(
-                "\u{1e}{}\u{1f}{}\u{1f}{}",
-                f.name,
-                f.value,
-                f.source_value.as_deref().unwrap_or("\u{0}")
-            ));
-        }
-        key
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| {
+                key(&[
+                    &f.name,
+                    &f.value,
+                    &f.source_value.as_deref().unwrap_or("\u{0}"),
+                ])
+            })
+            .collect();
+        key(&[
+            &self.record,
+            &self.version,
+            &self.source_version.map_or(String::new(), |v| v.to_string()),
+            &self.why.as_deref().unwrap_or_default(),
+            &self.applied_twice.as_deref().unwrap_or_default(),
+            &self.writer,
+            &self.modified_at,
+            // Fields apart from each other by the record separator.
+            &fields.join("\u{1e}"),
+        ])
     }
 }
 
 /// One field value, and the source's value when it differs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldCell {
     /// Field name.
     pub name: String,
@@ -192,22 +196,21 @@ fn shown_records(sim: &Simulation) -> Vec<usize> {
     let source = sim.source_records();
     let replicas = sim.scenario().replicas.len();
     let differs = |i: usize| (0..replicas).any(|r| !sim.replica_records(r)[i].same_as(&source[i]));
-    let mut shown: Vec<usize> = (0..source.len())
-        .filter(|&i| differs(i))
-        .take(MAX_ROWS)
-        .collect();
-    for i in 0..source.len() {
-        if shown.len() >= MAX_ROWS {
+    // Marked, not collected and sorted: the rows come out in record order.
+    let mut chosen = vec![false; source.len()];
+    let mut count = 0;
+    for i in (0..source.len()).filter(|&i| differs(i)).take(MAX_ROWS) {
+        chosen[i] = true;
+        count += 1;
+    }
+    for flag in chosen.iter_mut().filter(|c| !**c) {
+        if count >= MAX_ROWS {
             break;
         }
-        if !shown.contains(&i) {
-            shown.push(i);
-        }
+        *flag = true;
+        count += 1;
     }
-    crate::sim::ordered::positions_by_key(shown.iter().map(|&i| i as u64))
-        .into_iter()
-        .map(|p| shown[p as usize])
-        .collect()
+    (0..source.len()).filter(|&i| chosen[i]).collect()
 }
 
 fn table(

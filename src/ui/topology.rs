@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::layout::topology::{Point, nearest, points, topology, units_per_pixel};
 
 use super::explorer::{Explorer, Selection};
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 use super::message_canvas::{Dot, MessageCanvas, MessageKind};
 
 /// How a replica is, apart from its queue: down until, link partitioned, clock offset.
@@ -224,7 +224,7 @@ pub fn TopologyView() -> impl IntoView {
                 role="group"
                 aria-label="Topology: the source of truth, one bus queue per replica, and the replicas"
             >
-                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(format!("{i}\u{1f}{name}"), move || {
+                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(key(&[&i, &name]), move || {
                         let path = move || layout.get().link(i);
                         let partitioned = move || condition(i).partitioned;
                         view! {
@@ -242,7 +242,7 @@ pub fn TopologyView() -> impl IntoView {
                             </g>
                         }
                 })).collect())}
-                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(format!("{i}\u{1f}{name}"), move || {
+                {keyed(move || shown_replicas().into_iter().map(|(i, name)| row(key(&[&i, &name]), move || {
                         let q = move || layout.get().queue(i);
                         let p = move || layout.get().replica(i);
                         let system = crate::sim::SystemId::replica(i).0;
@@ -312,7 +312,7 @@ pub fn TopologyView() -> impl IntoView {
                     </text>
                 </g>
                 {keyed(move || targets().into_iter().map(|dot| {
-                    let key = format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", dot.slot, dot.generation, dot.event, dot.kind.as_str());
+                    let key = key(&[&dot.slot, &dot.generation, &dot.event, &dot.kind.as_str()]);
                     row(key, move || {
                         let kind = dot.kind;
                         let position = {

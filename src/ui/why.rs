@@ -7,7 +7,7 @@ use crate::sim::explain::narrate;
 use crate::sim::invariants::Verdict;
 
 use super::explorer::{Explorer, Selection};
-use super::keyed::{keyed, row};
+use super::keyed::{key, keyed, row};
 use super::run_view::RunView;
 
 /// Invariants at the current step, and the narration.
@@ -57,12 +57,8 @@ pub fn WhyPanel(
             <h2 id="why-title">"Why: invariants at this step"</h2>
             <ul class="invariant-list">
                 {keyed(move || items().into_iter().map(|(name, verdict, reasons)| {
-                    let key = format!(
-                        "{name}\u{1f}{}\u{1f}{}\u{1f}{}",
-                        verdict.as_str(),
-                        verdict.reason().unwrap_or_default(),
-                        reasons.iter().map(|(t, m)| format!("{t} {m}")).collect::<Vec<_>>().join("\u{1f}")
-                    );
+                    let reasons_text = reasons.iter().map(|(t, m)| format!("{t} {m}")).collect::<Vec<_>>().join("\n");
+                    let key = key(&[&name, &verdict.as_str(), &verdict.reason().unwrap_or_default(), &reasons_text]);
                     row(key, move || view! {
                     <li class=verdict.as_str() data-invariant=name data-verdict=verdict.as_str()>
                         <span class="status" aria-hidden="true">{mark(&verdict)}</span>
@@ -96,7 +92,7 @@ pub fn WhyPanel(
                 aria-live=move || if explorer.playing.get() { "off" } else { "polite" }
                 aria-relevant="additions"
             >
-                {keyed(move || story.get().into_iter().map(|(i, line, event)| row(format!("{i}\u{1f}{line}"), move || view! {
+                {keyed(move || story.get().into_iter().map(|(i, line, event)| row(key(&[&i, &line]), move || view! {
                     <li>
                         {match event {
                             Some(e) => view! {
