@@ -178,6 +178,27 @@ try {
     await fresh.close();
   });
 
+  await check('the panels come in a wasm of their own; a failed download says so and is tried again', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const fetched = [];
+    fresh.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    let fail = true;
+    await fresh.route('**/split_panels-*.wasm', (route) => (fail ? route.abort() : route.continue()));
+    await fresh.goto(url);
+    await fresh.waitForSelector('table.record-table');
+    const alert = fresh.locator('.run-error[role=alert]', { hasText: 'could not be downloaded' });
+    await alert.waitFor();
+    expect(await fresh.locator('#faults-title').count() === 0, 'no panel is drawn without its code');
+    expect(await fresh.locator('table.record-table').count() > 0, 'the picture and tables stay');
+    fail = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await fresh.waitForSelector('#faults-title');
+    expect(await alert.count() === 0, 'the message goes once the panels are there');
+    const chunks = fetched.filter((p) => /split_panels-[0-9a-f]+\.wasm$/.test(p));
+    expect(chunks.length === 2, `the panels' wasm was fetched once per try: ${chunks.join(', ')}`);
+    await fresh.close();
+  });
+
   await check('no console or page errors', async () => {
     expect(errors.length === 0, errors.join('\n'));
   });

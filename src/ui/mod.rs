@@ -11,6 +11,7 @@ mod inspector;
 mod keyed;
 mod message_canvas;
 mod metrics;
+mod parts;
 mod playback;
 mod record_tables;
 mod reveal;
@@ -33,6 +34,7 @@ pub use topology::TopologyView;
 pub use why::WhyPanel;
 
 use crate::sim::library;
+use parts::Slots;
 
 /// The whole page but its masthead (which `index.html` has), for `<main>`.
 #[component]
@@ -104,25 +106,30 @@ fn RunBody() -> impl IntoView {
     let frame = explorer.panel_frame;
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
     // The page is drawn over several tasks, so that starting never blocks it for long: the
-    // settings and playback first, then the picture, the tables and the other panels in
-    // reading order, a task each. Each panel is mounted once into its column, not shown by
-    // a reactive condition: that would also compile code to redraw it, which is never used.
-    let (stage, side, lower) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
-    let parts: Vec<Part> = vec![
-        part(stage, || view! { <TopologyView /> }),
-        part(stage, move || view! { <RecordTables view=view /> }),
-        part(side, || view! { <Inspector /> }),
-        part(side, move || view! { <EscalationInbox view=view /> }),
-        part(side, move || view! { <WhyPanel view=view /> }),
-        part(lower, move || view! { <MetricsPanel view=view /> }),
-        part(lower, || view! { <ForkBar /> }),
-        part(lower, || view! { <FaultPanel /> }),
-    ];
+    // settings and playback first, then the picture and the tables, a task each, while the
+    // panels' own wasm arrives (`parts::panels`); then the panels in reading order.
+    let slots = Slots::new(view);
+    let panels_missing = RwSignal::new(false);
     // The panels belong to this component: they go when it goes.
     let drawn = StoredValue::new_local(Vec::new());
+    let owner = Owner::current();
+    let load_panels = move || {
+        let Some(owner) = owner.clone() else { return };
+        panels_missing.set(false);
+        leptos::task::spawn_local(async move {
+            match parts::panels(slots).await {
+                Ok(panels) => parts::draw(owner, panels, drawn),
+                Err(_) => panels_missing.set(true),
+            }
+        });
+    };
     if let Some(owner) = Owner::current() {
-        draw_parts(owner, parts, drawn);
+        parts::draw(owner, parts::first_view(slots), drawn);
+        load_panels();
     }
+    let Slots {
+        stage, side, lower, ..
+    } = slots;
     view! {
         <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
@@ -131,41 +138,14 @@ fn RunBody() -> impl IntoView {
             <div class="side" node_ref=side></div>
         </div>
         <div class="lower" node_ref=lower></div>
+        <Show when=move || panels_missing.get()>
+            <p class="run-error" role="alert">
+                "The panels (inspector, inbox, why, metrics, runs and faults) could not be downloaded. "
+                <button type="button" on:click={
+                    let load_panels = load_panels.clone();
+                    move |_| load_panels()
+                }>"Try again"</button>
+            </p>
+        </Show>
     }
-}
-
-/// A panel waiting to be drawn: mounts it and returns what keeps it on the page.
-type Part = Box<dyn FnOnce() -> Option<Box<dyn std::any::Any>>>;
-
-/// The panel `draw` draws, appended to the column `slot`.
-fn part<V: IntoView + 'static>(
-    slot: NodeRef<leptos::html::Div>,
-    draw: impl FnOnce() -> V + 'static,
-) -> Part {
-    Box::new(move || {
-        let column = slot.get_untracked()?;
-        let handle = leptos::mount::mount_to(column.into(), draw);
-        Some(Box::new(handle) as Box<dyn std::any::Any>)
-    })
-}
-
-/// Draws the first of `parts` in a task of its own, under `owner` (whose context the panels
-/// read), keeps it in `drawn`, and so on until all are drawn.
-fn draw_parts(
-    owner: Owner,
-    mut parts: Vec<Part>,
-    drawn: StoredValue<Vec<Box<dyn std::any::Any>>, LocalStorage>,
-) {
-    if parts.is_empty() {
-        return;
-    }
-    explorer::later(move || {
-        let next = parts.remove(0);
-        let Some(handle) = owner.with(next) else {
-            return; // the page went away
-        };
-        if drawn.try_update_value(|d| d.push(handle)).is_some() {
-            draw_parts(owner, parts, drawn);
-        }
-    });
 }

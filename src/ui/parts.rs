@@ -1,0 +1,115 @@
+//! The page drawn in parts: each part is one panel, mounted once into its column in a task
+//! of its own (not shown by a reactive condition, which would also compile code to redraw
+//! it). The first view's parts (the picture and the tables) are in the app's wasm; the
+//! panels beside and below them are in a wasm of their own that the shipped bundle fetches
+//! while the first view is drawn (`panels`), which keeps the first download small.
+
+use leptos::prelude::*;
+
+use super::explorer;
+use super::run_view::RunView;
+use super::{
+    EscalationInbox, FaultPanel, ForkBar, Inspector, MetricsPanel, RecordTables, TopologyView,
+    WhyPanel,
+};
+
+/// A panel waiting to be drawn: mounts it and returns what keeps it on the page.
+pub type Part = Box<dyn FnOnce() -> Option<Box<dyn std::any::Any>>>;
+
+/// The columns the parts go into, and the run they show.
+#[derive(Clone, Copy)]
+pub struct Slots {
+    /// The picture and the tables.
+    pub stage: NodeRef<leptos::html::Div>,
+    /// Beside the picture: inspector, inbox, why.
+    pub side: NodeRef<leptos::html::Div>,
+    /// Below: metrics, runs, faults.
+    pub lower: NodeRef<leptos::html::Div>,
+    /// The run on show, shaped for the panels.
+    pub view: Memo<Option<RunView>>,
+}
+
+impl Slots {
+    /// Empty columns for the run `view`.
+    pub fn new(view: Memo<Option<RunView>>) -> Self {
+        Self {
+            stage: NodeRef::new(),
+            side: NodeRef::new(),
+            lower: NodeRef::new(),
+            view,
+        }
+    }
+}
+
+/// The first view's parts: the picture, then the tables.
+pub fn first_view(slots: Slots) -> Vec<Part> {
+    let Slots { stage, view, .. } = slots;
+    vec![
+        part(stage, || view! { <TopologyView /> }),
+        part(stage, move || view! { <RecordTables view=view /> }),
+    ]
+}
+
+/// The panels' parts, once their wasm has arrived. In the shipped bundle (built with
+/// `--cfg syncscope_split`, scripts/release-env) this is a split point: everything only
+/// the panels use goes into a wasm of its own, fetched on the first call. Elsewhere (tests,
+/// native builds) it is an ordinary call.
+#[cfg(syncscope_split)]
+#[leptos::wasm_split::wasm_split(panels, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn panels(slots: Slots) -> Result<Vec<Part>, leptos::wasm_split::SplitLoaderError> {
+    Ok(panel_parts(slots))
+}
+
+/// The panels' parts (built without the split point: nothing to fetch).
+#[cfg(not(syncscope_split))]
+pub async fn panels(slots: Slots) -> Result<Vec<Part>, leptos::wasm_split::SplitLoaderError> {
+    Ok(panel_parts(slots))
+}
+
+/// Inspector, inbox and why beside the picture; metrics, runs and faults below.
+fn panel_parts(slots: Slots) -> Vec<Part> {
+    let Slots {
+        side, lower, view, ..
+    } = slots;
+    vec![
+        part(side, || view! { <Inspector /> }),
+        part(side, move || view! { <EscalationInbox view=view /> }),
+        part(side, move || view! { <WhyPanel view=view /> }),
+        part(lower, move || view! { <MetricsPanel view=view /> }),
+        part(lower, || view! { <ForkBar /> }),
+        part(lower, || view! { <FaultPanel /> }),
+    ]
+}
+
+/// The panel `draw` draws, appended to the column `slot`.
+fn part<V: IntoView + 'static>(
+    slot: NodeRef<leptos::html::Div>,
+    draw: impl FnOnce() -> V + 'static,
+) -> Part {
+    Box::new(move || {
+        let column = slot.get_untracked()?;
+        let handle = leptos::mount::mount_to(column.into(), draw);
+        Some(Box::new(handle) as Box<dyn std::any::Any>)
+    })
+}
+
+/// Draws the first of `parts` in a task of its own, under `owner` (whose context the panels
+/// read), keeps it in `drawn`, and so on until all are drawn.
+pub fn draw(
+    owner: Owner,
+    mut parts: Vec<Part>,
+    drawn: StoredValue<Vec<Box<dyn std::any::Any>>, LocalStorage>,
+) {
+    if parts.is_empty() {
+        return;
+    }
+    explorer::later(move || {
+        let next = parts.remove(0);
+        let Some(handle) = owner.with(next) else {
+            return; // the page went away
+        };
+        if drawn.try_update_value(|d| d.push(handle)).is_some() {
+            draw(owner, parts, drawn);
+        }
+    });
+}
