@@ -2,8 +2,8 @@
 // - puts the panels' lazily loaded wasm into the bundle: scripts/bundle-tools/wasm-bindgen
 //   split it off into target/wasm-split/, with the `__wasm_split.js` loader that fetches it.
 //   Trunk does not know these files, so this hook optimises the wasm as Trunk does the main
-//   one (wasm-opt -Oz), gives both a content hash in their names as Trunk does, and points
-//   the loader and the main JS at each other's hashed names;
+//   one (wasm-opt -Oz), names it with a hash of its content as Trunk does, and puts the
+//   loader into the app's JS;
 // - minifies every JS file with terser (Trunk's own minifier stops at the wasm-bindgen
 //   loader's `export default`, and the loader is downloaded before the app can start).
 import { execFileSync } from 'node:child_process';
@@ -17,16 +17,20 @@ const LOADER = '__wasm_split.js';
 const hashed = (stem, ext, bytes) =>
   `${stem}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}${ext}`;
 
-/** Copies the split-off wasm and its loader from `splitDir` into `dir`, next to `mainJs`. */
+/**
+ * Copies the split-off wasm from `splitDir` into `dir` and puts its loader into the app's
+ * JS `mainJs`, which imports it: a separate file would be one more request, made only once
+ * the app's JS has been read, before the app can start.
+ */
 async function placeSplit(dir, splitDir, mainJs) {
   const mainPath = join(dir, mainJs);
   const main = await readFile(mainPath, 'utf8');
-  if (!main.includes(`from "./${LOADER}"`)) return; // built without split points
-  const mainStem = mainJs.replace(/-[0-9a-f]+\.js$/, '');
+  const importLine = main.match(new RegExp(`^import \\* as (\\w+) from "\\./${LOADER.replace('.', '\\.')}";?$`, 'm'));
+  if (!importLine) return; // built without split points
   let loader = await readFile(join(splitDir, LOADER), 'utf8');
-  loader = loader.replace(/from "\.\/[^"]+\.js"/, `from "./${mainJs}"`);
+  const stem = mainJs.replace(/-[0-9a-f]+\.js$/, '');
   for (const name of await readdir(splitDir)) {
-    if (!name.endsWith('.wasm') || name === `${mainStem}.wasm`) continue;
+    if (!name.endsWith('.wasm') || name === `${stem}.wasm`) continue;
     const optimised = join(splitDir, `${name}.opt`);
     execFileSync('wasm-opt', ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
       '--enable-sign-ext', '--enable-mutable-globals', join(splitDir, name), '-o', optimised]);
@@ -35,9 +39,15 @@ async function placeSplit(dir, splitDir, mainJs) {
     await writeFile(join(dir, target), bytes);
     loader = loader.replaceAll(`"./${name}"`, `"./${target}"`);
   }
-  const loaderName = hashed(LOADER.replace(/\.js$/, ''), '.js', loader);
-  await writeFile(join(dir, loaderName), loader);
-  await writeFile(mainPath, main.replace(`from "./${LOADER}"`, `from "./${loaderName}"`));
+  // The loader imports the app's `initSync`, which the app's JS defines itself; its exports
+  // become the object the app's JS imported it as.
+  const exported = [...loader.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+  if (!/^import \{ initSync \} from "[^"]+";$/m.test(loader) || exported.length === 0) {
+    throw new Error(`${LOADER} is not shaped as this hook expects (wasm-split-cli changed?)`);
+  }
+  loader = loader.replace(/^import \{ initSync \} from "[^"]+";$/m, '').replace(/^export const /gm, 'const ');
+  const inlined = `const ${importLine[1]} = (() => {\n${loader}\nreturn { ${exported.join(', ')} };\n})();\n`;
+  await writeFile(mainPath, main.replace(importLine[0], '') + inlined);
 }
 
 if (process.env.TRUNK_PROFILE === 'release') {

@@ -125,7 +125,7 @@ pub struct Explorer {
 pub const PANEL_EVERY_MS: f64 = 200.0;
 
 impl Explorer {
-    /// A new explorer showing the first built-in scenario.
+    /// A new explorer, which starts the first built-in scenario in the next task.
     pub fn new() -> Self {
         let first = library::all()
             .into_iter()
@@ -188,7 +188,9 @@ impl Explorer {
             error: RwSignal::new(None),
             recording: RwSignal::new(false),
         };
-        explorer.reload();
+        // The first run starts in a task of its own: the task that instantiates the wasm and
+        // draws the settings is long enough on a slow phone.
+        later(move || explorer.reload());
         explorer
     }
 

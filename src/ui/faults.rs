@@ -19,7 +19,7 @@ type LinkRow = (usize, String, String, String, f64, f64, bool);
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    // A new scenario's links appear one per frame (all at once for a few): text fields are
+    // A new scenario's links appear one per frame (`reveal`): text fields are
     // costly to create, and eight links' worth made drawing the first step a long task.
     let rows = Memo::new(move |_| {
         explorer

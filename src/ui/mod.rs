@@ -106,8 +106,8 @@ fn RunBody() -> impl IntoView {
     let frame = explorer.panel_frame;
     let view = Memo::new(move |_| frame.get().map(|f| run_view::view_of(&f.sim)));
     // The page is drawn over several tasks, so that starting never blocks it for long: the
-    // settings and playback first, then the picture and the tables, a task each, while the
-    // panels' own wasm arrives (`parts::panels`); then the panels in reading order.
+    // settings and playback first, then the picture and the tables, a task each, then the
+    // panels in reading order, from a wasm of their own (`parts::panels`).
     let slots = Slots::new(view);
     let panels_missing = RwSignal::new(false);
     // The panels belong to this component: they go when it goes.
@@ -118,14 +118,16 @@ fn RunBody() -> impl IntoView {
         panels_missing.set(false);
         leptos::task::spawn_local(async move {
             match parts::panels(slots).await {
-                Ok(panels) => parts::draw(owner, panels, drawn),
+                Ok(panels) => parts::draw(owner, panels, drawn, || ()),
                 Err(_) => panels_missing.set(true),
             }
         });
     };
     if let Some(owner) = Owner::current() {
-        parts::draw(owner, parts::first_view(slots), drawn);
-        load_panels();
+        // The panels' wasm is fetched once the first view is drawn, not while: on a phone's
+        // two or four cores, its download and compilation would slow the first view down.
+        let load_panels = load_panels.clone();
+        parts::draw(owner, parts::first_view(slots), drawn, load_panels);
     }
     let Slots {
         stage, side, lower, ..

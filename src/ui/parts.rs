@@ -94,13 +94,15 @@ fn part<V: IntoView + 'static>(
 }
 
 /// Draws the first of `parts` in a task of its own, under `owner` (whose context the panels
-/// read), keeps it in `drawn`, and so on until all are drawn.
+/// read), keeps it in `drawn`, and so on until all are drawn; then calls `then`.
 pub fn draw(
     owner: Owner,
     mut parts: Vec<Part>,
     drawn: StoredValue<Vec<Box<dyn std::any::Any>>, LocalStorage>,
+    then: impl FnOnce() + 'static,
 ) {
     if parts.is_empty() {
+        then();
         return;
     }
     explorer::later(move || {
@@ -109,7 +111,7 @@ pub fn draw(
             return; // the page went away
         };
         if drawn.try_update_value(|d| d.push(handle)).is_some() {
-            draw(owner, parts, drawn);
+            draw(owner, parts, drawn, then);
         }
     });
 }

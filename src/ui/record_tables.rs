@@ -24,7 +24,7 @@ pub fn RecordTables(
             })
             .unwrap_or_default()
     });
-    // A new scenario's tables appear one per frame (all at once for a few).
+    // A new scenario's tables appear one per frame (`reveal`).
     let visible = super::reveal::revealed(tables);
     view! {
         <section class="panel records" aria-labelledby="records-title">
