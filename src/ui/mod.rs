@@ -112,27 +112,27 @@ fn RunBody() -> impl IntoView {
     let panels_missing = RwSignal::new(false);
     // The panels belong to this component: they go when it goes.
     let drawn = StoredValue::new_local(Vec::new());
-    let owner = Owner::current();
-    let load_panels = move || {
-        let Some(owner) = owner.clone() else { return };
-        panels_missing.set(false);
-        leptos::task::spawn_local(async move {
-            match parts::panels(slots).await {
-                Ok(panels) => parts::draw(owner, panels, drawn, || ()),
-                Err(_) => panels_missing.set(true),
-            }
-        });
+    let owner = Owner::current()?; // always there: a component runs under its owner
+    let load_panels = {
+        let owner = owner.clone();
+        move || {
+            let owner = owner.clone();
+            panels_missing.set(false);
+            leptos::task::spawn_local(async move {
+                match parts::panels(slots).await {
+                    Ok(panels) => parts::draw(owner, panels, drawn, || ()),
+                    Err(_) => panels_missing.set(true),
+                }
+            });
+        }
     };
-    if let Some(owner) = Owner::current() {
-        // The panels' wasm is fetched once the first view is drawn, not while: on a phone's
-        // two or four cores, its download and compilation would slow the first view down.
-        let load_panels = load_panels.clone();
-        parts::draw(owner, parts::first_view(slots), drawn, load_panels);
-    }
+    // The panels' wasm is fetched once the first view is drawn, not while: on a phone's two
+    // or four cores, its download and compilation would slow the first view down.
+    parts::draw(owner, parts::first_view(slots), drawn, load_panels.clone());
     let Slots {
         stage, side, lower, ..
     } = slots;
-    view! {
+    Some(view! {
         <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
         <div class="explorer">
@@ -149,5 +149,5 @@ fn RunBody() -> impl IntoView {
                 }>"Try again"</button>
             </p>
         </Show>
-    }
+    })
 }
