@@ -14,13 +14,15 @@ fn document() -> web_sys::Document {
 }
 
 /// Mounts the app into a fresh container and waits until every panel is drawn (the page
-/// draws its panels a task each); keep the handle alive while testing.
+/// draws its panels a task each, and its first tables a frame each); keep the handle alive
+/// while testing.
 async fn mount() -> (Element, impl Drop) {
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
     for _ in 0..100 {
-        if container.query_selector("#faults-title").unwrap().is_some() {
+        let drawn = |selector: &str| container.query_selector(selector).unwrap().is_some();
+        if drawn("#faults-title") && drawn(".tables[aria-busy=false]") {
             leptos::task::tick().await;
             return (container, handle);
         }

@@ -24,9 +24,21 @@ pub(crate) fn later(f: impl FnOnce() + 'static) {
     set_timeout(f, Duration::from_millis(0));
 }
 
-/// Runs a stage of starting a run: for a long run in a task of its own, else now.
-fn stage(long: bool, f: impl FnOnce() + 'static) {
-    if long { later(f) } else { f() }
+/// How starting a run spreads its work over tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    /// A short run: started and recorded in the task that asked for it.
+    Now,
+    /// The first run at start-up: started at once, recorded in the tasks after, so that the
+    /// page's first draw comes first.
+    RecordLater,
+    /// A long run: generated, checked, drawn and recorded in tasks of their own.
+    Staged,
+}
+
+/// Runs a stage of starting a run: in a task of its own if `apart`, else now.
+fn stage(apart: bool, f: impl FnOnce() + 'static) {
+    if apart { later(f) } else { f() }
 }
 
 /// The name of the generated benchmark load in the scenario list.
@@ -190,7 +202,7 @@ impl Explorer {
         };
         // The first run starts in a task of its own: the task that instantiates the wasm and
         // draws the settings is long enough on a slow phone.
-        later(move || explorer.reload());
+        later(move || explorer.start_run(true));
         explorer
     }
 
@@ -207,6 +219,11 @@ impl Explorer {
 
     /// Starts the run the settings describe from its first step, and records it in chunks.
     pub fn reload(&self) {
+        self.start_run(false);
+    }
+
+    /// Starts the run the settings describe; `first` at start-up.
+    fn start_run(&self, first: bool) {
         self.playing.set(false);
         self.selected.set(None);
         self.error.set(None);
@@ -219,6 +236,11 @@ impl Explorer {
         // A long run is generated, checked, drawn and recorded in separate tasks, each
         // short, so the page answers at once; a short one is started right here.
         let long = self.settings.scenario.get_untracked() == LOAD;
+        let pace = match (long, first) {
+            (true, _) => Pace::Staged,
+            (false, true) => Pace::RecordLater,
+            (false, false) => Pace::Now,
+        };
         if long {
             // The last run is taken down first: removing its views and drawing the new
             // run's in one task would be a long one.
@@ -233,7 +255,7 @@ impl Explorer {
             }
             match this.scenario() {
                 Ok(scenario) => stage(long, move || {
-                    this.start(Arc::new(scenario), seed, run, long)
+                    this.start(Arc::new(scenario), seed, run, pace)
                 }),
                 Err(e) => this.fail(e),
             }
@@ -242,18 +264,18 @@ impl Explorer {
 
     /// Prepares the run of `scenario` (a built-in or the generated load, both valid), then
     /// shows it.
-    fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64, long: bool) {
+    fn start(&self, scenario: Arc<Scenario>, seed: u64, run: u64, pace: Pace) {
         if run != self.runs.get_value() {
             return;
         }
         let sim = Simulation::from_checked(scenario, seed, self.settings.strategy.get_untracked())
             .with_idempotency(self.settings.idempotency.get_untracked());
         let this = *self;
-        stage(long, move || this.show(sim, run, long));
+        stage(pace == Pace::Staged, move || this.show(sim, run, pace));
     }
 
     /// Shows the first step of `sim`, then records it.
-    fn show(&self, sim: Simulation, run: u64, long: bool) {
+    fn show(&self, sim: Simulation, run: u64, pace: Pace) {
         if run != self.runs.get_value() {
             return;
         }
@@ -267,9 +289,9 @@ impl Explorer {
         self.task.set(0);
         self.panel_task.set(0);
         self.vnow.set(0.0);
-        self.bump_runs(long);
+        self.bump_runs(pace == Pace::Staged);
         let this = *self;
-        stage(long, move || this.record_in_chunks(0, run));
+        stage(pace != Pace::Now, move || this.record_in_chunks(0, run));
     }
 
     /// Ends a reload that could not start: the message is shown inline.

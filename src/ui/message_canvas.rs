@@ -320,6 +320,9 @@ pub fn MessageCanvas(
             .map(|c| Palette::read(&c))
             .map(std::sync::Arc::new)
     });
+    // A canvas never painted is blank: it waits for the first message. That also spares
+    // start-up the canvas's first paint and the style read for its palette.
+    let painted = StoredValue::new(false);
     // Paint in an animation frame, at most once per frame however many signals change.
     let pending = StoredValue::new(false);
     let paint_now = move || {
@@ -330,6 +333,7 @@ pub fn MessageCanvas(
         let (Some(el), Some(palette)) = (canvas.get_untracked(), palette.get_untracked()) else {
             return;
         };
+        painted.set_value(true);
         let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
         let selected = explorer.selected.get_untracked();
         // The canvas keeps one size (room for the tallest layout at a fixed resolution
@@ -358,6 +362,9 @@ pub fn MessageCanvas(
         });
     };
     Effect::new(move |_| {
+        if !painted.get_value() && dots.with(|d| d.is_empty()) {
+            return;
+        }
         // Everything the picture depends on.
         canvas.track();
         palette.track();

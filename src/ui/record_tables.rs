@@ -41,7 +41,8 @@ pub fn RecordTables(
                     <p class="legend">{format!("Showing {} records, those that differ first; {hidden} more are left out.", super::run_view::MAX_ROWS)}</p>
                 })
             }}
-            <div class="tables">
+            // Busy while tables are still to come, for screen readers (and tests) to wait.
+            <div class="tables" aria-busy=move || (visible().len() < tables.with(Vec::len)).to_string()>
                 {keyed(move || {
                     visible()
                         .into_iter()
