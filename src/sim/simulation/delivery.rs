@@ -1,0 +1,519 @@
+//! A change's way through the systems: the source commits and publishes it, the bus
+//! carries it, a replica consumes and applies it (or rejects, escalates or dead-letters
+//! it), fires its side effect, and forwards its own writes to the source as requests.
+
+use super::*;
+
+impl Simulation {
+    pub(super) fn new_write(
+        &mut self,
+        kind: WriteKind,
+        system: SystemId,
+        record: RecordId,
+        fields: Fields,
+        base_version: u64,
+    ) -> WriteId {
+        let id = WriteId(self.writes.len() as u64 + 1);
+        self.writes.push(WriteLog {
+            id,
+            kind,
+            system,
+            record,
+            fields,
+            base_version,
+            at: self.now,
+            stamp: self.clocks[system.0 as usize].read(self.now),
+        });
+        id
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn commit(
+        &mut self,
+        record: RecordId,
+        fields: Fields,
+        modified_at: Millis,
+        writer: SystemId,
+        write: WriteId,
+        base: u64,
+        kind: EventKind,
+    ) {
+        let version = self.source.commit(
+            record,
+            fields,
+            modified_at,
+            writer,
+            write,
+            base,
+            kind,
+            self.now,
+        );
+        self.record(
+            SystemId::SOURCE,
+            StepKind::Commit {
+                record,
+                write,
+                version,
+            },
+        );
+        for r in 0..self.replicas.len() {
+            self.refresh(r, record);
+        }
+        let published = self
+            .source
+            .drain_outbox(self.events.len() as u64 + 1, self.now);
+        for event in published {
+            self.metrics.published += 1;
+            self.record(
+                SystemId::SOURCE,
+                StepKind::Publish {
+                    event: event.id,
+                    record: event.record,
+                },
+            );
+            for r in 0..self.replicas.len() {
+                self.send(Message::new(event.id, event.record, r, self.now));
+            }
+            self.events.push(event);
+        }
+    }
+
+    pub(super) fn send(&mut self, message: Message) {
+        let slot = self.bus.send(message, &mut self.rng, true);
+        let at = self.bus.message(slot).arrives_at;
+        self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
+        if self
+            .rng
+            .chance(self.bus.link(message.replica).faults.duplicate_probability)
+        {
+            self.record(
+                SystemId::replica(message.replica),
+                StepKind::Duplicate {
+                    event: message.event,
+                },
+            );
+            let slot = self.bus.send(
+                Message {
+                    duplicate: true,
+                    ..message
+                },
+                &mut self.rng,
+                true,
+            );
+            let at = self.bus.message(slot).arrives_at;
+            self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
+        }
+    }
+
+    pub(super) fn arrive(&mut self, slot: u32) {
+        let message = *self.bus.message(slot);
+        let r = message.replica;
+        let actor = SystemId::replica(r);
+        let faults = &self.bus.link(r).faults;
+        let ack_timeout = faults.ack_timeout_ms;
+        if message.dropped_by_hand {
+            self.bus.message_mut(slot).dropped_by_hand = false;
+            self.metrics.dropped += 1;
+            self.record(
+                actor,
+                StepKind::Drop {
+                    event: message.event,
+                },
+            );
+            self.schedule(
+                self.now.max(message.sent_at.saturating_add(ack_timeout)),
+                Task::Redeliver(slot, self.bus.generation_of(slot)),
+            );
+            return;
+        }
+        if self.rng.chance(faults.drop_probability) {
+            self.metrics.dropped += 1;
+            let at = self.now.max(message.sent_at.saturating_add(ack_timeout));
+            self.record(
+                actor,
+                StepKind::Drop {
+                    event: message.event,
+                },
+            );
+            self.schedule(at, Task::Redeliver(slot, self.bus.generation_of(slot)));
+            return;
+        }
+        if let Some(until) = self.replicas[r].down_until {
+            self.record(
+                actor,
+                StepKind::NotAcked {
+                    event: message.event,
+                },
+            );
+            self.schedule(
+                until.max(message.sent_at.saturating_add(ack_timeout)),
+                Task::Redeliver(slot, self.bus.generation_of(slot)),
+            );
+            return;
+        }
+        self.metrics.delivered += 1;
+        if self.replicas[r].has_seen(message.event) {
+            self.metrics.duplicates_delivered += 1;
+        }
+        self.record(
+            actor,
+            StepKind::Deliver {
+                event: message.event,
+                attempt: message.attempt,
+            },
+        );
+        self.process(slot, false);
+    }
+
+    /// The consumer of the message in `slot` processes it (first try, or a retry).
+    pub(super) fn process(&mut self, slot: u32, retry: bool) {
+        let message = *self.bus.message(slot);
+        let (r, event) = (message.replica, message.event);
+        let actor = SystemId::replica(r);
+        if retry {
+            if let Some(until) = self.replicas[r].down_until {
+                self.schedule(until, Task::Retry(slot, self.bus.generation_of(slot)));
+                return;
+            }
+            self.metrics.retries += 1;
+            self.record(
+                actor,
+                StepKind::Retry {
+                    event,
+                    attempt: message.failures + 1,
+                },
+            );
+        }
+        if self.replicas[r].is_poisoned(message.record, self.now) {
+            let failures = message.failures + 1;
+            self.metrics.processing_failures += 1;
+            self.record(
+                actor,
+                StepKind::ProcessingFailed {
+                    event,
+                    attempt: failures,
+                },
+            );
+            let policy = self.scenario.replicas[r].retry;
+            if failures < policy.max_attempts {
+                self.bus.message_mut(slot).failures = failures;
+                let backoff = policy.backoff(failures);
+                let wait = if policy.jitter {
+                    self.rng.between(0, backoff)
+                } else {
+                    backoff
+                };
+                self.schedule(
+                    self.now.saturating_add(wait),
+                    Task::Retry(slot, self.bus.generation_of(slot)),
+                );
+            } else {
+                self.bus.remove(slot);
+                self.metrics.dead_lettered += 1;
+                self.replicas[r].dead_letters.push(DeadLetter {
+                    event,
+                    record: message.record,
+                    at: self.now,
+                });
+                self.record(actor, StepKind::DeadLetter { event });
+            }
+            return;
+        }
+        self.bus.remove(slot);
+        self.consume(r, event);
+    }
+
+    /// Replica `r` takes in `event` and the engine records what it did.
+    pub(super) fn consume(&mut self, r: usize, event_id: EventId) {
+        let actor = SystemId::replica(r);
+        let event = &self.events[event_id.0 as usize - 1];
+        let record = event.record;
+        let in_order =
+            self.strategy != Strategy::LastWriteWins && self.machines[record.0 as usize].is_some();
+        let reception = self.replicas[r].receive(event, self.strategy, self.idempotency, in_order);
+        let window = self.bus.link(r).faults.ack_delay_ms;
+        let replica = &mut self.replicas[r];
+        replica.recent.push_back((self.now, event_id, record));
+        while replica
+            .recent
+            .front()
+            .is_some_and(|(t, _, _)| self.now.saturating_sub(*t) >= window)
+        {
+            replica.recent.pop_front();
+        }
+        match reception {
+            Reception::SkipDuplicate => {
+                self.metrics.duplicates_absorbed += 1;
+                self.record(actor, StepKind::SkipDuplicate { event: event_id });
+            }
+            Reception::Applied {
+                again,
+                previous_version,
+                previous_state,
+            } => {
+                self.applied(r, event_id, record, again, previous_version, previous_state);
+            }
+            Reception::Stale(reason) => {
+                self.metrics.stale_rejected += 1;
+                self.record(
+                    actor,
+                    StepKind::RejectStale {
+                        event: event_id,
+                        reason,
+                    },
+                );
+            }
+            Reception::Hold { waiting_for } => {
+                self.metrics.held += 1;
+                self.record(
+                    actor,
+                    StepKind::Hold {
+                        event: event_id,
+                        waiting_for,
+                    },
+                );
+            }
+            Reception::ConflictTookSource {
+                write,
+                previous_state,
+            } => {
+                self.report_conflict(actor, record, write);
+                let version = self.events[event_id.0 as usize - 1].state.version;
+                self.applied(r, event_id, record, false, version, previous_state);
+            }
+            Reception::Escalate { write } => self.escalate(actor, record, write),
+        }
+    }
+
+    pub(super) fn applied(
+        &mut self,
+        r: usize,
+        event: EventId,
+        record: RecordId,
+        again: bool,
+        previous_version: u64,
+        previous_state: Option<String>,
+    ) {
+        let actor = SystemId::replica(r);
+        let state = self.replicas[r].records[record.0 as usize].clone();
+        let version = state.version;
+        self.metrics.applied += 1;
+        if again {
+            self.metrics.duplicates_applied += 1;
+            self.replicas[r]
+                .applied_again
+                .insert(record, (version, event));
+        }
+        self.record(
+            actor,
+            StepKind::Apply {
+                event,
+                version,
+                again,
+            },
+        );
+        if version < previous_version {
+            self.violations.push(Violation {
+                name: names::MONOTONIC_VERSIONS,
+                time: self.now,
+                message: format!(
+                    "{} went back from version {previous_version} to {version} of {} when it applied {event}.",
+                    self.scenario.system_name(actor),
+                    self.record_name(record)
+                ),
+            });
+        }
+        if again && self.idempotency {
+            self.violations.push(Violation {
+                name: names::EXACTLY_ONCE,
+                time: self.now,
+                message: format!(
+                    "{} applied {event} a second time although idempotency is on.",
+                    self.scenario.system_name(actor)
+                ),
+            });
+        }
+        if let (Some(machine), Some(from)) = (&self.machines[record.0 as usize], previous_state) {
+            let to = state.fields.get("state").cloned().unwrap_or_default();
+            if from != to && !machine.reachable(&from, &to) {
+                self.violations.push(Violation {
+                    name: names::VALID_TRANSITIONS,
+                    time: self.now,
+                    message: format!(
+                        "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
+                        self.scenario.system_name(actor),
+                        self.record_name(record)
+                    ),
+                });
+            }
+        }
+        self.fire_effect(r, state.write);
+        self.refresh(r, record);
+        if let Some(next) = self.replicas[r].held.remove(&(record, version)) {
+            self.record(actor, StepKind::Release { event: next });
+            self.consume(r, next);
+        }
+    }
+
+    pub(super) fn fire_effect(&mut self, r: usize, write: WriteId) {
+        let Some(effect) = &self.scenario.replicas[r].effect else {
+            return;
+        };
+        let keys = effect.idempotency_keys;
+        let actor = SystemId::replica(r);
+        let replica = &mut self.replicas[r];
+        if keys && !replica.effect_keys.insert(EventId(write.0)) {
+            self.metrics.effects_deduplicated += 1;
+            self.record(actor, StepKind::EffectSkipped { write });
+            return;
+        }
+        let times = if replica.effects_fired.insert(EventId(write.0)) {
+            1
+        } else {
+            let repeats = replica.effect_repeats.entry(write).or_insert(1);
+            *repeats += 1;
+            *repeats
+        };
+        self.metrics.effects_fired += 1;
+        self.record(
+            actor,
+            StepKind::Effect {
+                write,
+                again: times > 1,
+            },
+        );
+        if times > 1 {
+            self.metrics.duplicate_effects += 1;
+            let name = self.effect_name(actor).to_string();
+            self.violations.push(Violation {
+                name: names::EXACTLY_ONCE_EFFECTS,
+                time: self.now,
+                message: format!(
+                    "{} fired {name} {times} times for write {write}: the call carried no idempotency key, so the external service could not tell it was a repeat.",
+                    self.scenario.system_name(actor)
+                ),
+            });
+        }
+    }
+
+    pub(super) fn redeliver(&mut self, slot: u32) {
+        let at = self.bus.resend(slot, self.now, &mut self.rng);
+        let message = *self.bus.message(slot);
+        self.metrics.redelivered += 1;
+        self.record(
+            SystemId::replica(message.replica),
+            StepKind::Redeliver {
+                event: message.event,
+                attempt: message.attempt,
+            },
+        );
+        self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
+    }
+
+    pub(super) fn request(&mut self, write: WriteId) {
+        let log = self.writes[write.0 as usize - 1].clone();
+        let record = log.record;
+        self.record(SystemId::SOURCE, StepKind::Request { record, write });
+        let current = self.source.records[record.0 as usize].clone();
+        let requested = RecordState {
+            fields: log.fields.clone(),
+            version: log.base_version + 1,
+            modified_at: log.stamp,
+            writer: log.system,
+            write,
+        };
+        match resolver::at_source(self.strategy, &current, &requested, log.base_version) {
+            SourceVerdict::Commit => {
+                // Last-write-wins may commit over versions this writer never saw: those
+                // writes are gone, and nobody is told.
+                let skipped: Vec<WriteId> = self.source.history[record.0 as usize]
+                    .iter()
+                    .filter(|c| c.version > log.base_version)
+                    .map(|c| c.write)
+                    .collect();
+                for lost in skipped {
+                    self.lose(record, lost, write);
+                }
+                self.commit(
+                    record,
+                    log.fields,
+                    log.stamp,
+                    log.system,
+                    write,
+                    log.base_version,
+                    EventKind::Changed,
+                );
+            }
+            SourceVerdict::DiscardSilently => self.lose(record, write, current.write),
+            SourceVerdict::RejectConflict => self.report_conflict(SystemId::SOURCE, record, write),
+            SourceVerdict::Escalate => self.escalate(SystemId::SOURCE, record, write),
+        }
+    }
+
+    pub(super) fn lose(&mut self, record: RecordId, write: WriteId, winner: WriteId) {
+        if self.lost.insert(write, winner).is_none() {
+            self.metrics.lost_updates += 1;
+            self.record(SystemId::SOURCE, StepKind::LostUpdate { record, write });
+        }
+    }
+
+    pub(super) fn report_conflict(&mut self, actor: SystemId, record: RecordId, write: WriteId) {
+        if self.reported.insert(write) {
+            self.metrics.conflicts += 1;
+            self.record(actor, StepKind::Conflict { record, write });
+        }
+    }
+
+    pub(super) fn escalate(&mut self, actor: SystemId, record: RecordId, write: WriteId) {
+        if self.inbox.for_write(write).is_some() {
+            return;
+        }
+        self.reported.insert(write);
+        self.metrics.conflicts += 1;
+        self.metrics.escalations_raised += 1;
+        let log = &self.writes[write.0 as usize - 1];
+        let escalation = self.inbox.raise(Escalation {
+            id: 0,
+            record,
+            write,
+            replica: log.system,
+            replica_value: log.fields.clone(),
+            source_value: self.source.records[record.0 as usize].fields.clone(),
+            raised_at: self.now,
+            decision: None,
+        });
+        self.record(
+            actor,
+            StepKind::Escalate {
+                record,
+                write,
+                escalation,
+            },
+        );
+    }
+
+    /// Recomputes whether replica `r`'s copy of `record` differs from the source.
+    pub(super) fn refresh(&mut self, r: usize, record: RecordId) {
+        let i = r * self.source.records.len() + record.0 as usize;
+        let differs = !self.replicas[r].records[record.0 as usize]
+            .same_as(&self.source.records[record.0 as usize]);
+        if differs != self.differs[i] {
+            self.differs[i] = differs;
+            if differs {
+                self.divergent += 1;
+            } else {
+                self.divergent -= 1;
+                if self.divergent == 0 {
+                    self.converged_since = self.now;
+                }
+            }
+        }
+    }
+
+    pub(super) fn effect_name(&self, actor: SystemId) -> &str {
+        actor
+            .replica_index()
+            .and_then(|i| self.scenario.replicas[i].effect.as_ref())
+            .map_or("", |e| e.name.as_str())
+    }
+}
