@@ -1,0 +1,473 @@
+//! Everything serde cannot check in a scenario: ranges, names that must exist, limits.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+
+/// A change to check, borrowed from a script command or a saga step.
+#[derive(Clone, Copy)]
+struct ChangeRef<'a> {
+    record: &'a str,
+    event: Option<&'a str>,
+    set: &'a BTreeMap<String, String>,
+}
+
+impl<'a> ChangeRef<'a> {
+    fn of(change: &'a Change) -> Self {
+        ChangeRef {
+            record: &change.record,
+            event: change.event.as_deref(),
+            set: &change.set,
+        }
+    }
+}
+
+impl Scenario {
+    /// Checks everything serde cannot: ranges, names that must exist, limits.
+    pub fn validate(&self) -> Result<(), ScenarioErrors> {
+        let mut errors = Vec::new();
+        let mut err =
+            |path: String, message: String| errors.push(ScenarioError::new(&path, message));
+
+        if self.replicas.is_empty() || self.replicas.len() > limits::MAX_REPLICAS {
+            err(
+                "replicas".into(),
+                format!(
+                    "expected 1 to {} replicas, found {}",
+                    limits::MAX_REPLICAS,
+                    self.replicas.len()
+                ),
+            );
+        }
+        if self.records.is_empty() || self.records.len() > limits::MAX_RECORDS {
+            err(
+                "records".into(),
+                format!(
+                    "expected 1 to {} records, found {}",
+                    limits::MAX_RECORDS,
+                    self.records.len()
+                ),
+            );
+        }
+        if self.script.len() > limits::MAX_SCRIPT_STEPS {
+            err(
+                "script".into(),
+                format!(
+                    "at most {} steps are allowed, found {}",
+                    limits::MAX_SCRIPT_STEPS,
+                    self.script.len()
+                ),
+            );
+        }
+        let commands =
+            self.script.len() + self.sagas.iter().map(|s| 2 * s.steps.len()).sum::<usize>();
+        if commands.saturating_mul(self.replicas.len()) > limits::MAX_DELIVERIES {
+            err(
+                "script".into(),
+                format!(
+                    "{commands} steps to {} replicas would make up to {} deliveries; the limit is {}",
+                    self.replicas.len(),
+                    commands * self.replicas.len(),
+                    limits::MAX_DELIVERIES
+                ),
+            );
+        }
+        let mut names = crate::sim::ordered::set_of([self.source.as_str()]);
+        if self.source.trim().is_empty() {
+            err(
+                "source".into(),
+                "expected a system name, found an empty string".into(),
+            );
+        }
+        for (i, replica) in self.replicas.iter().enumerate() {
+            let path = format!("replicas[{i}]");
+            if replica.name.trim().is_empty() {
+                err(
+                    format!("{path}.name"),
+                    "expected a system name, found an empty string".into(),
+                );
+            } else if !names.insert(replica.name.as_str()) {
+                err(
+                    format!("{path}.name"),
+                    format!("\"{}\" is already the name of another system", replica.name),
+                );
+            }
+            validate_link(&replica.link, &format!("{path}.link"), &mut err);
+        }
+        // Record ids to positions: a script of thousands of steps is checked against it.
+        let mut ids = BTreeMap::new();
+        for (i, record) in self.records.iter().enumerate() {
+            if ids.insert(record.id.as_str(), i).is_some() {
+                err(
+                    format!("records[{i}].id"),
+                    format!("\"{}\" is listed twice", record.id),
+                );
+            }
+        }
+        for (i, record) in self.records.iter().enumerate() {
+            if let Some(name) = &record.lifecycle
+                && self.lifecycle(name).is_none()
+            {
+                err(
+                    format!("records[{i}].lifecycle"),
+                    format!("no lifecycle is called \"{name}\"; define it under lifecycles"),
+                );
+            }
+        }
+        for (name, machine) in &self.lifecycles {
+            for (suffix, message) in machine.problems() {
+                err(format!("lifecycles.{name}.{suffix}"), message);
+            }
+        }
+        for (name, clock) in &self.clocks {
+            validate_clock(clock, &format!("clocks.{name}"), &mut err);
+            if !names.contains(name.as_str()) {
+                err(
+                    format!("clocks.{name}"),
+                    format!("no system is called \"{name}\""),
+                );
+            }
+        }
+        for (i, replica) in self.replicas.iter().enumerate() {
+            let retry = &replica.retry;
+            let path = format!("replicas[{i}].retry");
+            if retry.max_attempts == 0 || retry.max_attempts > 100 {
+                err(
+                    format!("{path}.max_attempts"),
+                    format!("expected 1 to 100, found {}", retry.max_attempts),
+                );
+            }
+            if !(1.0..=10.0).contains(&retry.factor) {
+                err(
+                    format!("{path}.factor"),
+                    format!("expected a number from 1 to 10, found {}", retry.factor),
+                );
+            }
+            at_most(format!("{path}.base_ms"), retry.base_ms, &mut err);
+            at_most(format!("{path}.cap_ms"), retry.cap_ms, &mut err);
+            if retry.cap_ms < retry.base_ms {
+                err(
+                    format!("{path}.cap_ms"),
+                    format!(
+                        "expected at least base_ms ({}), found {}",
+                        retry.base_ms, retry.cap_ms
+                    ),
+                );
+            }
+        }
+        let mut saga_names = BTreeSet::new();
+        for (i, saga) in self.sagas.iter().enumerate() {
+            if !saga_names.insert(saga.name.as_str()) {
+                err(
+                    format!("sagas[{i}].name"),
+                    format!("\"{}\" is listed twice", saga.name),
+                );
+            }
+            at_most(
+                format!("sagas[{i}].step_gap_ms"),
+                saga.step_gap_ms,
+                &mut err,
+            );
+            if saga.steps.is_empty() {
+                err(
+                    format!("sagas[{i}].steps"),
+                    "expected at least one step".into(),
+                );
+            }
+            for (j, step) in saga.steps.iter().enumerate() {
+                for (field, change) in [
+                    ("action", &step.action),
+                    ("compensation", &step.compensation),
+                ] {
+                    self.validate_change(
+                        ChangeRef::of(change),
+                        &ids,
+                        &|| format!("sagas[{i}].steps[{j}].{field}"),
+                        &mut err,
+                    );
+                }
+            }
+        }
+        let replica_exists = |system: &str| self.replicas.iter().any(|r| r.name == system);
+        for (i, step) in self.script.iter().enumerate() {
+            // Built only for a message: most steps are fine, and there may be many.
+            let path = || format!("script[{i}]");
+            if step.at > limits::MAX_TIME_MS {
+                err(
+                    format!("{}.at", path()),
+                    format!(
+                        "expected at most {} ms (one week), found {}",
+                        limits::MAX_TIME_MS,
+                        step.at
+                    ),
+                );
+            }
+            let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
+                if !replica_exists(system) {
+                    err(
+                        format!("{}.system", path()),
+                        format!(
+                            "expected one of the replicas ({}), found \"{system}\"",
+                            self.replica_names()
+                        ),
+                    );
+                }
+            };
+            let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
+                if !ids.contains_key(record) {
+                    err(
+                        format!("{}.record", path()),
+                        format!("no record has the id \"{record}\""),
+                    );
+                }
+            };
+            match &step.action {
+                Action::Command { record, event, set } => self.validate_change(
+                    ChangeRef {
+                        record,
+                        event: event.as_deref(),
+                        set,
+                    },
+                    &ids,
+                    &path,
+                    &mut err,
+                ),
+                Action::LocalWrite {
+                    system,
+                    record,
+                    set,
+                } => {
+                    need_replica(system, &mut err);
+                    need_record(record, &mut err);
+                    if set.is_empty() {
+                        err(
+                            format!("{}.set", path()),
+                            "expected at least one field to set".into(),
+                        );
+                    }
+                }
+                Action::Crash { system, until } => {
+                    need_replica(system, &mut err);
+                    at_most(format!("{}.until", path()), *until, &mut err);
+                    if *until <= step.at {
+                        err(
+                            format!("{}.until", path()),
+                            format!("expected a time after at ({}), found {until}", step.at),
+                        );
+                    }
+                }
+                Action::Skew {
+                    system,
+                    offset_ms,
+                    drift_ppm,
+                } => {
+                    validate_clock(
+                        &Clock {
+                            offset_ms: *offset_ms,
+                            drift_ppm: *drift_ppm,
+                        },
+                        &path(),
+                        &mut err,
+                    );
+                    if !names.contains(system.as_str()) {
+                        err(
+                            format!("{}.system", path()),
+                            format!("no system is called \"{system}\""),
+                        );
+                    }
+                }
+                Action::Poison {
+                    system,
+                    record,
+                    until,
+                } => {
+                    need_replica(system, &mut err);
+                    need_record(record, &mut err);
+                    if let Some(u) = until {
+                        at_most(format!("{}.until", path()), *u, &mut err);
+                    }
+                    if until.is_some_and(|u| u <= step.at) {
+                        err(
+                            format!("{}.until", path()),
+                            format!("expected a time after at ({})", step.at),
+                        );
+                    }
+                }
+                Action::ReplayDeadLetters { system } | Action::DiscardDeadLetters { system } => {
+                    need_replica(system, &mut err)
+                }
+                Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
+                    if !saga_names.contains(saga.as_str()) {
+                        err(
+                            format!("{}.saga", path()),
+                            format!("no saga is called \"{saga}\""),
+                        );
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(errors))
+        }
+    }
+
+    fn validate_change(
+        &self,
+        change: ChangeRef,
+        ids: &BTreeMap<&str, usize>,
+        path: &dyn Fn() -> String,
+        err: &mut impl FnMut(String, String),
+    ) {
+        let Some(&index) = ids.get(change.record) else {
+            err(
+                format!("{}.record", path()),
+                format!("no record has the id \"{}\"", change.record),
+            );
+            return;
+        };
+        match change.event {
+            Some(event) => match self.record_lifecycle(index) {
+                None => err(
+                    format!("{}.event", path()),
+                    format!(
+                        "record \"{}\" has no lifecycle, so it takes no event \"{event}\"",
+                        change.record
+                    ),
+                ),
+                Some(machine) if !machine.transitions.iter().any(|t| t.event == event) => err(
+                    format!("{}.event", path()),
+                    format!(
+                        "the lifecycle of \"{}\" has no event \"{event}\"",
+                        change.record
+                    ),
+                ),
+                Some(_) => {}
+            },
+            None if change.set.is_empty() => err(
+                format!("{}.set", path()),
+                "expected at least one field to set, or an event".into(),
+            ),
+            None => {}
+        }
+    }
+}
+
+/// Refuses a time or duration past `limits::MAX_TIME_MS`.
+fn at_most(path: String, ms: Millis, err: &mut impl FnMut(String, String)) {
+    if ms > limits::MAX_TIME_MS {
+        err(
+            path,
+            format!(
+                "expected at most {} ms (one week), found {ms}",
+                limits::MAX_TIME_MS
+            ),
+        );
+    }
+}
+
+/// Refuses a clock offset or drift outside its range.
+fn validate_clock(clock: &Clock, path: &str, err: &mut impl FnMut(String, String)) {
+    let max = limits::MAX_TIME_MS as i64;
+    if !(-max..=max).contains(&clock.offset_ms) {
+        err(
+            format!("{path}.offset_ms"),
+            format!(
+                "expected from -{max} to {max} ms (one week either way), found {}",
+                clock.offset_ms
+            ),
+        );
+    }
+    let ppm = limits::MAX_DRIFT_PPM;
+    if !(-ppm..=ppm).contains(&clock.drift_ppm) {
+        err(
+            format!("{path}.drift_ppm"),
+            format!(
+                "expected from -{ppm} to {ppm} parts per million, found {}",
+                clock.drift_ppm
+            ),
+        );
+    }
+}
+
+impl LinkFaults {
+    /// Every problem with these knobs, as (field, what is wrong and what is allowed).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        validate_link(self, "", &mut |path: String, message| {
+            found.push((path.trim_start_matches('.').to_string(), message))
+        });
+        found
+    }
+}
+
+pub(super) fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(String, String)) {
+    at_most(format!("{path}.ack_timeout_ms"), link.ack_timeout_ms, err);
+    at_most(format!("{path}.ack_delay_ms"), link.ack_delay_ms, err);
+    let delays: &[(&str, Millis)] = match &link.delay {
+        Delay::Fixed { ms } => &[("ms", *ms)],
+        Delay::Uniform { min_ms, max_ms } => &[("min_ms", *min_ms), ("max_ms", *max_ms)],
+        Delay::Exponential { mean_ms } => &[("mean_ms", *mean_ms)],
+        Delay::LongTail { min_ms, .. } => &[("min_ms", *min_ms)],
+    };
+    for (field, ms) in delays {
+        at_most(format!("{path}.delay.{field}"), *ms, err);
+    }
+    for (name, p, max) in [
+        ("duplicate_probability", link.duplicate_probability, 1.0),
+        (
+            "drop_probability",
+            link.drop_probability,
+            limits::MAX_DROP_PROBABILITY,
+        ),
+    ] {
+        if !(0.0..=max).contains(&p) {
+            err(
+                format!("{path}.{name}"),
+                format!("expected a number from 0 to {max}, found {p}"),
+            );
+        }
+    }
+    if link.ack_timeout_ms == 0 {
+        err(
+            format!("{path}.ack_timeout_ms"),
+            "expected a positive number of ms, found 0".into(),
+        );
+    }
+    match link.delay {
+        Delay::Uniform { min_ms, max_ms } if min_ms > max_ms => err(
+            format!("{path}.delay.max_ms"),
+            format!("expected at least min_ms ({min_ms}), found {max_ms}"),
+        ),
+        Delay::Exponential { mean_ms: 0 } => err(
+            format!("{path}.delay.mean_ms"),
+            "expected a positive number of ms, found 0".into(),
+        ),
+        Delay::LongTail { min_ms, alpha } => {
+            if min_ms == 0 {
+                err(
+                    format!("{path}.delay.min_ms"),
+                    "expected a positive number of ms, found 0".into(),
+                );
+            }
+            if !(1.01..=10.0).contains(&alpha) {
+                err(
+                    format!("{path}.delay.alpha"),
+                    format!("expected a number from 1.01 to 10, found {alpha}"),
+                );
+            }
+        }
+        _ => {}
+    }
+    for (i, w) in link.partitions.iter().enumerate() {
+        at_most(format!("{path}.partitions[{i}].from"), w.from, err);
+        at_most(format!("{path}.partitions[{i}].to"), w.to, err);
+        if w.from >= w.to {
+            err(
+                format!("{path}.partitions[{i}].to"),
+                format!("expected a time after from ({}), found {}", w.from, w.to),
+            );
+        }
+    }
+}
