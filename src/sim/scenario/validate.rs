@@ -22,13 +22,50 @@ impl<'a> ChangeRef<'a> {
     }
 }
 
+/// What the checks of the script look names up in.
+struct Known<'a> {
+    /// Every system's name.
+    names: &'a BTreeSet<&'a str>,
+    /// Every record's id, with its position.
+    ids: &'a BTreeMap<&'a str, usize>,
+    /// Every saga's name.
+    sagas: &'a BTreeSet<&'a str>,
+}
+
 impl Scenario {
-    /// Checks everything serde cannot: ranges, names that must exist, limits.
+    /// Checks everything serde cannot: ranges, names that must exist, limits. Every problem
+    /// is reported, in the order of the scenario's fields.
     pub fn validate(&self) -> Result<(), ScenarioErrors> {
         let mut errors = Vec::new();
         let mut err =
             |path: String, message: String| errors.push(ScenarioError::new(&path, message));
+        self.check_sizes(&mut err);
+        let names = self.check_systems(&mut err);
+        let ids = self.check_records(&mut err);
+        self.check_clocks(&names, &mut err);
+        self.check_retries(&mut err);
+        let sagas = self.check_sagas(&ids, &mut err);
+        for (i, step) in self.script.iter().enumerate() {
+            self.check_script_step(
+                i,
+                step,
+                &Known {
+                    names: &names,
+                    ids: &ids,
+                    sagas: &sagas,
+                },
+                &mut err,
+            );
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(errors))
+        }
+    }
 
+    /// How many replicas, records, script steps and deliveries.
+    fn check_sizes(&self, err: &mut impl FnMut(String, String)) {
         if self.replicas.is_empty() || self.replicas.len() > limits::MAX_REPLICAS {
             err(
                 "replicas".into(),
@@ -72,6 +109,10 @@ impl Scenario {
                 ),
             );
         }
+    }
+
+    /// The systems' names (all different) and the replicas' links; returns the names.
+    fn check_systems(&self, err: &mut impl FnMut(String, String)) -> BTreeSet<&str> {
         let mut names = crate::sim::ordered::set_of([self.source.as_str()]);
         if self.source.trim().is_empty() {
             err(
@@ -92,8 +133,14 @@ impl Scenario {
                     format!("\"{}\" is already the name of another system", replica.name),
                 );
             }
-            validate_link(&replica.link, &format!("{path}.link"), &mut err);
+            validate_link(&replica.link, &format!("{path}.link"), err);
         }
+        names
+    }
+
+    /// The records' ids (all different) and lifecycles, and the scenario's own lifecycles;
+    /// returns the ids with their positions.
+    fn check_records(&self, err: &mut impl FnMut(String, String)) -> BTreeMap<&str, usize> {
         // Record ids to positions: a script of thousands of steps is checked against it.
         let mut ids = BTreeMap::new();
         for (i, record) in self.records.iter().enumerate() {
@@ -119,8 +166,13 @@ impl Scenario {
                 err(format!("lifecycles.{name}.{suffix}"), message);
             }
         }
+        ids
+    }
+
+    /// The clocks' settings, each for a system that exists.
+    fn check_clocks(&self, names: &BTreeSet<&str>, err: &mut impl FnMut(String, String)) {
         for (name, clock) in &self.clocks {
-            validate_clock(clock, &format!("clocks.{name}"), &mut err);
+            validate_clock(clock, &format!("clocks.{name}"), err);
             if !names.contains(name.as_str()) {
                 err(
                     format!("clocks.{name}"),
@@ -128,6 +180,10 @@ impl Scenario {
                 );
             }
         }
+    }
+
+    /// Each replica's retry policy.
+    fn check_retries(&self, err: &mut impl FnMut(String, String)) {
         for (i, replica) in self.replicas.iter().enumerate() {
             let retry = &replica.retry;
             let path = format!("replicas[{i}].retry");
@@ -143,8 +199,8 @@ impl Scenario {
                     format!("expected a number from 1 to 10, found {}", retry.factor),
                 );
             }
-            at_most(format!("{path}.base_ms"), retry.base_ms, &mut err);
-            at_most(format!("{path}.cap_ms"), retry.cap_ms, &mut err);
+            at_most(format!("{path}.base_ms"), retry.base_ms, err);
+            at_most(format!("{path}.cap_ms"), retry.cap_ms, err);
             if retry.cap_ms < retry.base_ms {
                 err(
                     format!("{path}.cap_ms"),
@@ -155,6 +211,15 @@ impl Scenario {
                 );
             }
         }
+    }
+
+    /// The sagas: names all different, steps that change records that exist; returns the
+    /// names.
+    fn check_sagas(
+        &self,
+        ids: &BTreeMap<&str, usize>,
+        err: &mut impl FnMut(String, String),
+    ) -> BTreeSet<&str> {
         let mut saga_names = BTreeSet::new();
         for (i, saga) in self.sagas.iter().enumerate() {
             if !saga_names.insert(saga.name.as_str()) {
@@ -163,11 +228,7 @@ impl Scenario {
                     format!("\"{}\" is listed twice", saga.name),
                 );
             }
-            at_most(
-                format!("sagas[{i}].step_gap_ms"),
-                saga.step_gap_ms,
-                &mut err,
-            );
+            at_most(format!("sagas[{i}].step_gap_ms"), saga.step_gap_ms, err);
             if saga.steps.is_empty() {
                 err(
                     format!("sagas[{i}].steps"),
@@ -181,135 +242,144 @@ impl Scenario {
                 ] {
                     self.validate_change(
                         ChangeRef::of(change),
-                        &ids,
+                        ids,
                         &|| format!("sagas[{i}].steps[{j}].{field}"),
-                        &mut err,
+                        err,
                     );
                 }
             }
         }
+        saga_names
+    }
+
+    /// Script step `i`: its time, and the systems, records and sagas it names.
+    fn check_script_step(
+        &self,
+        i: usize,
+        step: &ScriptStep,
+        known: &Known,
+        err: &mut impl FnMut(String, String),
+    ) {
+        let Known {
+            names,
+            ids,
+            sagas: saga_names,
+        } = *known;
         let replica_exists = |system: &str| self.replicas.iter().any(|r| r.name == system);
-        for (i, step) in self.script.iter().enumerate() {
-            // Built only for a message: most steps are fine, and there may be many.
-            let path = || format!("script[{i}]");
-            if step.at > limits::MAX_TIME_MS {
+        // Built only for a message: most steps are fine, and there may be many.
+        let path = || format!("script[{i}]");
+        if step.at > limits::MAX_TIME_MS {
+            err(
+                format!("{}.at", path()),
+                format!(
+                    "expected at most {} ms (one week), found {}",
+                    limits::MAX_TIME_MS,
+                    step.at
+                ),
+            );
+        }
+        let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
+            if !replica_exists(system) {
                 err(
-                    format!("{}.at", path()),
+                    format!("{}.system", path()),
                     format!(
-                        "expected at most {} ms (one week), found {}",
-                        limits::MAX_TIME_MS,
-                        step.at
+                        "expected one of the replicas ({}), found \"{system}\"",
+                        self.replica_names()
                     ),
                 );
             }
-            let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
-                if !replica_exists(system) {
-                    err(
-                        format!("{}.system", path()),
-                        format!(
-                            "expected one of the replicas ({}), found \"{system}\"",
-                            self.replica_names()
-                        ),
-                    );
-                }
-            };
-            let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
-                if !ids.contains_key(record) {
-                    err(
-                        format!("{}.record", path()),
-                        format!("no record has the id \"{record}\""),
-                    );
-                }
-            };
-            match &step.action {
-                Action::Command { record, event, set } => self.validate_change(
-                    ChangeRef {
-                        record,
-                        event: event.as_deref(),
-                        set,
-                    },
-                    &ids,
-                    &path,
-                    &mut err,
-                ),
-                Action::LocalWrite {
-                    system,
+        };
+        let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
+            if !ids.contains_key(record) {
+                err(
+                    format!("{}.record", path()),
+                    format!("no record has the id \"{record}\""),
+                );
+            }
+        };
+        match &step.action {
+            Action::Command { record, event, set } => self.validate_change(
+                ChangeRef {
                     record,
+                    event: event.as_deref(),
                     set,
-                } => {
-                    need_replica(system, &mut err);
-                    need_record(record, &mut err);
-                    if set.is_empty() {
-                        err(
-                            format!("{}.set", path()),
-                            "expected at least one field to set".into(),
-                        );
-                    }
-                }
-                Action::Crash { system, until } => {
-                    need_replica(system, &mut err);
-                    at_most(format!("{}.until", path()), *until, &mut err);
-                    if *until <= step.at {
-                        err(
-                            format!("{}.until", path()),
-                            format!("expected a time after at ({}), found {until}", step.at),
-                        );
-                    }
-                }
-                Action::Skew {
-                    system,
-                    offset_ms,
-                    drift_ppm,
-                } => {
-                    validate_clock(
-                        &Clock {
-                            offset_ms: *offset_ms,
-                            drift_ppm: *drift_ppm,
-                        },
-                        &path(),
-                        &mut err,
+                },
+                ids,
+                &path,
+                err,
+            ),
+            Action::LocalWrite {
+                system,
+                record,
+                set,
+            } => {
+                need_replica(system, err);
+                need_record(record, err);
+                if set.is_empty() {
+                    err(
+                        format!("{}.set", path()),
+                        "expected at least one field to set".into(),
                     );
-                    if !names.contains(system.as_str()) {
-                        err(
-                            format!("{}.system", path()),
-                            format!("no system is called \"{system}\""),
-                        );
-                    }
-                }
-                Action::Poison {
-                    system,
-                    record,
-                    until,
-                } => {
-                    need_replica(system, &mut err);
-                    need_record(record, &mut err);
-                    if let Some(u) = until {
-                        at_most(format!("{}.until", path()), *u, &mut err);
-                    }
-                    if until.is_some_and(|u| u <= step.at) {
-                        err(
-                            format!("{}.until", path()),
-                            format!("expected a time after at ({})", step.at),
-                        );
-                    }
-                }
-                Action::ReplayDeadLetters { system } | Action::DiscardDeadLetters { system } => {
-                    need_replica(system, &mut err)
-                }
-                Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
-                    if !saga_names.contains(saga.as_str()) {
-                        err(
-                            format!("{}.saga", path()),
-                            format!("no saga is called \"{saga}\""),
-                        );
-                    }
                 }
             }
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioErrors(errors))
+            Action::Crash { system, until } => {
+                need_replica(system, err);
+                at_most(format!("{}.until", path()), *until, err);
+                if *until <= step.at {
+                    err(
+                        format!("{}.until", path()),
+                        format!("expected a time after at ({}), found {until}", step.at),
+                    );
+                }
+            }
+            Action::Skew {
+                system,
+                offset_ms,
+                drift_ppm,
+            } => {
+                validate_clock(
+                    &Clock {
+                        offset_ms: *offset_ms,
+                        drift_ppm: *drift_ppm,
+                    },
+                    &path(),
+                    err,
+                );
+                if !names.contains(system.as_str()) {
+                    err(
+                        format!("{}.system", path()),
+                        format!("no system is called \"{system}\""),
+                    );
+                }
+            }
+            Action::Poison {
+                system,
+                record,
+                until,
+            } => {
+                need_replica(system, err);
+                need_record(record, err);
+                if let Some(u) = until {
+                    at_most(format!("{}.until", path()), *u, err);
+                }
+                if until.is_some_and(|u| u <= step.at) {
+                    err(
+                        format!("{}.until", path()),
+                        format!("expected a time after at ({})", step.at),
+                    );
+                }
+            }
+            Action::ReplayDeadLetters { system } | Action::DiscardDeadLetters { system } => {
+                need_replica(system, err)
+            }
+            Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
+                if !saga_names.contains(saga.as_str()) {
+                    err(
+                        format!("{}.saga", path()),
+                        format!("no saga is called \"{saga}\""),
+                    );
+                }
+            }
         }
     }
 
