@@ -2,7 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use syncscope::sim::load::load_scenario;
+use syncscope::sim::scenario::{Action, Clock, ScriptStep};
 use syncscope::sim::timeline::{Intervention, InterventionError, SNAPSHOT_EVERY, Timeline, diff};
+use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Decision, Simulation, Strategy, SystemId, library};
 
 fn fingerprint(sim: &Simulation) -> (String, usize, String, u64) {
@@ -364,12 +366,20 @@ fn impossible_interventions_are_refused_with_a_typed_error() {
         sim.partition(0, u64::MAX),
         Err(InterventionError::TooLate { .. })
     ));
+    let clock = |offset_ms, drift_ppm| Clock {
+        offset_ms,
+        drift_ppm,
+    };
     assert!(matches!(
-        sim.skew_clock(SystemId(1), i64::MIN),
+        sim.skew_clock(SystemId(1), clock(i64::MIN, 0)),
         Err(InterventionError::TooLate { .. })
     ));
     assert!(matches!(
-        sim.skew_clock(SystemId(9), 0),
+        sim.skew_clock(SystemId(1), clock(0, i64::MAX)),
+        Err(InterventionError::BadKnob { ref field, .. }) if field == "drift_ppm"
+    ));
+    assert!(matches!(
+        sim.skew_clock(SystemId(9), clock(0, 0)),
         Err(InterventionError::NoSuchSystem { system: 9 })
     ));
     let blank = [(" ".to_string(), "x".to_string())].into();
@@ -424,4 +434,71 @@ fn changing_a_link_at_step_0_is_the_same_run_as_a_scenario_with_that_link() {
             .starts_with("delay.max_ms: expected at most 604800000 ms"),
         "{e}"
     );
+}
+
+/// The first built-in scenario with billing's clock gaining 1,000 ppm (1 ms a second).
+fn drifting_billing() -> syncscope::sim::Scenario {
+    let mut scenario = library::by_name("baseline").unwrap().unwrap();
+    scenario.clocks.insert(
+        "billing".into(),
+        Clock {
+            offset_ms: 0,
+            drift_ppm: 1000,
+        },
+    );
+    scenario
+}
+
+#[test]
+fn changing_a_clock_offset_by_hand_keeps_its_drift() {
+    let mut sim = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
+    let billing = SystemId(1);
+    let drift_ppm = sim.clock(billing).drift_ppm;
+    Intervention::Skew {
+        system: 1,
+        offset_ms: 500,
+        drift_ppm,
+    }
+    .apply(&mut sim)
+    .unwrap();
+    // At 2,000 ms: 2,000 + 500 (the new offset) + 2 (1,000 ppm of 2,000 ms), by hand.
+    assert_eq!(sim.clock(billing).read(2000), 2502);
+}
+
+#[test]
+fn a_script_skew_and_a_skew_by_hand_do_the_same() {
+    let set = Clock {
+        offset_ms: -300,
+        drift_ppm: 250,
+    };
+    // By script: a skew step at 0 ms, the run's first task.
+    let mut scripted = drifting_billing();
+    scripted.script.insert(
+        0,
+        ScriptStep {
+            at: 0,
+            action: Action::Skew {
+                system: "billing".into(),
+                offset_ms: set.offset_ms,
+                drift_ppm: set.drift_ppm,
+            },
+        },
+    );
+    let mut by_script = Simulation::new(&scripted, 1, Strategy::VersionComparison).unwrap();
+    by_script.step();
+    // By hand: the same change before the first task.
+    let mut by_hand = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
+    Intervention::Skew {
+        system: 1,
+        offset_ms: set.offset_ms,
+        drift_ppm: set.drift_ppm,
+    }
+    .apply(&mut by_hand)
+    .unwrap();
+    for sim in [&by_script, &by_hand] {
+        assert_eq!(sim.clock(SystemId(1)), set);
+        let last = sim.trace().steps().last().unwrap();
+        assert_eq!(last.kind, StepKind::Skew { offset_ms: -300 });
+        assert_eq!(last.actor, SystemId(1));
+    }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 
 use super::Decision;
 use super::ids::{EventId, Millis, SystemId};
-use super::scenario::Delay;
+use super::scenario::{Clock, Delay};
 use super::simulation::Simulation;
 
 /// One change a person makes to a run at some step.
@@ -54,12 +54,15 @@ pub enum Intervention {
         /// The replica's index.
         replica: usize,
     },
-    /// Set a system's clock offset.
+    /// Set a system's clock offset and drift (a scenario's `skew` step does the same).
     Skew {
         /// The system (0 is the source, replicas from 1).
         system: u16,
         /// The new offset in ms.
         offset_ms: i64,
+        /// The new drift in parts per million; the clock's own drift to change only the
+        /// offset.
+        drift_ppm: i64,
     },
     /// A user of a replica writes values to a record.
     LocalWrite {
@@ -120,9 +123,17 @@ impl Intervention {
             ),
             Intervention::Crash { replica, until } => sim.crash_replica(*replica, *until),
             Intervention::Restart { replica } => sim.restart_replica(*replica),
-            Intervention::Skew { system, offset_ms } => {
-                sim.skew_clock(SystemId(*system), *offset_ms)
-            }
+            Intervention::Skew {
+                system,
+                offset_ms,
+                drift_ppm,
+            } => sim.skew_clock(
+                SystemId(*system),
+                Clock {
+                    offset_ms: *offset_ms,
+                    drift_ppm: *drift_ppm,
+                },
+            ),
             Intervention::LocalWrite {
                 replica,
                 record,
@@ -208,7 +219,7 @@ pub enum InterventionError {
     },
     /// A merged value with no field.
     EmptyMerge,
-    /// A link knob out of its range.
+    /// A knob of a link or a clock out of its range.
     BadKnob {
         /// The knob (`drop_probability`, `delay.max_ms`).
         field: String,

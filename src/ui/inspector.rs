@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::sim::cloudevent::CloudEvent;
 use crate::sim::explain::event_history;
+use crate::sim::scenario::Clock;
 use crate::sim::timeline::Intervention;
 use crate::sim::{EventId, Simulation, SystemId};
 
@@ -116,7 +117,10 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
     let sim = &f.sim;
     let system = SystemId(id);
     let name = sim.scenario().system_name(system).to_string();
-    let offset = sim.clock(system).offset_ms;
+    let Clock {
+        offset_ms: offset,
+        drift_ppm,
+    } = sim.clock(system);
     let skew_text = RwSignal::new((offset + 500).to_string());
     let skew_error = move || {
         let max = crate::sim::scenario::limits::MAX_TIME_MS;
@@ -138,6 +142,8 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
                 Intervention::Skew {
                     system: id,
                     offset_ms,
+                    // Only the offset changes: the clock keeps drifting as it did.
+                    drift_ppm,
                 },
                 format!("Set {name_for_skew}'s clock to {offset_ms:+} ms"),
             );

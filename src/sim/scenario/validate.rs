@@ -438,6 +438,17 @@ fn at_most(path: String, ms: Millis, err: &mut impl FnMut(String, String)) {
 }
 
 /// Refuses a clock offset or drift outside its range.
+impl Clock {
+    /// Every problem with this clock, as (field, what is wrong and what is allowed).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        validate_clock(self, "", &mut |path: String, message| {
+            found.push((path.trim_start_matches('.').to_string(), message))
+        });
+        found
+    }
+}
+
 fn validate_clock(clock: &Clock, path: &str, err: &mut impl FnMut(String, String)) {
     let max = limits::MAX_TIME_MS as i64;
     if !(-max..=max).contains(&clock.offset_ms) {

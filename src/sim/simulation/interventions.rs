@@ -161,26 +161,29 @@ impl Simulation {
         Ok(())
     }
 
-    /// Sets a system's clock offset from now on (`SystemId::SOURCE` is the source).
-    pub fn skew_clock(
-        &mut self,
-        system: SystemId,
-        offset_ms: i64,
-    ) -> Result<(), InterventionError> {
+    /// Sets a system's clock (`SystemId::SOURCE` is the source) to `clock`'s offset and
+    /// drift from now on. A script's `skew` step and a person's change of a clock both come
+    /// here; to change the offset alone, pass the drift `clock(system)` has.
+    pub fn skew_clock(&mut self, system: SystemId, clock: Clock) -> Result<(), InterventionError> {
         if system.0 as usize >= self.clocks.len() {
             return Err(InterventionError::NoSuchSystem { system: system.0 });
         }
-        if offset_ms.unsigned_abs() > MAX_TIME_MS {
+        if clock.offset_ms.unsigned_abs() > MAX_TIME_MS {
             return Err(InterventionError::TooLate {
                 what: "a clock offset (either way)",
                 max: MAX_TIME_MS,
             });
         }
-        self.clocks[system.0 as usize] = Clock {
-            offset_ms,
-            drift_ppm: 0,
-        };
-        self.record(system, StepKind::Skew { offset_ms });
+        if let Some((field, message)) = clock.problems().into_iter().next() {
+            return Err(InterventionError::BadKnob { field, message });
+        }
+        self.clocks[system.0 as usize] = clock;
+        self.record(
+            system,
+            StepKind::Skew {
+                offset_ms: clock.offset_ms,
+            },
+        );
         Ok(())
     }
 

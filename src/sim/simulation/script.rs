@@ -48,16 +48,12 @@ impl Simulation {
                     .chain(scenario.replicas.iter().map(|r| &r.name))
                     .position(|n| n == system)
                     .expect("validated");
-                self.clocks[id] = Clock {
+                let clock = Clock {
                     offset_ms: *offset_ms,
                     drift_ppm: *drift_ppm,
                 };
-                self.record(
-                    SystemId(id as u16),
-                    StepKind::Skew {
-                        offset_ms: *offset_ms,
-                    },
-                );
+                let set = self.skew_clock(SystemId(id as u16), clock);
+                debug_assert!(set.is_ok(), "a validated scenario's clock: {set:?}");
             }
             Action::Poison {
                 system,
