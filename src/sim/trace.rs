@@ -11,95 +11,231 @@ use super::shared_log::SharedLog;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
     /// A user changed a record at the source of truth (`write`).
-    Command { record: RecordId, write: WriteId },
+    Command {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
+    },
     /// A user changed a replica's copy; the replica forwards it to the source.
-    LocalWrite { record: RecordId, write: WriteId },
+    LocalWrite {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
+    },
     /// The source of truth committed `write` as a new version.
     Commit {
+        /// The record.
         record: RecordId,
+        /// The write.
         write: WriteId,
+        /// The version.
         version: u64,
     },
     /// The outbox published `event` to every subscriber.
-    Publish { event: EventId, record: RecordId },
+    Publish {
+        /// The event.
+        event: EventId,
+        /// The record.
+        record: RecordId,
+    },
     /// The bus will deliver `event` an extra time.
-    Duplicate { event: EventId },
+    Duplicate {
+        /// The event.
+        event: EventId,
+    },
     /// The bus delivered `event` (attempt number `attempt`, from 1).
-    Deliver { event: EventId, attempt: u32 },
+    Deliver {
+        /// The event.
+        event: EventId,
+        /// The attempt, from 1.
+        attempt: u32,
+    },
     /// The delivery of `event` was lost; the bus will redeliver after the ack timeout.
-    Drop { event: EventId },
+    Drop {
+        /// The event.
+        event: EventId,
+    },
     /// The ack timeout passed: the bus sends `event` again.
-    Redeliver { event: EventId, attempt: u32 },
+    Redeliver {
+        /// The event.
+        event: EventId,
+        /// The attempt, from 1.
+        attempt: u32,
+    },
     /// The replica applied `event`; `again` when it had applied it before.
     Apply {
+        /// The event.
         event: EventId,
+        /// The version.
         version: u64,
+        /// Whether it had happened before.
         again: bool,
     },
     /// The replica kept what it had: `event` is older.
-    RejectStale { event: EventId, reason: StaleReason },
+    RejectStale {
+        /// The event.
+        event: EventId,
+        /// Why the event counts as older.
+        reason: StaleReason,
+    },
     /// The replica had processed `event` already and skipped it (idempotency).
-    SkipDuplicate { event: EventId },
+    SkipDuplicate {
+        /// The event.
+        event: EventId,
+    },
     /// A replica's request carrying `write` reached the source of truth.
-    Request { record: RecordId, write: WriteId },
+    Request {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
+    },
     /// `write` and the source's value clashed; the source's value was kept and the clash reported.
-    Conflict { record: RecordId, write: WriteId },
+    Conflict {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
+    },
     /// `write` clashed with the source's value and waits in the escalation inbox.
     Escalate {
+        /// The record.
         record: RecordId,
+        /// The write.
         write: WriteId,
+        /// The escalation's number.
         escalation: u32,
     },
     /// A person decided escalation `escalation`; the decision is committed as `write`.
     Resolve {
+        /// The record.
         record: RecordId,
+        /// The write.
         write: WriteId,
+        /// The escalation's number.
         escalation: u32,
     },
     /// An acknowledged write disappeared without anyone being told (last-write-wins).
-    LostUpdate { record: RecordId, write: WriteId },
+    LostUpdate {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
+    },
     /// A command asked for a lifecycle event the record's state does not allow (`note` says which).
-    InvalidTransition { record: RecordId, note: u32 },
+    InvalidTransition {
+        /// The record.
+        record: RecordId,
+        /// The note that says why (`Simulation::note_text`).
+        note: u32,
+    },
     /// The replica held `event` back: it skips versions, so it waits for `waiting_for` first.
-    Hold { event: EventId, waiting_for: u64 },
+    Hold {
+        /// The event.
+        event: EventId,
+        /// The version it waits for first.
+        waiting_for: u64,
+    },
     /// A held event is taken up again now that its predecessor arrived.
-    Release { event: EventId },
+    Release {
+        /// The event.
+        event: EventId,
+    },
     /// The system crashed.
     Crash,
     /// The system is back.
     Restart,
     /// `event` arrived while the consumer was down: not acknowledged, so it will come again.
-    NotAcked { event: EventId },
+    NotAcked {
+        /// The event.
+        event: EventId,
+    },
     /// A poison fault starts: the consumer fails on every event about `record`.
-    Poisoned { record: RecordId },
+    Poisoned {
+        /// The record.
+        record: RecordId,
+    },
     /// The consumer failed to process `event` (attempt `attempt`).
-    ProcessingFailed { event: EventId, attempt: u32 },
+    ProcessingFailed {
+        /// The event.
+        event: EventId,
+        /// The attempt, from 1.
+        attempt: u32,
+    },
     /// The consumer tries `event` again after its backoff (attempt `attempt`).
-    Retry { event: EventId, attempt: u32 },
+    Retry {
+        /// The event.
+        event: EventId,
+        /// The attempt, from 1.
+        attempt: u32,
+    },
     /// `event` failed every attempt and went to the dead-letter queue.
-    DeadLetter { event: EventId },
+    DeadLetter {
+        /// The event.
+        event: EventId,
+    },
     /// An operator replayed `event` from the dead-letter queue.
-    Replay { event: EventId },
+    Replay {
+        /// The event.
+        event: EventId,
+    },
     /// An operator discarded `event` from the dead-letter queue.
-    Discard { event: EventId },
+    Discard {
+        /// The event.
+        event: EventId,
+    },
     /// The replica fired its side effect for `write`; `again` when it had fired it before.
-    Effect { write: WriteId, again: bool },
+    Effect {
+        /// The write.
+        write: WriteId,
+        /// Whether it had happened before.
+        again: bool,
+    },
     /// The external service recognised the idempotency key of `write` and did nothing.
-    EffectSkipped { write: WriteId },
+    EffectSkipped {
+        /// The write.
+        write: WriteId,
+    },
     /// The system's clock was set to a new offset (ms).
-    Skew { offset_ms: i64 },
+    Skew {
+        /// The clock's new offset, in ms.
+        offset_ms: i64,
+    },
     /// A scripted change was refused (`note` says why): a local write to a replica that is down.
-    Refused { note: u32 },
+    Refused {
+        /// The note that says why (`Simulation::note_text`).
+        note: u32,
+    },
     /// A person took the link to this replica down until `until`.
-    Partition { until: Millis },
+    Partition {
+        /// When it ends, in virtual ms.
+        until: Millis,
+    },
     /// A person brought the link to this replica back up.
     Heal,
     /// Step `step` of saga `saga` starts.
-    SagaStep { saga: u32, step: u32 },
+    SagaStep {
+        /// The saga's number.
+        saga: u32,
+        /// The step's number within the saga.
+        step: u32,
+    },
     /// Saga `saga` failed (`note` says why); its completed steps will be compensated.
-    SagaFailed { saga: u32, note: u32 },
+    SagaFailed {
+        /// The saga's number.
+        saga: u32,
+        /// The note that says why (`Simulation::note_text`).
+        note: u32,
+    },
     /// The compensation of step `step` of saga `saga` runs.
-    Compensate { saga: u32, step: u32 },
+    Compensate {
+        /// The saga's number.
+        saga: u32,
+        /// The step's number within the saga.
+        step: u32,
+    },
 }
 
 impl StepKind {
