@@ -42,7 +42,13 @@ fn the_shell_lists_every_built_in_scenario_in_order_with_the_first_selected() {
             "option {i}"
         );
     }
-    assert!(options[scenarios.len()].starts_with(" value=\"generated-load\">"));
+    assert_eq!(
+        options[scenarios.len()],
+        format!(
+            " value=\"generated-load\">{}</option>",
+            syncscope::sim::load::explorer_load_title()
+        )
+    );
 }
 
 #[test]

@@ -117,10 +117,7 @@ mod tests {
             assert_eq!(scenario.validate(), Ok(()), "{name}");
         }
         // The explorer's generated load.
-        assert_eq!(
-            super::super::load::load_scenario(8, 200, 10_200).validate(),
-            Ok(())
-        );
+        assert_eq!(super::super::load::explorer_load().validate(), Ok(()));
     }
 
     #[test]

@@ -6,6 +6,47 @@ use std::collections::BTreeMap;
 use super::resolver::Strategy;
 use super::scenario::{Action, Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
 
+/// The size of the explorer's generated load: replicas, records and commands (one a
+/// virtual millisecond).
+pub const EXPLORER_LOAD: (usize, usize, usize) = (8, 200, 10_200);
+
+/// The explorer's generated load (`EXPLORER_LOAD`).
+pub fn explorer_load() -> Scenario {
+    let (replicas, records, commands) = EXPLORER_LOAD;
+    load_scenario(replicas, records, commands)
+}
+
+/// The explorer's name for its generated load, with its size. The number of steps is
+/// what a run of it takes (a test checks it).
+pub fn explorer_load_title() -> String {
+    let (replicas, _, commands) = EXPLORER_LOAD;
+    format!(
+        "Generated load: {replicas} replicas, {} commands (about 100,000 steps)",
+        grouped(commands)
+    )
+}
+
+/// `n` with a comma between thousands: 10,200.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What the explorer says about its generated load.
+pub fn explorer_load_description() -> String {
+    let (replicas, records, _) = EXPLORER_LOAD;
+    format!(
+        "A generated load: {replicas} replicas, {records} records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
+    )
+}
+
 /// A scenario with `replicas` replicas, `records` records and one command per virtual
 /// millisecond, `commands` in all. Each command is delivered to every replica at least once.
 /// Every feature is on: duplicates, drops, reordering, side effects with idempotency keys,
@@ -94,5 +135,24 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         clocks,
         lifecycles: BTreeMap::new(),
         sagas: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Simulation, Strategy};
+
+    #[test]
+    fn the_explorer_load_is_named_by_its_size() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(10_200), "10,200");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        let mut sim = Simulation::new(&explorer_load(), 1, Strategy::VersionComparison).unwrap();
+        sim.run_to_end();
+        // "about 100,000 steps": within 5 %.
+        let steps = sim.tasks_done();
+        assert!((95_000..=105_000).contains(&steps), "{steps} steps");
+        assert!(explorer_load_title().contains("8 replicas, 10,200 commands"));
     }
 }

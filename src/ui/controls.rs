@@ -88,7 +88,7 @@ pub fn RunControls() -> impl IntoView {
                         .into_iter()
                         .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
                         .collect_view()}
-                    <option value=LOAD>"Generated load: 8 replicas, 10,200 commands (about 100,000 steps)"</option>
+                    <option value=LOAD>{crate::sim::load::explorer_load_title()}</option>
                 </select>
             </label>
             <label>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::layout::pace::{DEFAULT_SPEED, SKIP_NOTE_MS, SPEEDS, advance};
 use crate::sim::explain::duration_words;
-use crate::sim::load::load_scenario;
+use crate::sim::load::explorer_load;
 use crate::sim::timeline::{Intervention, Timeline};
 use crate::sim::{Scenario, Simulation, library};
 
@@ -211,7 +211,7 @@ impl Explorer {
     pub fn scenario(&self) -> Result<Scenario, String> {
         let name = self.settings.scenario.get_untracked();
         if name == LOAD {
-            return Ok(load_scenario(8, 200, 10_200));
+            return Ok(explorer_load());
         }
         library::built_in(&name)
             .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::sim::scenario::limits::MAX_DROP_PROBABILITY;
 use crate::sim::scenario::{Delay, LinkFaults};
 use crate::sim::timeline::Intervention;
 
@@ -98,7 +99,7 @@ fn LinkKnobs(
                     .map_err(|e| format!("Delay: {e}"))?,
                 duplicate_probability: probability(&duplicate.get_untracked(), 1.0)
                     .map_err(|e| format!("Duplicate probability: {e}"))?,
-                drop_probability: probability(&drop.get_untracked(), 0.9)
+                drop_probability: probability(&drop.get_untracked(), MAX_DROP_PROBABILITY)
                     .map_err(|e| format!("Drop probability: {e}"))?,
                 reorder: reorder_now.unwrap_or(reorder),
             })

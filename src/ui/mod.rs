@@ -92,10 +92,9 @@ pub fn mount_page(
 /// The description of the scenario the settings name.
 fn description(explorer: &Explorer) -> String {
     let name = explorer.settings.scenario.get();
-    library::built_in(&name).map(|s| s.description).unwrap_or_else(|| {
-        "A generated load: eight replicas, 200 records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
-            .to_string()
-    })
+    library::built_in(&name)
+        .map(|s| s.description)
+        .unwrap_or_else(crate::sim::load::explorer_load_description)
 }
 
 /// Everything below the scenario's description: an error, playback, the picture and the
