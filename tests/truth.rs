@@ -3,7 +3,7 @@
 //! their cause, and an invariant shown able to fail.
 #![cfg(not(target_arch = "wasm32"))]
 
-use syncscope::sim::invariants::{Verdict, names};
+use syncscope::sim::invariants::{Invariant, Verdict};
 use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Scenario, Simulation, Strategy, library};
 
@@ -11,7 +11,7 @@ fn built_in(name: &str) -> Scenario {
     library::by_name(name).unwrap().unwrap()
 }
 
-fn verdict(sim: &Simulation, name: &str) -> Verdict {
+fn verdict(sim: &Simulation, name: Invariant) -> Verdict {
     sim.verdicts()
         .into_iter()
         .find(|(n, _)| *n == name)
@@ -23,7 +23,11 @@ fn verdict(sim: &Simulation, name: &str) -> Verdict {
 fn before_anything_is_delivered_the_end_of_run_checks_are_not_decided() {
     for scenario in library::all() {
         let sim = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
-        for name in [names::CONVERGES, names::FINISHES, names::NO_LOST_WRITE] {
+        for name in [
+            Invariant::Converges,
+            Invariant::Finishes,
+            Invariant::NoLostAcknowledgedWrite,
+        ] {
             let v = verdict(&sim, name);
             assert!(
                 matches!(v, Verdict::NotYetDecided(_)),
@@ -40,7 +44,7 @@ fn with_idempotency_off_exactly_once_apply_does_not_apply_and_points_at_the_badg
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison)
         .unwrap()
         .with_idempotency(false);
-    let Verdict::DoesNotApply(before) = verdict(&sim, names::EXACTLY_ONCE) else {
+    let Verdict::DoesNotApply(before) = verdict(&sim, Invariant::ExactlyOnceApply) else {
         panic!("exactly_once_apply should not apply with idempotency off");
     };
     assert_eq!(
@@ -49,14 +53,14 @@ fn with_idempotency_off_exactly_once_apply_does_not_apply_and_points_at_the_badg
     );
     sim.run_to_end();
     assert!(sim.metrics().duplicates_applied > 0);
-    let Verdict::DoesNotApply(after) = verdict(&sim, names::EXACTLY_ONCE) else {
+    let Verdict::DoesNotApply(after) = verdict(&sim, Invariant::ExactlyOnceApply) else {
         panic!("exactly_once_apply should not apply with idempotency off");
     };
     assert!(after.ends_with("see the ×2 badges"), "{after}");
     // With idempotency on, the same run holds it.
     let mut on = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
     on.run_to_end();
-    assert_eq!(verdict(&on, names::EXACTLY_ONCE), Verdict::Holds);
+    assert_eq!(verdict(&on, Invariant::ExactlyOnceApply), Verdict::Holds);
 }
 
 #[test]
@@ -64,15 +68,15 @@ fn checks_without_anything_to_check_do_not_apply() {
     let mut sim = Simulation::new(&built_in("baseline"), 1, Strategy::VersionComparison).unwrap();
     sim.run_to_end();
     assert!(matches!(
-        verdict(&sim, names::EXACTLY_ONCE_EFFECTS),
+        verdict(&sim, Invariant::ExactlyOnceEffects),
         Verdict::DoesNotApply(_)
     ));
     assert!(matches!(
-        verdict(&sim, names::VALID_TRANSITIONS),
+        verdict(&sim, Invariant::ValidLifecycleTransitions),
         Verdict::DoesNotApply(_)
     ));
-    assert_eq!(verdict(&sim, names::CONVERGES), Verdict::Holds);
-    assert_eq!(verdict(&sim, names::FINISHES), Verdict::Holds);
+    assert_eq!(verdict(&sim, Invariant::Converges), Verdict::Holds);
+    assert_eq!(verdict(&sim, Invariant::Finishes), Verdict::Holds);
 }
 
 #[test]
@@ -90,9 +94,12 @@ fn a_lost_write_is_a_violation_from_the_step_that_loses_it() {
         assert!(sim.step(), "the run ended without losing a write");
     }
     assert!(!sim.is_quiet());
-    assert_eq!(verdict(&sim, names::NO_LOST_WRITE), Verdict::Violated);
+    assert_eq!(
+        verdict(&sim, Invariant::NoLostAcknowledgedWrite),
+        Verdict::Violated
+    );
     assert!(matches!(
-        verdict(&sim, names::CONVERGES),
+        verdict(&sim, Invariant::Converges),
         Verdict::NotYetDecided(_)
     ));
 }
@@ -105,7 +112,7 @@ fn a_write_lost_to_clock_skew_names_the_skew() {
     let lost = sim
         .violations()
         .into_iter()
-        .find(|v| v.name == names::NO_LOST_WRITE)
+        .find(|v| v.name == Invariant::NoLostAcknowledgedWrite)
         .unwrap();
     // billing's clock is set 500 ms slow; it writes at 1200 ms, so its stamp is 700 ms,
     // older than the CRM's 1000 ms.
@@ -149,7 +156,7 @@ fn a_copy_moving_backwards_through_its_lifecycle_violates_valid_transitions() {
         let v = sim.violations();
         let backwards: Vec<_> = v
             .iter()
-            .filter(|v| v.name == names::VALID_TRANSITIONS)
+            .filter(|v| v.name == Invariant::ValidLifecycleTransitions)
             .collect();
         assert!(!backwards.is_empty(), "{strategy:?}: {v:?}");
         assert!(
@@ -157,13 +164,19 @@ fn a_copy_moving_backwards_through_its_lifecycle_violates_valid_transitions() {
             "{}",
             backwards[0].message
         );
-        assert_eq!(verdict(&sim, names::VALID_TRANSITIONS), Verdict::Violated);
+        assert_eq!(
+            verdict(&sim, Invariant::ValidLifecycleTransitions),
+            Verdict::Violated
+        );
     }
     // Without that step, the invariant holds.
     let plain = built_in("order-lifecycle");
     let mut sim = Simulation::new(&plain, plain.seed, plain.strategy).unwrap();
     sim.run_to_end();
-    assert_eq!(verdict(&sim, names::VALID_TRANSITIONS), Verdict::Holds);
+    assert_eq!(
+        verdict(&sim, Invariant::ValidLifecycleTransitions),
+        Verdict::Holds
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! the bus is quiet, from the records alone, independently of the engine's own counting.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use serde::Serialize;
 
@@ -9,34 +10,98 @@ use super::ids::{Millis, RecordId, SystemId, WriteId};
 use super::record::Fields;
 use super::source::Commit;
 
-/// An invariant's name, as reported.
-pub mod names {
+/// The invariants every run is checked against, in the order they are reported. Each
+/// says what it checks (`what`); where it is checked: `converges` and
+/// `no_lost_acknowledged_write` once the bus is quiet, from the records and the writes
+/// (`Simulation::violations`); `monotonic_versions`, `exactly_once_apply`,
+/// `exactly_once_effects` and `valid_lifecycle_transitions` as a replica applies an event;
+/// `finishes` when the run stops; and when each applies and is decided, in
+/// `Simulation::verdicts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Invariant {
     /// After the bus is quiet, every replica equals the source of truth.
-    pub const CONVERGES: &str = "converges";
+    Converges,
     /// No acknowledged write disappears without a reported conflict.
-    pub const NO_LOST_WRITE: &str = "no_lost_acknowledged_write";
+    NoLostAcknowledgedWrite,
     /// A replica's version of a record never goes down.
-    pub const MONOTONIC_VERSIONS: &str = "monotonic_versions";
+    MonotonicVersions,
     /// With idempotency on, each event is applied at most once per replica.
-    pub const EXACTLY_ONCE: &str = "exactly_once_apply";
-    /// The run finished within the step limit.
-    pub const FINISHES: &str = "finishes";
+    ExactlyOnceApply,
     /// With idempotency keys, no side effect fires twice for one write; without them, a
     /// repeat is reported by name.
-    pub const EXACTLY_ONCE_EFFECTS: &str = "exactly_once_effects";
+    ExactlyOnceEffects,
     /// A replica's copy of a record only moves forward through its lifecycle.
-    pub const VALID_TRANSITIONS: &str = "valid_lifecycle_transitions";
+    ValidLifecycleTransitions,
+    /// The run finished within the step limit.
+    Finishes,
+}
 
+impl Invariant {
     /// Every invariant, in the order they are reported.
-    pub const ALL: [&str; 7] = [
-        CONVERGES,
-        NO_LOST_WRITE,
-        MONOTONIC_VERSIONS,
-        EXACTLY_ONCE,
-        EXACTLY_ONCE_EFFECTS,
-        VALID_TRANSITIONS,
-        FINISHES,
+    pub const ALL: [Invariant; 7] = [
+        Invariant::Converges,
+        Invariant::NoLostAcknowledgedWrite,
+        Invariant::MonotonicVersions,
+        Invariant::ExactlyOnceApply,
+        Invariant::ExactlyOnceEffects,
+        Invariant::ValidLifecycleTransitions,
+        Invariant::Finishes,
     ];
+
+    /// Its name, as reported (in JSON, on the page, by the runner).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Invariant::Converges => "converges",
+            Invariant::NoLostAcknowledgedWrite => "no_lost_acknowledged_write",
+            Invariant::MonotonicVersions => "monotonic_versions",
+            Invariant::ExactlyOnceApply => "exactly_once_apply",
+            Invariant::ExactlyOnceEffects => "exactly_once_effects",
+            Invariant::ValidLifecycleTransitions => "valid_lifecycle_transitions",
+            Invariant::Finishes => "finishes",
+        }
+    }
+
+    /// What it checks, in a sentence.
+    pub const fn what(self) -> &'static str {
+        match self {
+            Invariant::Converges => {
+                "After the bus is quiet, every replica equals the source of truth."
+            }
+            Invariant::NoLostAcknowledgedWrite => {
+                "No acknowledged write disappears without a reported conflict."
+            }
+            Invariant::MonotonicVersions => "A replica's version of a record never goes down.",
+            Invariant::ExactlyOnceApply => {
+                "With idempotency on, each event is applied at most once per replica."
+            }
+            Invariant::ExactlyOnceEffects => {
+                "With idempotency keys, no side effect fires twice for one write."
+            }
+            Invariant::ValidLifecycleTransitions => {
+                "A replica's copy of a record only moves forward through its lifecycle."
+            }
+            Invariant::Finishes => "The run finished within the step limit.",
+        }
+    }
+
+    /// The invariant called `name`, if any.
+    pub fn named(name: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.name() == name)
+    }
+}
+
+impl fmt::Display for Invariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An invariant equals its name, so that a test or a page can compare it with one.
+impl PartialEq<&str> for Invariant {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
 }
 
 /// What an invariant says about a run at the step on show.
@@ -92,8 +157,8 @@ impl Verdict {
 /// One invariant that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
-    /// The invariant's name.
-    pub name: &'static str,
+    /// The invariant (reported by its name).
+    pub name: Invariant,
     /// When it failed.
     pub time: Millis,
     /// What went wrong, in a sentence.

@@ -13,7 +13,7 @@ use super::escalation::{Decision, Escalation, EscalationInbox};
 use super::explain;
 use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::intervention::InterventionError;
-use super::invariants::{self, LostWrite, Verdict, Violation, WriteKind, WriteLog, names};
+use super::invariants::{self, Invariant, LostWrite, Verdict, Violation, WriteKind, WriteLog};
 use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
 use super::record::{Fields, RecordState, describe, merged};
@@ -404,7 +404,7 @@ impl Simulation {
         }
         if self.tasks == MAX_TASKS && !self.queue.is_empty() {
             self.violations.push(Violation {
-                name: names::FINISHES,
+                name: Invariant::Finishes,
                 time: self.now,
                 message: format!(
                     "The run was stopped after {MAX_TASKS} steps with work still queued."

@@ -314,7 +314,7 @@ impl Simulation {
         );
         if version < previous_version {
             self.violations.push(Violation {
-                name: names::MONOTONIC_VERSIONS,
+                name: Invariant::MonotonicVersions,
                 time: self.now,
                 message: format!(
                     "{} went back from version {previous_version} to {version} of {} when it applied {event}.",
@@ -325,7 +325,7 @@ impl Simulation {
         }
         if again && self.idempotency {
             self.violations.push(Violation {
-                name: names::EXACTLY_ONCE,
+                name: Invariant::ExactlyOnceApply,
                 time: self.now,
                 message: format!(
                     "{} applied {event} a second time although idempotency is on.",
@@ -337,7 +337,7 @@ impl Simulation {
             let to = state.fields.get("state").cloned().unwrap_or_default();
             if from != to && !machine.reachable(&from, &to) {
                 self.violations.push(Violation {
-                    name: names::VALID_TRANSITIONS,
+                    name: Invariant::ValidLifecycleTransitions,
                     time: self.now,
                     message: format!(
                         "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
@@ -386,7 +386,7 @@ impl Simulation {
             self.metrics.duplicate_effects += 1;
             let name = self.effect_name(actor).to_string();
             self.violations.push(Violation {
-                name: names::EXACTLY_ONCE_EFFECTS,
+                name: Invariant::ExactlyOnceEffects,
                 time: self.now,
                 message: format!(
                     "{} fired {name} {times} times for write {write}: the call carried no idempotency key, so the external service could not tell it was a repeat.",

@@ -20,7 +20,7 @@ impl Simulation {
             for lost in self.checked_lost_writes() {
                 if quiet || self.lost.contains_key(&lost.write) {
                     all.push(Violation {
-                        name: names::NO_LOST_WRITE,
+                        name: Invariant::NoLostAcknowledgedWrite,
                         time: lost.time,
                         message: explain::lost_write(self, &lost),
                     });
@@ -29,7 +29,7 @@ impl Simulation {
         }
         if quiet && self.divergent > 0 {
             all.push(Violation {
-                name: names::CONVERGES,
+                name: Invariant::Converges,
                 time: self.now,
                 message: self.divergence_sentence(),
             });
@@ -76,7 +76,12 @@ impl Simulation {
     /// The summary of the run so far.
     pub fn report(&self) -> Report {
         let invariant_violations = self.violations();
-        let invariants = crate::sim::ordered::map_of(self.verdicts_given(&invariant_violations));
+        // Keyed by name: the report lists them alphabetically, as it always has.
+        let invariants = crate::sim::ordered::map_of(
+            self.verdicts_given(&invariant_violations)
+                .into_iter()
+                .map(|(invariant, verdict)| (invariant.name(), verdict)),
+        );
         Report {
             scenario: self.scenario.name.clone(),
             seed: self.seed,

@@ -2,39 +2,39 @@
 //! never says "holds" for something that does not apply or cannot be judged yet.
 
 use super::Simulation;
-use crate::sim::invariants::{Verdict, Violation, names};
+use crate::sim::invariants::{Invariant, Verdict, Violation};
 
 impl Simulation {
     /// Every invariant with its verdict at this step, in report order.
-    pub fn verdicts(&self) -> Vec<(&'static str, Verdict)> {
+    pub fn verdicts(&self) -> Vec<(Invariant, Verdict)> {
         self.verdicts_given(&self.violations())
     }
 
     /// Like `verdicts`, with this step's violations already at hand.
-    pub(super) fn verdicts_given(&self, violations: &[Violation]) -> Vec<(&'static str, Verdict)> {
-        names::ALL
+    pub(super) fn verdicts_given(&self, violations: &[Violation]) -> Vec<(Invariant, Verdict)> {
+        Invariant::ALL
             .into_iter()
             .map(|name| (name, self.verdict(name, violations)))
             .collect()
     }
 
-    fn verdict(&self, name: &'static str, violations: &[Violation]) -> Verdict {
+    fn verdict(&self, name: Invariant, violations: &[Violation]) -> Verdict {
         if violations.iter().any(|v| v.name == name) {
             return Verdict::Violated;
         }
         let quiet = self.is_quiet();
         match name {
-            names::CONVERGES if !quiet => Verdict::NotYetDecided(format!(
+            Invariant::Converges if !quiet => Verdict::NotYetDecided(format!(
                 "judged once the bus is quiet: {}",
                 self.still_going()
             )),
-            names::FINISHES if !quiet => {
+            Invariant::Finishes if !quiet => {
                 Verdict::NotYetDecided(format!("judged when the run ends: {}", self.still_going()))
             }
-            names::NO_LOST_WRITE if !quiet => Verdict::NotYetDecided(
+            Invariant::NoLostAcknowledgedWrite if !quiet => Verdict::NotYetDecided(
                 "judged once the bus is quiet; no acknowledged write is lost so far".into(),
             ),
-            names::EXACTLY_ONCE if !self.idempotency => {
+            Invariant::ExactlyOnceApply if !self.idempotency => {
                 Verdict::DoesNotApply(match self.metrics.duplicates_applied {
                     0 => "idempotency is off, so repeats are expected (none so far)".into(),
                     // A badge marks a version applied twice only while a copy holds it.
@@ -44,12 +44,12 @@ impl Simulation {
                     n => format!("idempotency is off, so repeats are expected: {n} so far"),
                 })
             }
-            names::EXACTLY_ONCE_EFFECTS
+            Invariant::ExactlyOnceEffects
                 if self.scenario.replicas.iter().all(|r| r.effect.is_none()) =>
             {
                 Verdict::DoesNotApply("no system in this scenario has a side effect".into())
             }
-            names::VALID_TRANSITIONS if self.machines.iter().all(Option::is_none) => {
+            Invariant::ValidLifecycleTransitions if self.machines.iter().all(Option::is_none) => {
                 Verdict::DoesNotApply("no record in this scenario follows a lifecycle".into())
             }
             _ => Verdict::Holds,
