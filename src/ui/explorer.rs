@@ -95,37 +95,37 @@ pub struct Explorer {
     pub settings: RunSettings,
     branches: StoredValue<Vec<Branch>>,
     /// Which branch is on show.
-    pub active: RwSignal<usize>,
+    active: RwSignal<usize>,
     /// Bumped whenever a branch records more or is added.
-    pub revision: RwSignal<u64>,
+    revision: RwSignal<u64>,
     /// Bumped when the runs are replaced or a fork is added, not when a run records
     /// more: a step already recorded never changes, so the frames depend on this only.
     runs_changed: RwSignal<u64>,
     /// The same for the panels' frame, possibly a task later (see `bump_runs`).
     panel_runs: RwSignal<u64>,
     /// The step on show (tasks done).
-    pub task: RwSignal<u64>,
+    task: RwSignal<u64>,
     /// The virtual time on show, in ms (moves smoothly during playback).
-    pub vnow: RwSignal<f64>,
+    vnow: RwSignal<f64>,
     /// Whether playback runs.
-    pub playing: RwSignal<bool>,
+    playing: RwSignal<bool>,
     /// Index into `SPEEDS`.
-    pub speed: RwSignal<usize>,
+    speed: RwSignal<usize>,
     /// How much quiet virtual time playback just skipped, in words ("2 h later").
-    pub skipped: RwSignal<Option<String>>,
+    skipped: RwSignal<Option<String>>,
     since_skip: StoredValue<f64>,
     /// What is selected.
-    pub selected: RwSignal<Option<Selection>>,
+    selected: RwSignal<Option<Selection>>,
     /// The last action's error, shown inline.
-    pub error: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
     /// Whether a branch is still being recorded.
-    pub recording: RwSignal<bool>,
+    recording: RwSignal<bool>,
     /// The run at the step on show, rebuilt once per change and shared by every view.
     pub frame: Memo<Option<Frame>>,
     /// The step the panels (tables, metrics, invariants) show: the same as `task`, except
     /// during playback, when it catches up at most five times a second, so that the
     /// animation is not slowed by re-drawing tables every frame.
-    pub panel_task: RwSignal<u64>,
+    panel_task: RwSignal<u64>,
     /// The run at `panel_task`.
     pub panel_frame: Memo<Option<Frame>>,
     since_panels: StoredValue<f64>,
@@ -394,6 +394,78 @@ impl Explorer {
         if let Some(task) = self.with_branch(|b| b.timeline.task_at_time(time)) {
             self.go_to(task);
         }
+    }
+
+    /// Which branch is on show.
+    pub fn active(&self) -> usize {
+        self.active.get()
+    }
+
+    /// Bumped whenever a branch records more or is added.
+    pub fn revision(&self) -> u64 {
+        self.revision.get()
+    }
+
+    /// The step on show (tasks done).
+    pub fn task(&self) -> u64 {
+        self.task.get()
+    }
+
+    /// The virtual time on show, in ms (moves smoothly during playback).
+    pub fn vnow(&self) -> f64 {
+        self.vnow.get()
+    }
+
+    /// Whether playback runs.
+    pub fn playing(&self) -> bool {
+        self.playing.get()
+    }
+
+    /// Index into `SPEEDS`.
+    pub fn speed(&self) -> usize {
+        self.speed.get()
+    }
+
+    /// How much quiet virtual time playback just skipped, in words ("2 h later").
+    pub fn skipped(&self) -> Option<String> {
+        self.skipped.get()
+    }
+
+    /// What is selected.
+    pub fn selected(&self) -> Option<Selection> {
+        self.selected.get()
+    }
+
+    /// The last action's error, shown inline.
+    pub fn error(&self) -> Option<String> {
+        self.error.get()
+    }
+
+    /// Whether a branch is still being recorded.
+    pub fn recording(&self) -> bool {
+        self.recording.get()
+    }
+
+    /// The step the panels (tables, metrics, invariants) show: the same as `task`, except
+    /// during playback, when it catches up at most five times a second, so that the
+    /// animation is not slowed by re-drawing tables every frame.
+    pub fn panel_task(&self) -> u64 {
+        self.panel_task.get()
+    }
+
+    /// Starts playback from the step on show.
+    pub fn play(&self) {
+        self.playing.set(true);
+    }
+
+    /// Selects a message, a system, a link or an event (or nothing).
+    pub fn select(&self, selection: Option<Selection>) {
+        self.selected.set(selection);
+    }
+
+    /// Sets the playback speed to `SPEEDS[index]` (the fastest for an index past the end).
+    pub fn set_speed(&self, index: usize) {
+        self.speed.set(index.min(SPEEDS.len() - 1));
     }
 
     /// Stops playback and brings the panels up to the step on show.

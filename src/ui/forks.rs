@@ -12,7 +12,7 @@ pub fn ForkBar() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let branches = move || explorer.branch_labels();
     let changes = move || {
-        let active = explorer.active.get();
+        let active = explorer.active();
         branches()
             .into_iter()
             .find(|(i, _, _)| *i == active)
@@ -30,7 +30,7 @@ pub fn ForkBar() -> impl IntoView {
                             <button
                                 type="button"
                                 class="fork"
-                                aria-pressed=move || (explorer.active.get() == i).to_string()
+                                aria-pressed=move || (explorer.active() == i).to_string()
                                 on:click=move |_| explorer.show_branch(i)
                             >
                                 {label}

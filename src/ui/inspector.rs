@@ -20,7 +20,7 @@ pub fn Inspector() -> impl IntoView {
         let Some(f) = frame.get() else {
             return view! { <p class="empty">"Nothing to show yet."</p> }.into_any();
         };
-        match explorer.selected.get() {
+        match explorer.selected() {
             None => view! { <p class="empty">"Select a message, a system or a link in the picture, or an event in the narration."</p> }.into_any(),
             Some(Selection::Message(slot, generation)) => message_view(&f, slot, generation, explorer).into_any(),
             Some(Selection::Event(id)) => event_view(&f.sim, EventId(id)).into_any(),
@@ -31,7 +31,7 @@ pub fn Inspector() -> impl IntoView {
     view! {
         <section class="panel inspector" aria-labelledby="inspector-title">
             <h2 id="inspector-title">"Inspector"</h2>
-            <p class="action-error" role="alert">{move || explorer.error.get()}</p>
+            <p class="action-error" role="alert">{move || explorer.error()}</p>
             {body}
         </section>
     }

@@ -334,8 +334,8 @@ pub fn MessageCanvas(
             return;
         };
         painted.set_value(true);
-        let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
-        let selected = explorer.selected.get_untracked();
+        let now = (!reduced.get_untracked()).then(|| untrack(|| explorer.vnow()));
+        let selected = untrack(|| explorer.selected());
         // The canvas keeps one size (room for the tallest layout at a fixed resolution
         // per drawing unit) and CSS stretches it over the drawing, like the SVG's viewBox:
         // no need to watch the element's size, and a new scenario does not reallocate it.
@@ -370,9 +370,9 @@ pub fn MessageCanvas(
         palette.track();
         layout.track();
         dots.track();
-        explorer.selected.track();
+        explorer.selected();
         if !reduced.get() {
-            explorer.vnow.track();
+            explorer.vnow();
         }
         if !pending.get_value() {
             pending.set_value(true);

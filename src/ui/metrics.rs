@@ -58,8 +58,8 @@ pub fn MetricsPanel(
     };
     // The series of the whole branch (recorded so far), shared by every chart.
     let series = Memo::new(move |_| {
-        explorer.revision.track();
-        explorer.active.track();
+        explorer.revision();
+        explorer.active();
         explorer
             .with_branch(|b| b.timeline.full().series().samples.clone())
             .unwrap_or_default()
@@ -100,7 +100,7 @@ pub fn MetricsPanel(
                             let shown = downsample(&points, 0.0, t1, W as usize);
                             (step_path(&shown, 0.0, t1, max, W, H), t1, max)
                         });
-                        let marker = move || x_of(explorer.vnow.get(), 0.0, geometry.get().1, W);
+                        let marker = move || x_of(explorer.vnow(), 0.0, geometry.get().1, W);
                         view! {
                             <figure class="chart">
                                 <figcaption>{move || format!("{title} (max {})", geometry.get().2)}</figcaption>

@@ -132,7 +132,7 @@ fn RunBody() -> impl IntoView {
         stage, side, lower, ..
     } = slots;
     Some(view! {
-        <p class="run-error" role="alert">{move || explorer.error.get().filter(|_| frame.get().is_none())}</p>
+        <p class="run-error" role="alert">{move || explorer.error().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
         <div class="explorer">
             <div class="stage" node_ref=stage></div>

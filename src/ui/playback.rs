@@ -14,7 +14,7 @@ use crate::layout::pace::SPEEDS;
 pub fn PlaybackControls() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let _ = use_raf_fn(move |args| {
-        if explorer.playing.get_untracked() {
+        if untrack(|| explorer.playing()) {
             // A long pause (a hidden tab) should not jump the run forward all at once.
             explorer.tick(args.delta.min(100.0));
         }
@@ -54,7 +54,7 @@ pub fn PlaybackControls() -> impl IntoView {
         }
     });
     let len = move || explorer.steps_recorded();
-    let time = move || explorer.vnow.get().round() as u64;
+    let time = move || explorer.vnow().round() as u64;
     view! {
         <section class="playback" aria-label="Playback">
             <div class="buttons">
@@ -64,11 +64,11 @@ pub fn PlaybackControls() -> impl IntoView {
                     type="button"
                     id="play"
                     class="play"
-                    aria-label=move || if explorer.playing.get() { "Pause (Space)" } else { "Play (Space)" }
-                    aria-pressed=move || explorer.playing.get().to_string()
+                    aria-label=move || if explorer.playing() { "Pause (Space)" } else { "Play (Space)" }
+                    aria-pressed=move || explorer.playing().to_string()
                     on:click=move |_| toggle(explorer)
                 >
-                    {move || if explorer.playing.get() {
+                    {move || if explorer.playing() {
                         view! { {icon(Icon::Pause)}<span>"Pause"</span> }.into_any()
                     } else {
                         view! { {icon(Icon::Play)}<span>"Play"</span> }.into_any()
@@ -80,10 +80,10 @@ pub fn PlaybackControls() -> impl IntoView {
                     <span>"Speed (system time per second)"</span>
                     <select
                         id="speed"
-                        prop:value=move || explorer.speed.get().to_string()
+                        prop:value=move || explorer.speed().to_string()
                         on:change=move |ev| {
                             if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-                                explorer.speed.set(i.min(SPEEDS.len() - 1));
+                                explorer.set_speed(i);
                             }
                         }
                     >
@@ -98,10 +98,10 @@ pub fn PlaybackControls() -> impl IntoView {
                     type="range"
                     min="0"
                     max=move || len().to_string()
-                    prop:value=move || explorer.task.get().to_string()
-                    aria-valuetext=move || format!("step {} of {}, {} ms", explorer.task.get(), len(), time())
+                    prop:value=move || explorer.task().to_string()
+                    aria-valuetext=move || format!("step {} of {}, {} ms", explorer.task(), len(), time())
                     on:input=move |ev| {
-                        explorer.playing.set(false);
+                        explorer.pause();
                         if let Ok(t) = event_target_value(&ev).parse::<u64>() {
                             explorer.go_to(t);
                         }
@@ -109,11 +109,11 @@ pub fn PlaybackControls() -> impl IntoView {
                 />
             </label>
             <p class="position" aria-live="off">
-                <span id="step-label">{move || format!("Step {} of {}", explorer.task.get(), len())}</span>
+                <span id="step-label">{move || format!("Step {} of {}", explorer.task(), len())}</span>
                 " · "
                 <span id="time-label">{move || format!("{} ms", time())}</span>
-                {move || explorer.recording.get().then(|| view! { <span class="recording">" · computing… "{len}" steps so far"</span> })}
-                <span id="skip-note" class="skip-note" aria-live="polite">{move || explorer.skipped.get().map(|s| format!(" · {s}: nothing happened in between"))}</span>
+                {move || explorer.recording().then(|| view! { <span class="recording">" · computing… "{len}" steps so far"</span> })}
+                <span id="skip-note" class="skip-note" aria-live="polite">{move || explorer.skipped().map(|s| format!(" · {s}: nothing happened in between"))}</span>
             </p>
             <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
         </section>
@@ -146,15 +146,15 @@ fn icon(which: Icon) -> impl IntoView {
 }
 
 fn toggle(explorer: Explorer) {
-    if !explorer.playing.get_untracked()
-        && explorer.task.get_untracked() >= explorer.with_branch(|b| b.timeline.len()).unwrap_or(0)
+    if !untrack(|| explorer.playing())
+        && untrack(|| explorer.task()) >= explorer.with_branch(|b| b.timeline.len()).unwrap_or(0)
     {
         explorer.go_to(0); // play again from the start
     }
-    if explorer.playing.get_untracked() {
+    if untrack(|| explorer.playing()) {
         explorer.pause();
     } else {
-        explorer.playing.set(true);
+        explorer.play();
     }
 }
 

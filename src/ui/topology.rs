@@ -175,11 +175,11 @@ pub fn TopologyView() -> impl IntoView {
         0 => "source of truth".to_string(),
         o => format!("clock {o:+} ms"),
     };
-    let select = move |s: Selection| explorer.selected.set(Some(s));
+    let select = move |s: Selection| explorer.select(Some(s));
     // While playing, messages have no buttons of their own: a click on the drawing picks
     // the message under the pointer.
     let pick = move |e: leptos::ev::MouseEvent| {
-        if !explorer.playing.get_untracked() {
+        if !untrack(|| explorer.playing()) {
             return;
         }
         let Some(stage) = e
@@ -195,7 +195,7 @@ pub fn TopologyView() -> impl IntoView {
                 x: (f64::from(e.client_x()) - rect.left()) * per_pixel,
                 y: (f64::from(e.client_y()) - rect.top()) * per_pixel,
             };
-            let now = (!reduced.get_untracked()).then(|| explorer.vnow.get_untracked());
+            let now = (!reduced.get_untracked()).then(|| untrack(|| explorer.vnow()));
             dots.with_untracked(|dots| {
                 let bus: Vec<&Dot> = dots.iter().filter(|d| d.on_bus()).collect();
                 let spots: Vec<Point> = bus.iter().map(|d| d.position(layout, now)).collect();
@@ -207,7 +207,7 @@ pub fn TopologyView() -> impl IntoView {
         }
     };
     let targets = move || {
-        if explorer.playing.get() {
+        if explorer.playing() {
             Vec::new()
         } else {
             dots.get().into_iter().filter(Dot::on_bus).collect()
@@ -318,7 +318,7 @@ pub fn TopologyView() -> impl IntoView {
                         let position = {
                             let dot = dot.clone();
                             move || {
-                                let now = (!reduced.get()).then(|| explorer.vnow.get());
+                                let now = (!reduced.get()).then(|| explorer.vnow());
                                 layout.with(|layout| dot.position(layout, now))
                             }
                         };
@@ -336,7 +336,7 @@ pub fn TopologyView() -> impl IntoView {
                         view! {
                             <g
                                 class=format!("message message--{}", kind.as_str())
-                                class:selected=move || explorer.selected.get() == Some(selection)
+                                class:selected=move || explorer.selected() == Some(selection)
                                 role="button"
                                 tabindex="0"
                                 aria-label=label

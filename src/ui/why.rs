@@ -89,14 +89,14 @@ pub fn WhyPanel(
             <ol
                 class="narration"
                 reversed
-                aria-live=move || if explorer.playing.get() { "off" } else { "polite" }
+                aria-live=move || if explorer.playing() { "off" } else { "polite" }
                 aria-relevant="additions"
             >
                 {keyed(move || story.get().into_iter().map(|(i, line, event)| row(key(&[&i, &line]), move || view! {
                     <li>
                         {match event {
                             Some(e) => view! {
-                                <button type="button" class="link-button" on:click=move |_| explorer.selected.set(Some(Selection::Event(e)))>{line}</button>
+                                <button type="button" class="link-button" on:click=move |_| explorer.select(Some(Selection::Event(e)))>{line}</button>
                             }.into_any(),
                             None => view! { <span>{line}</span> }.into_any(),
                         }}
