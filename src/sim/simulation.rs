@@ -21,12 +21,15 @@ use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::limits::MAX_TIME_MS;
-use super::scenario::{Action, Change, Clock, Delay, LinkFaults, Scenario, ScenarioErrors};
+use super::scenario::{
+    Action, Change, Clock, Delay, LinkFaults, Scenario, ScenarioError, ScenarioErrors,
+};
 use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
 use super::trace::{StepKind, Trace, TraceStep};
 
+mod compiled;
 mod delivery;
 mod interventions;
 mod picture;
@@ -110,6 +113,8 @@ pub struct Simulation {
     tasks: u64,
     queue: BinaryHeap<Reverse<(Millis, u64, Task)>>,
     record_index: Arc<BTreeMap<String, RecordId>>,
+    /// The script and the sagas by id: nothing is looked up by name at run time.
+    compiled: Arc<compiled::Compiled>,
     script_order: Arc<Vec<u32>>,
     next_script: usize,
     source: SourceOfTruth,
@@ -164,7 +169,8 @@ impl Simulation {
     /// Like `from_shared`, for a scenario known to be valid: a built-in (every one is
     /// checked by the tests) or one that passed `Scenario::validate`. The page starts its
     /// runs this way, so that it does not carry the checking code. Given an invalid
-    /// scenario it may panic.
+    /// scenario it may panic: a name its script uses that does not exist (the only thing
+    /// building a run looks up) is a bug in the caller.
     pub fn from_checked(scenario: Arc<Scenario>, seed: u64, strategy: Strategy) -> Self {
         let machines: Vec<Option<Arc<Lifecycle>>> = (0..scenario.records.len())
             .map(|i| scenario.record_lifecycle(i).map(Arc::new))
@@ -197,6 +203,8 @@ impl Simulation {
                 .enumerate()
                 .map(|(i, r)| (r.id.clone(), RecordId(i as u32))),
         );
+        let compiled = compiled::compile(&scenario, &record_index)
+            .unwrap_or_else(|e| panic!("from_checked takes a checked scenario: {e}"));
         let mut sim = Simulation {
             seed,
             strategy,
@@ -207,6 +215,7 @@ impl Simulation {
             tasks: 0,
             queue: BinaryHeap::new(),
             record_index: Arc::new(record_index),
+            compiled: Arc::new(compiled),
             script_order: Arc::new(Vec::new()),
             next_script: 0,
             source: SourceOfTruth::new(initial.clone()),
@@ -458,14 +467,6 @@ impl Simulation {
     pub fn run_to_end(&mut self) -> &mut Self {
         while self.step() {}
         self
-    }
-
-    fn replica_index(&self, name: &str) -> usize {
-        self.scenario
-            .replicas
-            .iter()
-            .position(|s| s.name == name)
-            .expect("validated")
     }
 
     fn note(&mut self, text: String) -> u32 {

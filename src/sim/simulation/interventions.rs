@@ -199,15 +199,15 @@ impl Simulation {
         if let Some(until) = self.replicas[r].down_until {
             return Err(InterventionError::SystemDown { system, until });
         }
-        if !self.record_index.contains_key(record) {
+        let Some(&record) = self.record_index.get(record) else {
             return Err(InterventionError::NoSuchRecord {
                 record: record.into(),
             });
-        }
+        };
         if set.is_empty() || set.keys().any(|k| k.trim().is_empty()) {
             return Err(InterventionError::EmptyWrite);
         }
-        self.do_local_write(&system, record, &set);
+        self.do_local_write(r, record, &set);
         Ok(())
     }
 

@@ -2,104 +2,70 @@
 //! replica, a crash, a clock change and a saga's steps (and their compensations) do when
 //! their time comes.
 
+use super::compiled::{CompiledAction, CompiledChange};
 use super::*;
 
 impl Simulation {
+    /// Carries out script step `i` (its position in the scenario's script).
     pub(super) fn run_script_step(&mut self, i: usize) {
-        let scenario = Arc::clone(&self.scenario);
-        match &scenario.script[i].action {
-            Action::Command { record, event, set } => {
-                self.command(&Change {
-                    record: record.clone(),
-                    event: event.clone(),
-                    set: set.clone(),
-                });
+        let compiled = Arc::clone(&self.compiled);
+        match &compiled.script[i] {
+            CompiledAction::Command(change) => {
+                self.command(change);
             }
-            Action::LocalWrite {
-                system,
+            CompiledAction::LocalWrite {
+                replica: r,
                 record,
                 set,
             } => {
                 // Nobody writes to a system that is not running: refused, as a person's
                 // local write is (InterventionError::SystemDown).
-                let r = self.replica_index(system);
-                match self.replicas[r].down_until {
+                match self.replicas[*r].down_until {
                     Some(until) => {
                         let why = InterventionError::SystemDown {
-                            system: system.clone(),
+                            system: self.scenario.replicas[*r].name.clone(),
                             until,
                         };
-                        let note = self.note(format!("a local write to {record}: {why}"));
-                        self.record(SystemId::replica(r), StepKind::Refused { note });
+                        let id = &self.scenario.records[record.0 as usize].id;
+                        let note = self.note(format!("a local write to {id}: {why}"));
+                        self.record(SystemId::replica(*r), StepKind::Refused { note });
                     }
-                    None => self.do_local_write(system, record, set),
+                    None => self.do_local_write(*r, *record, set),
                 }
             }
-            Action::Crash { system, until } => {
-                let r = self.replica_index(system);
-                self.crash(r, *until);
-            }
-            Action::Skew {
-                system,
-                offset_ms,
-                drift_ppm,
-            } => {
-                let id = std::iter::once(&scenario.source)
-                    .chain(scenario.replicas.iter().map(|r| &r.name))
-                    .position(|n| n == system)
-                    .expect("validated");
-                let clock = Clock {
-                    offset_ms: *offset_ms,
-                    drift_ppm: *drift_ppm,
-                };
-                let set = self.skew_clock(SystemId(id as u16), clock);
+            CompiledAction::Crash { replica, until } => self.crash(*replica, *until),
+            CompiledAction::Skew { system, clock } => {
+                let set = self.skew_clock(*system, *clock);
                 debug_assert!(set.is_ok(), "a validated scenario's clock: {set:?}");
             }
-            Action::Poison {
-                system,
+            CompiledAction::Poison {
+                replica: r,
                 record,
                 until,
             } => {
-                let r = self.replica_index(system);
-                let record = self.record_index[record];
-                self.replicas[r].poison.push((record, *until));
-                self.record(SystemId::replica(r), StepKind::Poisoned { record });
+                self.replicas[*r].poison.push((*record, *until));
+                self.record(
+                    SystemId::replica(*r),
+                    StepKind::Poisoned { record: *record },
+                );
             }
-            Action::ReplayDeadLetters { system } => {
-                let r = self.replica_index(system);
-                self.replay_dead_letters(r);
+            CompiledAction::ReplayDeadLetters { replica } => self.replay_dead_letters(*replica),
+            CompiledAction::DiscardDeadLetters { replica } => self.discard_dead_letters(*replica),
+            CompiledAction::StartSaga { saga } => {
+                self.schedule(self.now, Task::SagaStep(*saga, 0));
             }
-            Action::DiscardDeadLetters { system } => {
-                let r = self.replica_index(system);
-                self.discard_dead_letters(r);
-            }
-            Action::StartSaga { saga } => {
-                let s = scenario
-                    .sagas
-                    .iter()
-                    .position(|x| &x.name == saga)
-                    .expect("validated");
-                self.schedule(self.now, Task::SagaStep(s as u32, 0));
-            }
-            Action::FailSaga { saga, reason } => {
-                let s = scenario
-                    .sagas
-                    .iter()
-                    .position(|x| &x.name == saga)
-                    .expect("validated");
-                self.fail_saga(s as u32, reason.clone());
-            }
+            CompiledAction::FailSaga { saga, reason } => self.fail_saga(*saga, reason.clone()),
         }
     }
 
+    /// A user of replica `r` writes `set` to its copy of `record`; the change goes to the
+    /// source as a request.
     pub(super) fn do_local_write(
         &mut self,
-        system: &str,
-        record: &str,
+        r: usize,
+        record: RecordId,
         set: &BTreeMap<String, String>,
     ) {
-        let r = self.replica_index(system);
-        let record = self.record_index[record];
         let local = &self.replicas[r].records[record.0 as usize];
         let (fields, base) = (merged(&local.fields, set), local.version);
         let actor = SystemId::replica(r);
@@ -120,8 +86,8 @@ impl Simulation {
     }
 
     /// Runs a command at the source of truth; returns whether it was accepted.
-    pub(super) fn command(&mut self, change: &Change) -> bool {
-        let record = self.record_index[&change.record];
+    pub(super) fn command(&mut self, change: &CompiledChange) -> bool {
+        let record = change.record;
         let current = self.source.records[record.0 as usize].clone();
         let mut fields = merged(&current.fields, &change.set);
         if let (Some(event), Some(machine)) =
@@ -134,7 +100,8 @@ impl Simulation {
                     .map_or((), |_| ()),
                 Err(invalid) => {
                     self.metrics.invalid_transitions += 1;
-                    let note = self.note(format!("{}: {invalid}", change.record));
+                    let id = &self.scenario.records[record.0 as usize].id;
+                    let note = self.note(format!("{id}: {invalid}"));
                     self.record(
                         SystemId::SOURCE,
                         StepKind::InvalidTransition { record, note },
@@ -175,17 +142,15 @@ impl Simulation {
     }
 
     pub(super) fn saga_step(&mut self, saga: u32, step: u32) {
-        let spec = &self.scenario.sagas[saga as usize];
-        let (change, gap, len) = (
-            spec.steps[step as usize].action.clone(),
-            spec.step_gap_ms,
-            spec.steps.len() as u32,
-        );
+        let gap = self.scenario.sagas[saga as usize].step_gap_ms;
+        let compiled = Arc::clone(&self.compiled);
+        let steps = &compiled.sagas[saga as usize];
+        let (change, len) = (&steps[step as usize].0, steps.len() as u32);
         if self.sagas[saga as usize].failed {
             return;
         }
         self.record(SystemId::SOURCE, StepKind::SagaStep { saga, step });
-        if !self.command(&change) {
+        if !self.command(change) {
             let reason = format!("step {} was refused", step + 1);
             self.fail_saga(saga, reason);
             return;
@@ -211,14 +176,12 @@ impl Simulation {
     }
 
     pub(super) fn compensate(&mut self, saga: u32, step: u32) {
-        let spec = &self.scenario.sagas[saga as usize];
-        let (change, gap) = (
-            spec.steps[step as usize].compensation.clone(),
-            spec.step_gap_ms,
-        );
+        let gap = self.scenario.sagas[saga as usize].step_gap_ms;
+        let compiled = Arc::clone(&self.compiled);
+        let change = &compiled.sagas[saga as usize][step as usize].1;
         self.metrics.compensations += 1;
         self.record(SystemId::SOURCE, StepKind::Compensate { saga, step });
-        self.command(&change);
+        self.command(change);
         if step > 0 {
             self.schedule(
                 self.now.saturating_add(gap),

@@ -57,6 +57,7 @@ impl Simulation {
             tasks: self.tasks,
             queue: self.queue.clone(),
             record_index: Arc::clone(&self.record_index),
+            compiled: Arc::clone(&self.compiled),
             script_order: Arc::clone(&self.script_order),
             next_script: self.next_script,
             source: self.source.without_history(),
