@@ -21,9 +21,7 @@ use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::limits::MAX_TIME_MS;
-use super::scenario::{
-    Action, Change, Clock, Delay, LinkFaults, Scenario, ScenarioError, ScenarioErrors,
-};
+use super::scenario::{Action, Clock, Delay, LinkFaults, Scenario, ScenarioError, ScenarioErrors};
 use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};

@@ -4,15 +4,53 @@
 
 use super::*;
 
-/// A change to one record at the source of truth, by record id.
-#[derive(Debug, Clone)]
+/// A change to one record at the source of truth: its record by id, and where in the
+/// scenario its event and values are (read from there, not copied: a long script would
+/// be held twice).
+#[derive(Debug, Clone, Copy)]
 pub(super) struct CompiledChange {
     /// The record.
     pub record: RecordId,
-    /// The lifecycle event to fire.
-    pub event: Option<String>,
-    /// Values to set.
-    pub set: BTreeMap<String, String>,
+    /// Where the change is written.
+    pub at: ChangeAt,
+}
+
+/// Where in a scenario a change is written.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ChangeAt {
+    /// The command of script step `n`.
+    Script(u32),
+    /// Saga `saga`'s step `step`: its action, or its compensation.
+    Saga {
+        saga: u32,
+        step: u32,
+        compensation: bool,
+    },
+}
+
+impl ChangeAt {
+    /// The change's lifecycle event and values in `scenario`.
+    pub fn in_scenario(self, scenario: &Scenario) -> (Option<&str>, &BTreeMap<String, String>) {
+        match self {
+            ChangeAt::Script(n) => match &scenario.script[n as usize].action {
+                Action::Command { event, set, .. } => (event.as_deref(), set),
+                _ => unreachable!("compiled from a command"),
+            },
+            ChangeAt::Saga {
+                saga,
+                step,
+                compensation,
+            } => {
+                let step = &scenario.sagas[saga as usize].steps[step as usize];
+                let change = if compensation {
+                    &step.compensation
+                } else {
+                    &step.action
+                };
+                (change.event.as_deref(), &change.set)
+            }
+        }
+    }
 }
 
 /// What a script step does, by id (`scenario::Action` with its names resolved).
@@ -20,11 +58,12 @@ pub(super) struct CompiledChange {
 pub(super) enum CompiledAction {
     /// A command at the source of truth.
     Command(CompiledChange),
-    /// A user of replica `replica` writes to its copy of `record`.
+    /// A user of replica `replica` writes to its copy of `record` (the values are script
+    /// step `step`'s).
     LocalWrite {
         replica: usize,
         record: RecordId,
-        set: BTreeMap<String, String>,
+        step: u32,
     },
     /// Replica `replica` crashes until `until`.
     Crash { replica: usize, until: Millis },
@@ -96,13 +135,13 @@ impl Names<'_> {
 
     fn change(
         &self,
-        change: &Change,
+        record: &str,
+        at: ChangeAt,
         path: &dyn Fn() -> String,
     ) -> Result<CompiledChange, ScenarioError> {
         Ok(CompiledChange {
-            record: self.record(&change.record, &|| format!("{}.record", path()))?,
-            event: change.event.clone(),
-            set: change.set.clone(),
+            record: self.record(record, &|| format!("{}.record", path()))?,
+            at,
         })
     }
 }
@@ -125,26 +164,17 @@ pub(super) fn compile(
             let record = || format!("script[{i}].record");
             let saga_path = || format!("script[{i}].saga");
             Ok(match &step.action {
-                Action::Command {
-                    record: id,
-                    event,
-                    set,
-                } => CompiledAction::Command(names.change(
-                    &Change {
-                        record: id.clone(),
-                        event: event.clone(),
-                        set: set.clone(),
-                    },
-                    &path,
-                )?),
+                Action::Command { record: id, .. } => {
+                    CompiledAction::Command(names.change(id, ChangeAt::Script(i as u32), &path)?)
+                }
                 Action::LocalWrite {
                     system: name,
                     record: id,
-                    set,
+                    ..
                 } => CompiledAction::LocalWrite {
                     replica: names.replica(name, &system)?,
                     record: names.record(id, &record)?,
-                    set: set.clone(),
+                    step: i as u32,
                 },
                 Action::Crash {
                     system: name,
@@ -198,9 +228,16 @@ pub(super) fn compile(
                 .iter()
                 .enumerate()
                 .map(|(j, step)| {
+                    let at = |compensation| ChangeAt::Saga {
+                        saga: i as u32,
+                        step: j as u32,
+                        compensation,
+                    };
                     Ok((
-                        names.change(&step.action, &|| format!("sagas[{i}].steps[{j}].action"))?,
-                        names.change(&step.compensation, &|| {
+                        names.change(&step.action.record, at(false), &|| {
+                            format!("sagas[{i}].steps[{j}].action")
+                        })?,
+                        names.change(&step.compensation.record, at(true), &|| {
                             format!("sagas[{i}].steps[{j}].compensation")
                         })?,
                     ))

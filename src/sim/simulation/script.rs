@@ -11,12 +11,12 @@ impl Simulation {
         let compiled = Arc::clone(&self.compiled);
         match &compiled.script[i] {
             CompiledAction::Command(change) => {
-                self.command(change);
+                self.command(*change);
             }
             CompiledAction::LocalWrite {
                 replica: r,
                 record,
-                set,
+                step,
             } => {
                 // Nobody writes to a system that is not running: refused, as a person's
                 // local write is (InterventionError::SystemDown).
@@ -30,7 +30,15 @@ impl Simulation {
                         let note = self.note(format!("a local write to {id}: {why}"));
                         self.record(SystemId::replica(*r), StepKind::Refused { note });
                     }
-                    None => self.do_local_write(*r, *record, set),
+                    None => {
+                        let scenario = Arc::clone(&self.scenario);
+                        let Action::LocalWrite { set, .. } =
+                            &scenario.script[*step as usize].action
+                        else {
+                            unreachable!("compiled from a local write")
+                        };
+                        self.do_local_write(*r, *record, set);
+                    }
                 }
             }
             CompiledAction::Crash { replica, until } => self.crash(*replica, *until),
@@ -86,13 +94,13 @@ impl Simulation {
     }
 
     /// Runs a command at the source of truth; returns whether it was accepted.
-    pub(super) fn command(&mut self, change: &CompiledChange) -> bool {
+    pub(super) fn command(&mut self, change: CompiledChange) -> bool {
         let record = change.record;
+        let scenario = Arc::clone(&self.scenario);
+        let (event, set) = change.at.in_scenario(&scenario);
         let current = self.source.records[record.0 as usize].clone();
-        let mut fields = merged(&current.fields, &change.set);
-        if let (Some(event), Some(machine)) =
-            (&change.event, self.machines[record.0 as usize].clone())
-        {
+        let mut fields = merged(&current.fields, set);
+        if let (Some(event), Some(machine)) = (event, self.machines[record.0 as usize].clone()) {
             let state = current.fields.get("state").cloned().unwrap_or_default();
             match machine.fire(&state, event) {
                 Ok(next) => Arc::make_mut(&mut fields)
@@ -145,7 +153,7 @@ impl Simulation {
         let gap = self.scenario.sagas[saga as usize].step_gap_ms;
         let compiled = Arc::clone(&self.compiled);
         let steps = &compiled.sagas[saga as usize];
-        let (change, len) = (&steps[step as usize].0, steps.len() as u32);
+        let (change, len) = (steps[step as usize].0, steps.len() as u32);
         if self.sagas[saga as usize].failed {
             return;
         }
@@ -178,7 +186,7 @@ impl Simulation {
     pub(super) fn compensate(&mut self, saga: u32, step: u32) {
         let gap = self.scenario.sagas[saga as usize].step_gap_ms;
         let compiled = Arc::clone(&self.compiled);
-        let change = &compiled.sagas[saga as usize][step as usize].1;
+        let change = compiled.sagas[saga as usize][step as usize].1;
         self.metrics.compensations += 1;
         self.record(SystemId::SOURCE, StepKind::Compensate { saga, step });
         self.command(change);
