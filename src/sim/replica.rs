@@ -95,24 +95,24 @@ pub struct Replica {
     /// Its copy of each record, indexed by `RecordId`.
     pub records: Vec<RecordState>,
     /// When a crashed replica is back, while it is down.
-    pub down_until: Option<Millis>,
+    down_until: Option<Millis>,
     /// Events processed recently, whose acknowledgement a crash could still lose.
-    pub recent: VecDeque<(Millis, EventId, RecordId)>,
+    recent: VecDeque<(Millis, EventId, RecordId)>,
     /// Records whose events the consumer fails on, each until an optional time.
-    pub poison: Vec<(RecordId, Option<Millis>)>,
+    poison: Vec<(RecordId, Option<Millis>)>,
     /// Events that failed every attempt, oldest first.
-    pub dead_letters: Vec<DeadLetter>,
+    dead_letters: Vec<DeadLetter>,
     /// Events held back, by (record, the version they follow).
-    pub held: BTreeMap<(RecordId, u64), EventId>,
+    held: BTreeMap<(RecordId, u64), EventId>,
     /// Writes (by id) the side effect fired for at least once.
-    pub effects_fired: EventSet,
+    effects_fired: EventSet,
     /// How often the side effect fired for writes it fired for more than once.
-    pub effect_repeats: BTreeMap<WriteId, u32>,
+    effect_repeats: BTreeMap<WriteId, u32>,
     /// Idempotency keys (write ids) the external service has seen.
-    pub effect_keys: EventSet,
+    effect_keys: EventSet,
     /// For each record, the last version it applied a second time and the event that
     /// carried it (only with idempotency off).
-    pub applied_again: BTreeMap<RecordId, (u64, EventId)>,
+    applied_again: BTreeMap<RecordId, (u64, EventId)>,
     /// Event ids it has received at least once.
     seen: EventSet,
     /// Event ids it has applied at least once.
@@ -136,6 +136,122 @@ impl Replica {
             seen: EventSet::default(),
             applied: EventSet::default(),
         }
+    }
+
+    /// When it is back, while it is down after a crash.
+    pub fn down_until(&self) -> Option<Millis> {
+        self.down_until
+    }
+
+    /// It crashes until `until`, at `now`. Returns the events it processed within the
+    /// last `ack_window` ms, oldest first: their acknowledgements are lost with the crash.
+    pub fn crash(
+        &mut self,
+        now: Millis,
+        until: Millis,
+        ack_window: Millis,
+    ) -> Vec<(EventId, RecordId)> {
+        self.down_until = Some(until);
+        let unacked = self
+            .recent
+            .iter()
+            .filter(|(t, _, _)| now.saturating_sub(*t) < ack_window)
+            .map(|&(_, e, rec)| (e, rec))
+            .collect();
+        self.recent.clear();
+        unacked
+    }
+
+    /// It is running again.
+    pub fn restart(&mut self) {
+        self.down_until = None;
+    }
+
+    /// It processed `event` about `record` at `now`; events older than `ack_window` ms
+    /// are acknowledged by now, so a crash no longer loses them.
+    pub fn processed_now(
+        &mut self,
+        now: Millis,
+        event: EventId,
+        record: RecordId,
+        ack_window: Millis,
+    ) {
+        self.recent.push_back((now, event, record));
+        while self
+            .recent
+            .front()
+            .is_some_and(|(t, _, _)| now.saturating_sub(*t) >= ack_window)
+        {
+            self.recent.pop_front();
+        }
+    }
+
+    /// From now on its consumer fails on every event about `record`, until `until`.
+    pub fn poison(&mut self, record: RecordId, until: Option<Millis>) {
+        self.poison.push((record, until));
+    }
+
+    /// An event that failed every attempt joins the dead-letter queue.
+    pub fn dead_letter(&mut self, letter: DeadLetter) {
+        self.dead_letters.push(letter);
+    }
+
+    /// Its dead-letter queue, oldest first.
+    pub fn dead_letters(&self) -> &[DeadLetter] {
+        &self.dead_letters
+    }
+
+    /// Empties the dead-letter queue and returns what it held, oldest first.
+    pub fn take_dead_letters(&mut self) -> Vec<DeadLetter> {
+        std::mem::take(&mut self.dead_letters)
+    }
+
+    /// It applied `event`, carrying `version` of `record`, a second time.
+    pub fn applied_again(&mut self, record: RecordId, version: u64, event: EventId) {
+        self.applied_again.insert(record, (version, event));
+    }
+
+    /// The event it applied a second time to reach the version of `record` it holds now,
+    /// if it did.
+    pub fn applied_twice(&self, record: RecordId) -> Option<EventId> {
+        let (version, event) = *self.applied_again.get(&record)?;
+        (self.records[record.0 as usize].version == version).then_some(event)
+    }
+
+    /// The event it held back until `version` of `record` arrived, now that it has.
+    pub fn release(&mut self, record: RecordId, version: u64) -> Option<EventId> {
+        self.held.remove(&(record, version))
+    }
+
+    /// Its side effect fires for `write`; with idempotency `keys`, the external service
+    /// ignores a key it has seen. Returns `None` when ignored, else how many times the
+    /// effect has now fired for `write`.
+    pub fn fire_effect(&mut self, write: WriteId, keys: bool) -> Option<u32> {
+        if keys && !self.effect_keys.insert(EventId(write.0)) {
+            return None;
+        }
+        Some(if self.effects_fired.insert(EventId(write.0)) {
+            1
+        } else {
+            let repeats = self.effect_repeats.entry(write).or_insert(1);
+            *repeats += 1;
+            *repeats
+        })
+    }
+
+    /// How many events it holds back, waiting for an earlier version.
+    pub fn held_count(&self) -> usize {
+        self.held.len()
+    }
+
+    /// How many times its side effect fired, repeats included.
+    pub fn effects_count(&self) -> u64 {
+        self.effects_fired.len()
+            + self
+                .effect_repeats
+                .values()
+                .map(|&n| u64::from(n.saturating_sub(1)))
+                .sum::<u64>()
     }
 
     /// Whether this replica has received `event` before.

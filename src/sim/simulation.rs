@@ -398,7 +398,7 @@ impl Simulation {
             Task::Request(write) => self.request(write),
             Task::Retry(slot, _) => self.process(slot, true),
             // A restart planned by a crash that was ended early (or replaced) does nothing.
-            Task::Restart(r) if self.replicas[r as usize].down_until == Some(self.now) => {
+            Task::Restart(r) if self.replicas[r as usize].down_until() == Some(self.now) => {
                 self.restart(r as usize)
             }
             Task::Restart(_) => {}
@@ -447,7 +447,7 @@ impl Simulation {
     fn dead_letter_depth(&self) -> u64 {
         self.replicas
             .iter()
-            .map(|r| r.dead_letters.len() as u64)
+            .map(|r| r.dead_letters().len() as u64)
             .sum()
     }
 
@@ -495,14 +495,12 @@ impl Simulation {
     /// The event replica `r` applied a second time to reach the version of `record` it
     /// holds now, if it did.
     pub fn applied_twice(&self, r: usize, record: RecordId) -> Option<EventId> {
-        let replica = &self.replicas[r];
-        let (version, event) = *replica.applied_again.get(&record)?;
-        (replica.records[record.0 as usize].version == version).then_some(event)
+        self.replicas[r].applied_twice(record)
     }
 
     /// When replica `r` restarts, if it is down.
     pub fn down_until(&self, r: usize) -> Option<Millis> {
-        self.replicas[r].down_until
+        self.replicas[r].down_until()
     }
 
     /// A system's clock.
@@ -518,7 +516,7 @@ impl Simulation {
 
     /// Replica `r`'s dead-letter queue.
     pub fn dead_letters(&self, r: usize) -> &[DeadLetter] {
-        &self.replicas[r].dead_letters
+        self.replicas[r].dead_letters()
     }
 
     /// Notes referred to by trace steps (refusal reasons, saga failures).

@@ -138,7 +138,7 @@ impl Simulation {
             self.schedule(at, Task::Redeliver(slot, self.bus.generation_of(slot)));
             return;
         }
-        if let Some(until) = self.replicas[r].down_until {
+        if let Some(until) = self.replicas[r].down_until() {
             self.record(
                 actor,
                 StepKind::NotAcked {
@@ -171,7 +171,7 @@ impl Simulation {
         let (r, event) = (message.replica, message.event);
         let actor = SystemId::replica(r);
         if retry {
-            if let Some(until) = self.replicas[r].down_until {
+            if let Some(until) = self.replicas[r].down_until() {
                 self.schedule(until, Task::Retry(slot, self.bus.generation_of(slot)));
                 return;
             }
@@ -210,7 +210,7 @@ impl Simulation {
             } else {
                 self.bus.remove(slot);
                 self.metrics.dead_lettered += 1;
-                self.replicas[r].dead_letters.push(DeadLetter {
+                self.replicas[r].dead_letter(DeadLetter {
                     event,
                     record: message.record,
                     at: self.now,
@@ -232,15 +232,7 @@ impl Simulation {
             self.strategy != Strategy::LastWriteWins && self.machines[record.0 as usize].is_some();
         let reception = self.replicas[r].receive(event, self.strategy, self.idempotency, in_order);
         let window = self.bus.link(r).faults.ack_delay_ms;
-        let replica = &mut self.replicas[r];
-        replica.recent.push_back((self.now, event_id, record));
-        while replica
-            .recent
-            .front()
-            .is_some_and(|(t, _, _)| self.now.saturating_sub(*t) >= window)
-        {
-            replica.recent.pop_front();
-        }
+        self.replicas[r].processed_now(self.now, event_id, record, window);
         match reception {
             Reception::SkipDuplicate => {
                 self.metrics.duplicates_absorbed += 1;
@@ -300,9 +292,7 @@ impl Simulation {
         self.metrics.applied += 1;
         if again {
             self.metrics.duplicates_applied += 1;
-            self.replicas[r]
-                .applied_again
-                .insert(record, (version, event));
+            self.replicas[r].applied_again(record, version, event);
         }
         self.record(
             actor,
@@ -349,7 +339,7 @@ impl Simulation {
         }
         self.fire_effect(r, state.write);
         self.refresh(r, record);
-        if let Some(next) = self.replicas[r].held.remove(&(record, version)) {
+        if let Some(next) = self.replicas[r].release(record, version) {
             self.record(actor, StepKind::Release { event: next });
             self.consume(r, next);
         }
@@ -361,18 +351,10 @@ impl Simulation {
         };
         let keys = effect.idempotency_keys;
         let actor = SystemId::replica(r);
-        let replica = &mut self.replicas[r];
-        if keys && !replica.effect_keys.insert(EventId(write.0)) {
+        let Some(times) = self.replicas[r].fire_effect(write, keys) else {
             self.metrics.effects_deduplicated += 1;
             self.record(actor, StepKind::EffectSkipped { write });
             return;
-        }
-        let times = if replica.effects_fired.insert(EventId(write.0)) {
-            1
-        } else {
-            let repeats = replica.effect_repeats.entry(write).or_insert(1);
-            *repeats += 1;
-            *repeats
         };
         self.metrics.effects_fired += 1;
         self.record(

@@ -10,19 +10,10 @@ impl Simulation {
         let actor = SystemId::replica(r);
         self.metrics.crashes += 1;
         self.record(actor, StepKind::Crash);
-        let replica = &mut self.replicas[r];
-        replica.down_until = Some(until);
         // Events processed within the acknowledgement delay lost their ack with the crash:
         // the bus will send them again once the replica is back.
         let window = self.bus.link(r).faults.ack_delay_ms;
-        let unacked: Vec<(EventId, RecordId)> = replica
-            .recent
-            .iter()
-            .filter(|(t, _, _)| self.now.saturating_sub(*t) < window)
-            .map(|&(_, e, rec)| (e, rec))
-            .collect();
-        replica.recent.clear();
-        for (event, record) in unacked {
+        for (event, record) in self.replicas[r].crash(self.now, until, window) {
             let slot = self.bus.park(Message::new(event, record, r, until));
             self.schedule(until, Task::Redeliver(slot, self.bus.generation_of(slot)));
         }
@@ -30,13 +21,13 @@ impl Simulation {
     }
 
     pub(super) fn restart(&mut self, r: usize) {
-        self.replicas[r].down_until = None;
+        self.replicas[r].restart();
         self.record(SystemId::replica(r), StepKind::Restart);
     }
 
     /// Replays every dead letter of replica `r` into its consumer, oldest first.
     pub fn replay_dead_letters(&mut self, r: usize) {
-        let letters = std::mem::take(&mut self.replicas[r].dead_letters);
+        let letters = self.replicas[r].take_dead_letters();
         for letter in letters {
             self.metrics.replayed += 1;
             self.record(
@@ -54,7 +45,7 @@ impl Simulation {
 
     /// Discards every dead letter of replica `r`.
     pub fn discard_dead_letters(&mut self, r: usize) {
-        let letters = std::mem::take(&mut self.replicas[r].dead_letters);
+        let letters = self.replicas[r].take_dead_letters();
         for letter in letters {
             self.metrics.discarded += 1;
             self.record(
@@ -141,7 +132,7 @@ impl Simulation {
     /// Crashes replica `r` now; it restarts at `until`.
     pub fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
         let system = self.replica_name(r)?;
-        if self.replicas[r].down_until.is_some() {
+        if self.replicas[r].down_until().is_some() {
             return Err(InterventionError::AlreadyDown { system });
         }
         self.future("a restart, counted from now,", until)?;
@@ -154,7 +145,7 @@ impl Simulation {
     /// reconnects early: the bus does not know it is back.
     pub fn restart_replica(&mut self, r: usize) -> Result<(), InterventionError> {
         let system = self.replica_name(r)?;
-        if self.replicas[r].down_until.is_none() {
+        if self.replicas[r].down_until().is_none() {
             return Err(InterventionError::NotDown { system });
         }
         self.restart(r);
@@ -196,7 +187,7 @@ impl Simulation {
         set: BTreeMap<String, String>,
     ) -> Result<(), InterventionError> {
         let system = self.replica_name(r)?;
-        if let Some(until) = self.replicas[r].down_until {
+        if let Some(until) = self.replicas[r].down_until() {
             return Err(InterventionError::SystemDown { system, until });
         }
         let Some(&record) = self.record_index.get(record) else {

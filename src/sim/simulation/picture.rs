@@ -67,14 +67,9 @@ impl Simulation {
     pub fn activity(&self, r: usize) -> Activity {
         let replica = &self.replicas[r];
         Activity {
-            held: replica.held.len(),
-            dead_letters: replica.dead_letters.len(),
-            effects: replica.effects_fired.len()
-                + replica
-                    .effect_repeats
-                    .values()
-                    .map(|&n| u64::from(n.saturating_sub(1)))
-                    .sum::<u64>(),
+            held: replica.held_count(),
+            dead_letters: replica.dead_letters().len(),
+            effects: replica.effects_count(),
         }
     }
 }

@@ -20,7 +20,7 @@ impl Simulation {
             } => {
                 // Nobody writes to a system that is not running: refused, as a person's
                 // local write is (InterventionError::SystemDown).
-                match self.replicas[*r].down_until {
+                match self.replicas[*r].down_until() {
                     Some(until) => {
                         let why = InterventionError::SystemDown {
                             system: self.scenario.replicas[*r].name.clone(),
@@ -51,7 +51,7 @@ impl Simulation {
                 record,
                 until,
             } => {
-                self.replicas[*r].poison.push((*record, *until));
+                self.replicas[*r].poison(*record, *until);
                 self.record(
                     SystemId::replica(*r),
                     StepKind::Poisoned { record: *record },
