@@ -300,7 +300,7 @@ impl Simulation {
 
     /// The source of truth's records.
     pub fn source_records(&self) -> &[RecordState] {
-        &self.source.records
+        self.source.records()
     }
 
     /// Replica `index`'s records.

@@ -51,9 +51,9 @@ pub struct PublishedEvent {
 #[derive(Debug, Clone)]
 pub struct SourceOfTruth {
     /// Current state of each record, indexed by `RecordId`.
-    pub records: Vec<RecordState>,
+    records: Vec<RecordState>,
     /// Every commit of each record, oldest first.
-    pub history: Vec<SharedLog<Commit>>,
+    history: Vec<SharedLog<Commit>>,
     outbox: Vec<(RecordId, EventKind, u64)>,
 }
 
@@ -66,6 +66,32 @@ impl SourceOfTruth {
             history,
             outbox: Vec::new(),
         }
+    }
+
+    /// The current state of each record, indexed by `RecordId`.
+    pub fn records(&self) -> &[RecordState] {
+        &self.records
+    }
+
+    /// Every commit of each record, oldest first, indexed by `RecordId`.
+    pub fn history(&self) -> &[SharedLog<Commit>] {
+        &self.history
+    }
+
+    /// How many commits each record's history holds.
+    pub fn history_lengths(&self) -> Vec<usize> {
+        self.history.iter().map(|h| h.len()).collect()
+    }
+
+    /// Takes the first `lengths` commits of each record's history from `full`, a later
+    /// state of the same source (time travel: a snapshot keeps no history of its own).
+    pub fn restore_history(&mut self, full: &SourceOfTruth, lengths: &[usize]) {
+        self.history = full
+            .history
+            .iter()
+            .zip(lengths)
+            .map(|(h, &n)| h.prefix(n))
+            .collect();
     }
 
     /// A copy without the commit histories (they are append-only and kept elsewhere).

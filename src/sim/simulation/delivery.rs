@@ -396,7 +396,7 @@ impl Simulation {
         let log = self.writes[write.0 as usize - 1].clone();
         let record = log.record;
         self.record(SystemId::SOURCE, StepKind::Request { record, write });
-        let current = self.source.records[record.0 as usize].clone();
+        let current = self.source.records()[record.0 as usize].clone();
         let requested = RecordState {
             fields: log.fields.clone(),
             version: log.base_version + 1,
@@ -408,7 +408,7 @@ impl Simulation {
             SourceVerdict::Commit => {
                 // Last-write-wins may commit over versions this writer never saw: those
                 // writes are gone, and nobody is told.
-                let skipped: Vec<WriteId> = self.source.history[record.0 as usize]
+                let skipped: Vec<WriteId> = self.source.history()[record.0 as usize]
                     .iter()
                     .filter(|c| c.version > log.base_version)
                     .map(|c| c.write)
@@ -460,7 +460,7 @@ impl Simulation {
             write,
             replica: log.system,
             replica_value: log.fields.clone(),
-            source_value: self.source.records[record.0 as usize].fields.clone(),
+            source_value: self.source.records()[record.0 as usize].fields.clone(),
             raised_at: self.now,
             decision: None,
         });
@@ -476,9 +476,9 @@ impl Simulation {
 
     /// Recomputes whether replica `r`'s copy of `record` differs from the source.
     pub(super) fn refresh(&mut self, r: usize, record: RecordId) {
-        let i = r * self.source.records.len() + record.0 as usize;
+        let i = r * self.source.records().len() + record.0 as usize;
         let differs = !self.replicas[r].records[record.0 as usize]
-            .same_as(&self.source.records[record.0 as usize]);
+            .same_as(&self.source.records()[record.0 as usize]);
         if differs != self.differs[i] {
             self.differs[i] = differs;
             if differs {

@@ -234,7 +234,7 @@ impl Simulation {
             Some(e) => e.clone(),
         };
         let record = escalation.record;
-        let current = self.source.records[record.0 as usize].clone();
+        let current = self.source.records()[record.0 as usize].clone();
         let fields = match &decision {
             Decision::KeepSource => current.fields.clone(),
             Decision::TakeReplica => escalation.replica_value.clone(),

@@ -6,7 +6,7 @@ use super::*;
 impl Simulation {
     /// Writes that the invariant checker finds lost, from the histories alone.
     pub fn checked_lost_writes(&self) -> Vec<LostWrite> {
-        invariants::lost_writes(&self.writes, &self.source.history, &self.reported)
+        invariants::lost_writes(&self.writes, self.source.history(), &self.reported)
     }
 
     /// Every invariant failure so far, including the end-of-run checks once the bus is quiet.
@@ -44,11 +44,11 @@ impl Simulation {
     }
 
     pub(super) fn divergence_sentence(&self) -> String {
-        let n = self.source.records.len();
+        let n = self.source.records().len();
         let first = self.differs.iter().position(|&d| d).expect("divergent > 0");
         let (r, record) = (first / n, first % n);
         let local = &self.replicas[r].records[record];
-        let source = &self.source.records[record];
+        let source = &self.source.records()[record];
         let pending = self.inbox.pending().count();
         let why = if pending > 0 {
             format!(" {pending} escalation(s) wait for a decision.")

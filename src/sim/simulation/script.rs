@@ -98,7 +98,7 @@ impl Simulation {
         let record = change.record;
         let scenario = Arc::clone(&self.scenario);
         let (event, set) = change.at.in_scenario(&scenario);
-        let current = self.source.records[record.0 as usize].clone();
+        let current = self.source.records()[record.0 as usize].clone();
         let mut fields = merged(&current.fields, set);
         if let (Some(event), Some(machine)) = (event, self.machines[record.0 as usize].clone()) {
             let state = current.fields.get("state").cloned().unwrap_or_default();

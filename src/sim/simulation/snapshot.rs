@@ -15,7 +15,7 @@ impl Simulation {
             events: self.events.len(),
             writes: self.writes.len(),
             notes: self.notes.len(),
-            history: self.source.history.iter().map(|h| h.len()).collect(),
+            history: self.source.history_lengths(),
         });
         copy
     }
@@ -33,13 +33,7 @@ impl Simulation {
         sim.events = full.events.prefix(lengths.events);
         sim.writes = full.writes.prefix(lengths.writes);
         sim.notes = full.notes[..lengths.notes].to_vec();
-        sim.source.history = full
-            .source
-            .history
-            .iter()
-            .zip(&lengths.history)
-            .map(|(h, &n)| h.prefix(n))
-            .collect();
+        sim.source.restore_history(&full.source, &lengths.history);
         sim.log_lengths = None;
         sim
     }

@@ -59,7 +59,7 @@ impl Simulation {
     /// Whether some copy holds a version its replica applied twice (a ×2 badge).
     fn shows_applied_twice(&self) -> bool {
         (0..self.replicas.len()).any(|r| {
-            (0..self.source.records.len()).any(|i| {
+            (0..self.source.records().len()).any(|i| {
                 self.applied_twice(r, crate::sim::RecordId(i as u32))
                     .is_some()
             })
