@@ -10,6 +10,7 @@ use super::resolver::Strategy;
 
 mod delay;
 mod error;
+mod knobs;
 mod validate;
 
 pub use delay::Delay;

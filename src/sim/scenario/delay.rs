@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LinkFaults;
-use super::validate::validate_link;
+use super::knobs::validate_link;
 use crate::sim::ids::Millis;
 
 /// A delay distribution, in virtual milliseconds. In JSON, `kind` names the distribution
