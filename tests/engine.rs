@@ -527,7 +527,8 @@ fn lifecycle_refuses_invalid_events_and_replicas_hold_gaps() {
     let refused: Vec<_> = steps_named(&sim, "invalid_transition").collect();
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].time, 500);
-    let json = sim.step_json(
+    let json = syncscope::sim::export::step_json(
+        &sim,
         sim.trace()
             .steps()
             .iter()

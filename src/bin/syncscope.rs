@@ -189,7 +189,8 @@ fn execute(command: Command) -> Result<(), String> {
             match args.format {
                 Format::Trace => {
                     for i in 0..sim.trace().steps().len() {
-                        writeln!(out, "{}", sim.step_json(i)).map_err(io_error)?;
+                        writeln!(out, "{}", syncscope::sim::export::step_json(&sim, i))
+                            .map_err(io_error)?;
                     }
                 }
                 Format::Summary => {

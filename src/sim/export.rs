@@ -1,11 +1,11 @@
-//! Exports of a run: the published events as CloudEvents JSON, and the run as a Mermaid
-//! sequence diagram.
+//! Exports of a run: each trace step as JSON, the published events as CloudEvents JSON,
+//! and the run as a Mermaid sequence diagram.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::cloudevent::CloudEvent;
 use super::simulation::Simulation;
-use super::trace::StepKind;
+use super::trace::{StepJson, StepKind};
 
 /// Every published event, in publishing order, as a JSON array of CloudEvents 1.0 events
 /// in the structured JSON format.
@@ -139,4 +139,135 @@ fn participant(name: &str) -> String {
     name.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
+}
+
+/// Trace step `index` as JSON, with names instead of numbers.
+pub fn step_json(sim: &Simulation, index: usize) -> serde_json::Value {
+    let step = sim.trace().steps()[index];
+    let mut extra = serde_json::Map::new();
+    let (mut record, mut write) = (None, None);
+    match step.kind {
+        StepKind::Command {
+            record: r,
+            write: w,
+        }
+        | StepKind::LocalWrite {
+            record: r,
+            write: w,
+        }
+        | StepKind::Request {
+            record: r,
+            write: w,
+        }
+        | StepKind::Conflict {
+            record: r,
+            write: w,
+        }
+        | StepKind::LostUpdate {
+            record: r,
+            write: w,
+        } => (record, write) = (Some(r), Some(w)),
+        StepKind::Commit {
+            record: r,
+            write: w,
+            version,
+        } => {
+            (record, write) = (Some(r), Some(w));
+            extra.insert("version".into(), json!(version));
+        }
+        StepKind::Escalate {
+            record: r,
+            write: w,
+            escalation,
+        }
+        | StepKind::Resolve {
+            record: r,
+            write: w,
+            escalation,
+        } => {
+            (record, write) = (Some(r), Some(w));
+            extra.insert("escalation".into(), json!(escalation));
+        }
+        StepKind::Publish { record: r, .. } => record = Some(r),
+        StepKind::Deliver { attempt, .. } | StepKind::Redeliver { attempt, .. } => {
+            extra.insert("attempt".into(), json!(attempt));
+        }
+        StepKind::Apply { version, again, .. } => {
+            extra.insert("version".into(), json!(version));
+            if again {
+                extra.insert("again".into(), json!(true));
+            }
+        }
+        StepKind::RejectStale { reason, .. } => {
+            extra.insert("reason".into(), json!(reason));
+        }
+        StepKind::InvalidTransition { record: r, note } => {
+            record = Some(r);
+            extra.insert("note".into(), json!(sim.note_text(note)));
+        }
+        StepKind::Hold { waiting_for, .. } => {
+            extra.insert("waiting_for".into(), json!(waiting_for));
+        }
+        StepKind::ProcessingFailed { attempt, .. } | StepKind::Retry { attempt, .. } => {
+            extra.insert("attempt".into(), json!(attempt));
+        }
+        StepKind::Poisoned { record: r } => record = Some(r),
+        StepKind::Effect { write: w, again } => {
+            write = Some(w);
+            extra.insert("effect".into(), json!(sim.effect_name(step.actor)));
+            if again {
+                extra.insert("again".into(), json!(true));
+            }
+        }
+        StepKind::EffectSkipped { write: w } => {
+            write = Some(w);
+            extra.insert("effect".into(), json!(sim.effect_name(step.actor)));
+        }
+        StepKind::Skew { offset_ms } => {
+            extra.insert("offset_ms".into(), json!(offset_ms));
+        }
+        StepKind::Partition { until } => {
+            extra.insert("until".into(), json!(until));
+        }
+        StepKind::Refused { note } => {
+            extra.insert("note".into(), json!(sim.note_text(note)));
+        }
+        StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
+            let spec = &sim.scenario().sagas[saga as usize];
+            extra.insert("saga".into(), json!(spec.name));
+            extra.insert("saga_step".into(), json!(spec.steps[n as usize].name));
+        }
+        StepKind::SagaFailed { saga, note } => {
+            extra.insert(
+                "saga".into(),
+                json!(sim.scenario().sagas[saga as usize].name),
+            );
+            extra.insert("note".into(), json!(sim.note_text(note)));
+        }
+        StepKind::Duplicate { .. }
+        | StepKind::Drop { .. }
+        | StepKind::SkipDuplicate { .. }
+        | StepKind::Release { .. }
+        | StepKind::Crash
+        | StepKind::Restart
+        | StepKind::Heal
+        | StepKind::NotAcked { .. }
+        | StepKind::DeadLetter { .. }
+        | StepKind::Replay { .. }
+        | StepKind::Discard { .. } => {}
+    }
+    if let Some(e) = step.kind.event() {
+        record = record.or(Some(sim.events()[e.0 as usize - 1].record));
+    }
+    serde_json::to_value(StepJson {
+        entry: index,
+        time: step.time,
+        kind: step.kind.name(),
+        actor: sim.scenario().system_name(step.actor),
+        event: step.kind.event().map(|e| e.to_string()),
+        record: record.map(|r| sim.record_name(r)),
+        write: write.map(|w| w.to_string()),
+        extra,
+    })
+    .expect("a step always serialises")
 }

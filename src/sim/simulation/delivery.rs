@@ -492,7 +492,8 @@ impl Simulation {
         }
     }
 
-    pub(super) fn effect_name(&self, actor: SystemId) -> &str {
+    /// The name of `actor`'s side effect (empty if it has none).
+    pub fn effect_name(&self, actor: SystemId) -> &str {
         actor
             .replica_index()
             .and_then(|i| self.scenario.replicas[i].effect.as_ref())
