@@ -1,7 +1,9 @@
 // Not part of the test command: records Chromium performance traces of fresh loads of the
 // release bundle, from navigation until the first scenario is interactive (as
 // e2e/startup.mjs waits for it), and prints every task over OVER_MS (default 30) with
-// where its time went. LOADS (default 3) fresh loads.
+// where its time went. LOADS (default 3) fresh loads; DETAIL=1 lists every kind of event
+// in each task. An EvaluateScript task with no script named is Playwright's own code,
+// injected by waitForSelector, not the page's.
 import { serve, launch } from './serve.mjs';
 
 const { server, url } = await serve();

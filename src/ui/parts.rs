@@ -2,7 +2,7 @@
 //! of its own (not shown by a reactive condition, which would also compile code to redraw
 //! it). The first view's parts (the picture and the tables) are in the app's wasm; the
 //! panels beside and below them are in a wasm of their own that the shipped bundle fetches
-//! while the first view is drawn (`panels`), which keeps the first download small.
+//! once the first view is drawn (`panels`), which keeps the first download small.
 
 use leptos::prelude::*;
 
