@@ -242,6 +242,28 @@ async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
 }
 
 #[wasm_bindgen_test]
+async fn a_fork_made_before_a_change_lists_only_the_changes_it_carries() {
+    let (root, _handle) = mount().await;
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "lww").await;
+    // Step 2 (billing's local write): evt-1 is still on its way to both replicas.
+    click(&root, "#step-forward").await;
+    click(&root, "#step-forward").await;
+    press(&root, "g.message[data-event='1']").await;
+    click(&root, "#drop-message").await;
+    assert_eq!(text(&root, "ol.changes"), "at step 2: Drop evt-1 → billing");
+    // Back at step 1 of that fork, before its drop, and forked again: the new run starts
+    // from the shared past, so the drop is not one of its changes.
+    click(&root, "#step-back").await;
+    assert_eq!(step(&root), 1);
+    press(&root, "g.message[data-event='1']").await;
+    click(&root, "#delay-message").await;
+    assert_eq!(count(&root, "ol.changes li"), 1);
+    assert!(text(&root, "ol.changes").starts_with("at step 1: Delay evt-1"));
+}
+
+#[wasm_bindgen_test]
 async fn resolving_an_escalation_clears_the_inbox_and_converges() {
     let (root, _handle) = mount().await;
     leptos::task::tick().await;

@@ -5,13 +5,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use super::Decision;
 use super::ids::{EventId, Millis, SystemId};
 use super::scenario::{Clock, Delay};
 use super::simulation::Simulation;
 
-/// One change a person makes to a run at some step.
-#[derive(Debug, Clone, PartialEq)]
+/// One change a person makes to a run at some step. In JSON, `"do"` names it and its fields
+/// sit beside it: `{"do": "crash", "replica": 0, "until": 1500}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Intervention {
     /// Lose the message in this bus slot (the bus redelivers it after the ack timeout).
     Drop {

@@ -130,6 +130,21 @@ impl Timeline {
     }
 }
 
+/// The run `start` (normally fresh) with `changes` carried out, each once `step` tasks are
+/// done, in order (steps never go down), then run to the end. A fork in the explorer is
+/// exactly its original plus such a list: replaying it gives the fork's run, step for step.
+pub fn replay(
+    mut start: Simulation,
+    changes: &[(u64, Intervention)],
+) -> Result<Simulation, InterventionError> {
+    for (step, change) in changes {
+        while start.tasks_done() < *step && start.step() {}
+        change.apply(&mut start)?;
+    }
+    start.run_to_end();
+    Ok(start)
+}
+
 /// How two runs ended differently.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunDiff {

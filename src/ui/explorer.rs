@@ -53,8 +53,10 @@ pub struct Branch {
     pub timeline: Timeline,
     /// What it is ("Original", "Drop evt-3 → billing at step 12").
     pub label: String,
-    /// The changes that lead from the original to this run, in order, with their step.
-    pub changes: Vec<(u64, String)>,
+    /// The changes that lead from the original to this run, in order: the step each was
+    /// made at, the change, and how the page words it. `timeline::replay` of the original
+    /// with these changes is this run.
+    pub changes: Vec<(u64, Intervention, String)>,
 }
 
 /// A branch as listed: its index, its label and the changes behind it.
@@ -357,7 +359,13 @@ impl Explorer {
             .try_with_value(|b| {
                 b.iter()
                     .enumerate()
-                    .map(|(i, x)| (i, x.label.clone(), x.changes.clone()))
+                    .map(|(i, x)| {
+                        let changes = x
+                            .changes
+                            .iter()
+                            .map(|(step, _, what)| (*step, what.clone()));
+                        (i, x.label.clone(), changes.collect())
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -549,8 +557,15 @@ impl Explorer {
         let task = self.task.get_untracked();
         let branched = self.with_branch(|b| {
             b.timeline.branch(task, &change).map(|timeline| {
-                let mut changes = b.changes.clone();
-                changes.push((task, label.clone()));
+                // A fork made before one of this run's own changes starts from the shared
+                // past, without that change.
+                let mut changes: Vec<_> = b
+                    .changes
+                    .iter()
+                    .filter(|(step, _, _)| *step <= task)
+                    .cloned()
+                    .collect();
+                changes.push((task, change.clone(), label.clone()));
                 Branch {
                     timeline,
                     label: format!("{label} (step {task})"),
