@@ -59,6 +59,18 @@ pub fn mount_page(
     description_text: web_sys::HtmlElement,
     body: web_sys::HtmlElement,
 ) {
+    // Not in the task that instantiates the wasm: that one is long enough on a slow phone
+    // (the browser compiles the code the app first runs then), and until the live settings
+    // replace the plain-HTML copy, the copy shows the same.
+    explorer::later(move || mount_explorer(settings, description_text, body));
+}
+
+/// `mount_page`'s work: the settings and the explorer, then the body in a task of its own.
+fn mount_explorer(
+    settings: web_sys::HtmlElement,
+    description_text: web_sys::HtmlElement,
+    body: web_sys::HtmlElement,
+) {
     let explorer = StoredValue::new_local(None::<Explorer>);
     settings.set_inner_html("");
     leptos::mount::mount_to(settings, move || {
