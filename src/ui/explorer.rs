@@ -237,13 +237,15 @@ impl Explorer {
         self.runs.set_value(run);
         // A long run is generated, checked, drawn and recorded in separate tasks, each
         // short, so the page answers at once; a short one is started right here.
-        let long = self.settings.scenario.get_untracked() == LOAD;
-        let pace = match (long, first) {
-            (true, _) => Pace::Staged,
-            (false, true) => Pace::RecordLater,
-            (false, false) => Pace::Now,
+        let pace = if self.settings.scenario.get_untracked() == LOAD {
+            Pace::Staged
+        } else if first {
+            Pace::RecordLater
+        } else {
+            Pace::Now
         };
-        if long {
+        let staged = pace == Pace::Staged;
+        if staged {
             // The last run is taken down first: removing its views and drawing the new
             // run's in one task would be a long one.
             self.recording.set(true);
@@ -251,12 +253,12 @@ impl Explorer {
             self.bump_runs(false);
         }
         let this = *self;
-        stage(long, move || {
+        stage(staged, move || {
             if run != this.runs.get_value() {
                 return; // a newer reload replaced this one
             }
             match this.scenario() {
-                Ok(scenario) => stage(long, move || {
+                Ok(scenario) => stage(staged, move || {
                     this.start(Arc::new(scenario), seed, run, pace)
                 }),
                 Err(e) => this.fail(e),
