@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use syncscope::sim::lifecycle::{Lifecycle, StateSpec, Transition};
 use syncscope::sim::scenario::{
-    Action, Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga,
-    SagaStep, ScriptStep, Window,
+    Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga, SagaStep,
+    ScriptStep, Window,
 };
-use syncscope::sim::{Scenario, Strategy, library};
+use syncscope::sim::{Command, Scenario, Strategy, library};
 
 const PATH: &str = "src/sim/built_in.rs";
 
@@ -213,68 +213,70 @@ impl Lit for Change {
         )
     }
 }
-impl Lit for Action {
+impl Lit for Command {
     fn lit(&self) -> String {
         match self {
-            Action::Command { record, event, set } => fields(
-                "Action::Command",
+            Command::Write { record, event, set } => fields(
+                "Command::Write",
                 &[
                     ("record", record.lit()),
                     ("event", event.lit()),
                     ("set", set.lit()),
                 ],
             ),
-            Action::LocalWrite {
+            Command::LocalWrite {
                 system,
                 record,
                 set,
             } => fields(
-                "Action::LocalWrite",
+                "Command::LocalWrite",
                 &[
                     ("system", system.lit()),
                     ("record", record.lit()),
                     ("set", set.lit()),
                 ],
             ),
-            Action::Crash { system, until } => fields(
-                "Action::Crash",
+            Command::Crash { system, until } => fields(
+                "Command::Crash",
                 &[("system", system.lit()), ("until", until.lit())],
             ),
-            Action::Skew {
+            Command::Skew {
                 system,
                 offset_ms,
                 drift_ppm,
             } => fields(
-                "Action::Skew",
+                "Command::Skew",
                 &[
                     ("system", system.lit()),
                     ("offset_ms", offset_ms.lit()),
                     ("drift_ppm", drift_ppm.lit()),
                 ],
             ),
-            Action::Poison {
+            Command::Poison {
                 system,
                 record,
                 until,
             } => fields(
-                "Action::Poison",
+                "Command::Poison",
                 &[
                     ("system", system.lit()),
                     ("record", record.lit()),
                     ("until", until.lit()),
                 ],
             ),
-            Action::ReplayDeadLetters { system } => {
-                fields("Action::ReplayDeadLetters", &[("system", system.lit())])
+            Command::ReplayDeadLetters { system } => {
+                fields("Command::ReplayDeadLetters", &[("system", system.lit())])
             }
-            Action::DiscardDeadLetters { system } => {
-                fields("Action::DiscardDeadLetters", &[("system", system.lit())])
+            Command::DiscardDeadLetters { system } => {
+                fields("Command::DiscardDeadLetters", &[("system", system.lit())])
             }
-            Action::StartSaga { saga } => fields("Action::StartSaga", &[("saga", saga.lit())]),
-            Action::FailSaga { saga, reason } => fields(
-                "Action::FailSaga",
+            Command::StartSaga { saga } => fields("Command::StartSaga", &[("saga", saga.lit())]),
+            Command::FailSaga { saga, reason } => fields(
+                "Command::FailSaga",
                 &[("saga", saga.lit()), ("reason", reason.lit())],
             ),
+            // The built-ins do not use these yet; writing them needs their knobs' literals.
+            other => panic!("teach tests/built_in_code.rs to write {other:?}"),
         }
     }
 }
@@ -282,7 +284,7 @@ impl Lit for ScriptStep {
     fn lit(&self) -> String {
         fields(
             "ScriptStep",
-            &[("at", self.at.lit()), ("action", self.action.lit())],
+            &[("at", self.at.lit()), ("command", self.command.lit())],
         )
     }
 }
@@ -381,10 +383,11 @@ fn generate() -> String {
          \n\
          use std::collections::BTreeMap;\n\
          \n\
+         use super::command::Command;\n\
          use super::lifecycle::{Lifecycle, StateSpec, Transition};\n\
          use super::ordered::map_of;\n\
          use super::resolver::Strategy;\n\
-         use super::scenario::{\n    Action, Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy,\n    Saga, SagaStep, Scenario, ScriptStep, Window,\n};\n\
+         use super::scenario::{\n    Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga,\n    SagaStep, Scenario, ScriptStep, Window,\n};\n\
          \n\
          fn s(text: &str) -> String {\n    text.to_string()\n}\n\
          \n\

@@ -6,7 +6,7 @@ mod common;
 
 use syncscope::sim::determinism::check_determinism;
 use syncscope::sim::trace::StepKind;
-use syncscope::sim::{Decision, Scenario, Simulation, Strategy, SystemId, library};
+use syncscope::sim::{Command, Decision, Scenario, Simulation, Strategy, SystemId, library};
 
 fn email_conflict(strategy: Strategy) -> Simulation {
     run("email-conflict", strategy, None)
@@ -141,7 +141,11 @@ fn email_conflict_under_escalation_waits_for_a_person_then_converges() {
     assert_eq!(sim.violations()[0].name, "converges");
     assert!(sim.violations()[0].message.contains("wait for a decision"));
 
-    sim.resolve(1, Decision::TakeReplica).unwrap();
+    sim.apply(&Command::Resolve {
+        escalation: 1,
+        decision: Decision::TakeReplica,
+    })
+    .unwrap();
     sim.run_to_end();
     let tail: Vec<_> = outline(&sim).split_off(9);
     assert_eq!(
@@ -168,16 +172,22 @@ fn email_conflict_under_escalation_waits_for_a_person_then_converges() {
     assert_eq!(sim.source_records()[0].version, 3);
     assert!(sim.violations().is_empty());
     assert!(
-        sim.resolve(1, Decision::KeepSource)
-            .unwrap_err()
-            .to_string()
-            .contains("already decided")
+        sim.apply(&Command::Resolve {
+            escalation: 1,
+            decision: Decision::KeepSource,
+        })
+        .unwrap_err()
+        .to_string()
+        .contains("already decided")
     );
     assert!(
-        sim.resolve(9, Decision::KeepSource)
-            .unwrap_err()
-            .to_string()
-            .contains("no escalation #9")
+        sim.apply(&Command::Resolve {
+            escalation: 9,
+            decision: Decision::KeepSource,
+        })
+        .unwrap_err()
+        .to_string()
+        .contains("no escalation #9")
     );
 }
 
@@ -185,7 +195,11 @@ fn email_conflict_under_escalation_waits_for_a_person_then_converges() {
 fn a_merged_decision_is_published_to_everyone() {
     let mut sim = email_conflict(Strategy::HumanEscalation);
     let merged = [("email".to_string(), "ada@merged.example".to_string())].into();
-    sim.resolve(1, Decision::Merge(merged)).unwrap();
+    sim.apply(&Command::Resolve {
+        escalation: 1,
+        decision: Decision::Merge(merged),
+    })
+    .unwrap();
     sim.run_to_end();
     for r in 0..2 {
         assert_eq!(
@@ -194,7 +208,13 @@ fn a_merged_decision_is_published_to_everyone() {
         );
     }
     assert!(sim.metrics().converged);
-    assert!(sim.resolve(1, Decision::Merge(Default::default())).is_err());
+    assert!(
+        sim.apply(&Command::Resolve {
+            escalation: 1,
+            decision: Decision::Merge(Default::default()),
+        })
+        .is_err()
+    );
 }
 
 #[test]
@@ -472,7 +492,7 @@ fn a_poison_message_retries_with_backoff_then_dead_letters_and_replays() {
 fn discarded_dead_letters_leave_the_replica_behind() {
     let mut scenario = library::by_name("poison-dlq").unwrap().unwrap();
     let last = scenario.script.len() - 1;
-    scenario.script[last].action = syncscope::sim::scenario::Action::DiscardDeadLetters {
+    scenario.script[last].command = Command::DiscardDeadLetters {
         system: "billing".into(),
     };
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();

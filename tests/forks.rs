@@ -3,46 +3,74 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use syncscope::sim::scenario::Clock;
-use syncscope::sim::timeline::{Intervention, Timeline, replay};
-use syncscope::sim::{Simulation, SystemId, library};
+use syncscope::sim::explain::narrate;
+use syncscope::sim::scenario::{Clock, Delay};
+use syncscope::sim::timeline::{Timeline, replay};
+use syncscope::sim::{Command, Simulation, SystemId, library};
 
-/// The change that `kind` and `param` pick at `sim`'s current step; `None` when it picks
+/// The command that `kind` and `param` pick at `sim`'s current step; `None` when it picks
 /// something that is not there (a message when none is in flight).
-fn change_at(sim: &Simulation, kind: u8, param: u8) -> Option<Intervention> {
-    let replicas = sim.scenario().replicas.len();
-    let replica = param as usize % replicas;
+fn change_at(sim: &Simulation, kind: u8, param: u8) -> Option<Command> {
+    let scenario = sim.scenario();
+    let system = scenario.replicas[param as usize % scenario.replicas.len()]
+        .name
+        .clone();
+    let record = scenario.records[param as usize % scenario.records.len()]
+        .id
+        .clone();
     let slot = sim.in_flight().first().map(|(slot, _)| *slot);
     let now = sim.now();
-    Some(match kind % 9 {
-        0 => Intervention::Drop { slot: slot? },
-        1 => Intervention::Delay {
+    Some(match kind % 14 {
+        0 => Command::Drop { slot: slot? },
+        1 => Command::Delay {
             slot: slot?,
             by_ms: 10 * (u64::from(param) + 1),
         },
-        2 => Intervention::Duplicate { slot: slot? },
-        3 => Intervention::Crash {
-            replica,
+        2 => Command::Duplicate { slot: slot? },
+        3 => Command::Crash {
+            system,
             until: now + 100 + u64::from(param),
         },
-        4 => Intervention::Restart { replica },
-        5 => Intervention::Partition {
-            replica,
+        4 => Command::Restart { system },
+        5 => Command::Partition {
+            system,
             until: now + 50 + u64::from(param),
         },
-        6 => Intervention::Heal { replica },
+        6 => Command::Heal { system },
         7 => {
-            let system = param as usize % (replicas + 1);
-            let Clock { drift_ppm, .. } = sim.clock(SystemId(system as u16));
-            Intervention::Skew {
-                system: system as u16,
+            let index = param as usize % (scenario.replicas.len() + 1);
+            let Clock { drift_ppm, .. } = sim.clock(SystemId(index as u16));
+            Command::Skew {
+                system: scenario.system_name(SystemId(index as u16)).to_string(),
                 offset_ms: (i64::from(param) - 128) * 10,
                 drift_ppm,
             }
         }
-        _ => Intervention::LocalWrite {
-            replica,
-            record: sim.scenario().records[0].id.clone(),
+        8 => Command::Write {
+            record,
+            event: None,
+            set: [("note".to_string(), format!("s{param}"))].into(),
+        },
+        9 => Command::Poison {
+            system,
+            record,
+            until: Some(now + 300),
+        },
+        10 => Command::ReplayDeadLetters { system },
+        11 => Command::DiscardDeadLetters { system },
+        12 => Command::SetLink {
+            system,
+            delay: Delay::Uniform {
+                min_ms: 5,
+                max_ms: 5 + u64::from(param),
+            },
+            duplicate_probability: 0.25,
+            drop_probability: 0.1,
+            reorder: param.is_multiple_of(2),
+        },
+        _ => Command::LocalWrite {
+            system,
+            record,
             set: [("note".to_string(), format!("x{param}"))].into(),
         },
     })
@@ -61,7 +89,7 @@ proptest! {
         // Fork after fork, as a person does in the explorer, each at a step at or after
         // the last change, keeping the changes the engine accepts.
         let mut timeline = Timeline::record(fresh());
-        let mut changes: Vec<(u64, Intervention)> = Vec::new();
+        let mut changes: Vec<(u64, Command)> = Vec::new();
         for (fraction, kind, param) in picks {
             let from = changes.last().map_or(0, |(step, _)| *step);
             let step = from + (timeline.len() - from) * u64::from(fraction) / 1000;
@@ -76,25 +104,53 @@ proptest! {
         prop_assert_eq!(replayed.trace().hash(), timeline.full().trace().hash());
         prop_assert_eq!(replayed.tasks_done(), timeline.len());
         let json = serde_json::to_string(&changes).unwrap();
-        let back: Vec<(u64, Intervention)> = serde_json::from_str(&json).unwrap();
+        let back: Vec<(u64, Command)> = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, changes);
     }
 }
 
 #[test]
-fn a_change_reads_as_json_with_its_name_first() {
-    let change = Intervention::Crash {
-        replica: 0,
+fn a_command_reads_as_json_with_its_name_first() {
+    let change = Command::Crash {
+        system: "billing".into(),
         until: 1500,
     };
     assert_eq!(
         serde_json::to_string(&change).unwrap(),
-        r#"{"do":"crash","replica":0,"until":1500}"#
+        r#"{"do":"crash","system":"billing","until":1500}"#
     );
-    let bad = serde_json::from_str::<Intervention>(r#"{"do":"crash","replica":0}"#);
+    let bad = serde_json::from_str::<Command>(r#"{"do":"crash","system":"billing"}"#);
     assert!(
         bad.unwrap_err()
             .to_string()
             .contains("missing field `until`")
     );
+}
+
+#[test]
+fn a_script_step_that_cannot_apply_is_recorded_as_refused() {
+    // consumer-crash crashes billing from 140 ms to 1000 ms. A second crash of billing at
+    // 500 ms finds it down: refused, as a person's would be, and billing still restarts at
+    // 1000 ms.
+    let mut scenario = library::by_name("consumer-crash").unwrap().unwrap();
+    scenario.script.push(syncscope::sim::scenario::ScriptStep {
+        at: 500,
+        command: Command::Crash {
+            system: "billing".into(),
+            until: 3000,
+        },
+    });
+    let mut sim = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
+    sim.run_to_end();
+    let refused: Vec<String> = (0..sim.trace().steps().len())
+        .filter(|&i| sim.trace().steps()[i].kind.name() == "refused")
+        .map(|i| format!("{}: {}", sim.trace().steps()[i].time, narrate(&sim, i)))
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].starts_with("500: "), "{refused:?}");
+    assert!(
+        refused[0].contains("a crash of billing: billing is already down"),
+        "{refused:?}"
+    );
+    assert_eq!(sim.report().metrics.crashes, 1);
 }

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use syncscope::sim::scenario::{
-    Action, Clock, Delay, LinkFaults, RecordSpec, ReplicaSpec, ScriptStep, Window,
+    Clock, Delay, LinkFaults, RecordSpec, ReplicaSpec, ScriptStep, Window,
 };
 use syncscope::sim::trace::StepKind;
-use syncscope::sim::{Scenario, Simulation, Strategy as Resolve};
+use syncscope::sim::{Command, Scenario, Simulation, Strategy as Resolve};
 
 fn delay() -> impl Strategy<Value = Delay> {
     prop_oneof![
@@ -76,7 +76,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 .into_iter()
                 .map(|(at, rec, v)| ScriptStep {
                     at,
-                    action: Action::Command {
+                    command: Command::Write {
                         event: None,
                         record: format!("rec{}", rec % records),
                         set: set(v),
@@ -85,7 +85,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 .collect();
             script.extend(locals.into_iter().map(|(at, r, rec, v)| ScriptStep {
                 at,
-                action: Action::LocalWrite {
+                command: Command::LocalWrite {
                     system: replicas[r % replicas.len()].name.clone(),
                     record: format!("rec{}", rec % records),
                     set: set(100 + v),
@@ -117,7 +117,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 let system = scenario.replicas[r % scenario.replicas.len()].name.clone();
                 scenario.script.push(ScriptStep {
                     at,
-                    action: Action::Crash {
+                    command: Command::Crash {
                         system,
                         until: at + down,
                     },

@@ -42,7 +42,7 @@ fn every_type_error_is_reported_with_path_line_and_column() {
             "colour: unknown field; expected one of name, title, description, seed, strategy, idempotency, source, replicas, records, script, clocks, lifecycles, sagas (line 5, column 13)",
             "replicas[0].link.delay.mean_ms: expected a whole number, 0 or more, found -5 (line 7, column 81)",
             "replicas[1].link.reorder: expected a boolean, found \"sometimes\" (line 8, column 49)",
-            "script[0]: unknown variant `teleport`; expected one of `command`, `local_write`, `crash`, `skew`, `poison`, `replay_dead_letters`, `discard_dead_letters`, `start_saga`, `fail_saga` (line 12, column 5)",
+            "script[0]: unknown variant `teleport`; expected one of `write`, `local_write`, `crash`, `restart`, `skew`, `poison`, `replay_dead_letters`, `discard_dead_letters`, `start_saga`, `fail_saga`, `drop`, `delay`, `duplicate`, `partition`, `heal`, `set_link`, `resolve` (line 12, column 5)",
         ]
     );
 }
@@ -57,7 +57,7 @@ fn meaning_errors_are_all_reported_with_positions() {
   ],
   "records": [ { "id": "c1", "lifecycle": "ticket" } ],
   "script": [
-    { "at": 10, "do": "command", "record": "c2", "set": { "a": "b" } },
+    { "at": 10, "do": "write", "record": "c2", "set": { "a": "b" } },
     { "at": 20, "do": "crash", "system": "billing", "until": 5 }
   ]
 }"#;
@@ -67,7 +67,7 @@ fn meaning_errors_are_all_reported_with_positions() {
         "replicas[1].link.drop_probability: expected a number from 0 to 0.9, found 2 (line 5, column 56)",
         "replicas[1].link.partitions[0].to: expected a time after from (50), found 10 (line 5, column 95)",
         "records[0].lifecycle: no lifecycle is called \"ticket\"; define it under lifecycles (line 7, column 43)",
-        "script[0].record: no record has the id \"c2\" (line 9, column 44)",
+        "script[0].record: no record has the id \"c2\" (line 9, column 42)",
         "script[1].until: expected a time after at (20), found 5 (line 10, column 62)",
     ];
     for e in expected {
@@ -385,7 +385,7 @@ fn every_time_at_its_largest_allowed_value_runs_without_overflow() {
         value["replicas"][0]["name"].as_str().unwrap(): { "offset_ms": -(MAX_TIME_MS as i64), "drift_ppm": -1_000_000 }
     });
     let script = value["script"].as_array_mut().unwrap();
-    script.push(serde_json::json!({ "at": MAX_TIME_MS, "do": "command", "record": "customer-1", "set": { "late": "yes" } }));
+    script.push(serde_json::json!({ "at": MAX_TIME_MS, "do": "write", "record": "customer-1", "set": { "late": "yes" } }));
     let scenario = Scenario::from_json(&value.to_string()).unwrap();
     for strategy in Resolve::ALL {
         let mut sim = Simulation::new(&scenario, 7, strategy).unwrap();

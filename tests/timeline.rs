@@ -2,9 +2,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use syncscope::sim::load::load_scenario;
-use syncscope::sim::scenario::{Action, Clock, ScriptStep};
-use syncscope::sim::timeline::{Intervention, InterventionError, SNAPSHOT_EVERY, Timeline, diff};
+use syncscope::sim::scenario::{Clock, ScriptStep};
+use syncscope::sim::timeline::{SNAPSHOT_EVERY, Timeline, diff};
 use syncscope::sim::trace::StepKind;
+use syncscope::sim::{Command, CommandError};
 use syncscope::sim::{Decision, Simulation, Strategy, SystemId, library};
 
 fn fingerprint(sim: &Simulation) -> (String, usize, String, u64) {
@@ -83,7 +84,7 @@ fn dropping_a_delivery_in_a_fork_redelivers_it_and_the_diff_says_so() {
         .find(|(_, m)| m.replica == 0)
         .unwrap();
     assert_eq!((message.event.0, message.arrives_at), (1, 130));
-    let fork = timeline.fork(1, &Intervention::Drop { slot }).unwrap();
+    let fork = timeline.fork(1, &Command::Drop { slot }).unwrap();
     let steps: Vec<(u64, &str)> = fork
         .trace()
         .steps()
@@ -117,7 +118,7 @@ fn delaying_and_duplicating_in_forks() {
         .find(|(_, m)| m.replica == 1)
         .unwrap();
     let delayed = timeline
-        .fork(1, &Intervention::Delay { slot, by_ms: 500 })
+        .fork(1, &Command::Delay { slot, by_ms: 500 })
         .unwrap();
     let warehouse_deliveries: Vec<u64> = delayed
         .trace()
@@ -130,12 +131,12 @@ fn delaying_and_duplicating_in_forks() {
         warehouse_deliveries.contains(&630),
         "{warehouse_deliveries:?}"
     );
-    let duplicated = timeline.fork(1, &Intervention::Duplicate { slot }).unwrap();
+    let duplicated = timeline.fork(1, &Command::Duplicate { slot }).unwrap();
     assert_eq!(duplicated.metrics().duplicates_delivered, 1);
     assert_eq!(duplicated.metrics().duplicates_absorbed, 1);
     assert!(
         timeline
-            .fork(1, &Intervention::Drop { slot: 99 })
+            .fork(1, &Command::Drop { slot: 99 })
             .unwrap_err()
             .to_string()
             .contains("slot 99")
@@ -149,7 +150,7 @@ fn resolving_an_escalation_differently_changes_the_outcome() {
     let take = timeline
         .fork(
             end,
-            &Intervention::Resolve {
+            &Command::Resolve {
                 escalation: 1,
                 decision: Decision::TakeReplica,
             },
@@ -158,7 +159,7 @@ fn resolving_an_escalation_differently_changes_the_outcome() {
     let keep = timeline
         .fork(
             end,
-            &Intervention::Resolve {
+            &Command::Resolve {
                 escalation: 1,
                 decision: Decision::KeepSource,
             },
@@ -206,7 +207,7 @@ fn a_branch_shares_the_past_and_replays_the_change() {
     let task = 2345;
     let at = original.at(task);
     let (slot, _) = at.in_flight()[0];
-    let change = Intervention::Drop { slot };
+    let change = Command::Drop { slot };
     let mut branch = original.branch(task, &change).unwrap();
     while branch.advance(500) {}
     let direct = original.fork(task, &change).unwrap();
@@ -239,7 +240,11 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     let actor = w as u16 + 1;
     // Just after the CRM's command (100 ms) the warehouse crashes until 5,000 ms.
     let mut sim = timeline.at(1);
-    sim.crash_replica(w, 5000).unwrap();
+    sim.apply(&Command::Crash {
+        system: "warehouse".into(),
+        until: 5000,
+    })
+    .unwrap();
     // evt-1 reaches the crashed warehouse and is not acknowledged.
     let not_acked = |sim: &Simulation| {
         sim.trace()
@@ -250,10 +255,10 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     while !not_acked(&sim) && sim.step() {}
     assert_eq!(sim.down_until(w), Some(5000));
     let restarted_at = sim.now();
-    sim.restart_replica(w).unwrap();
+    sim.apply(&restart("warehouse")).unwrap();
     assert_eq!(sim.down_until(w), None);
     assert_eq!(
-        sim.restart_replica(w).unwrap_err().to_string(),
+        sim.apply(&restart("warehouse")).unwrap_err().to_string(),
         "warehouse is not down"
     );
     sim.run_to_end();
@@ -293,7 +298,7 @@ fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
         .into_iter()
         .find(|(_, m)| m.replica == 1)
         .unwrap();
-    Intervention::Duplicate { slot }.apply(&mut sim).unwrap();
+    Command::Duplicate { slot }.apply(&mut sim).unwrap();
     let record = syncscope::sim::RecordId(0);
     while sim.metrics().duplicates_applied == 0 {
         // Applied once at most so far: nothing to report.
@@ -316,12 +321,16 @@ fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
 fn a_down_replica_refuses_a_local_write_and_nothing_changes() {
     let timeline = email_conflict(Strategy::VersionComparison);
     let mut sim = timeline.at(1);
-    sim.crash_replica(0, 5000).unwrap();
+    sim.apply(&Command::Crash {
+        system: "billing".into(),
+        until: 5000,
+    })
+    .unwrap();
     let before = fingerprint(&sim);
     let set = [("email".to_string(), "x@example".to_string())].into();
     assert_eq!(
-        sim.local_write(0, "customer-1", set),
-        Err(InterventionError::SystemDown {
+        sim.apply(&local_write(set)),
+        Err(CommandError::SystemDown {
             system: "billing".into(),
             until: 5000
         })
@@ -333,9 +342,9 @@ fn a_down_replica_refuses_a_local_write_and_nothing_changes() {
         "billing writes at 110 ms, after step 1"
     );
     // Once restarted it takes writes again.
-    sim.restart_replica(0).unwrap();
+    sim.apply(&restart("billing")).unwrap();
     let set = [("email".to_string(), "x@example".to_string())].into();
-    assert_eq!(sim.local_write(0, "customer-1", set), Ok(()));
+    assert_eq!(sim.apply(&local_write(set)), Ok(()));
 }
 
 #[test]
@@ -343,49 +352,65 @@ fn impossible_interventions_are_refused_with_a_typed_error() {
     let timeline = email_conflict(Strategy::VersionComparison);
     let mut sim = timeline.at(2);
     let (slot, _) = sim.in_flight()[0];
-    sim.drop_message(slot).unwrap();
+    sim.apply(&Command::Drop { slot }).unwrap();
     assert!(matches!(
-        sim.drop_message(slot),
-        Err(InterventionError::AlreadyDropped { .. })
+        sim.apply(&Command::Drop { slot }),
+        Err(CommandError::AlreadyDropped { .. })
     ));
     assert_eq!(
-        sim.heal(0),
-        Err(InterventionError::NotPartitioned {
+        sim.apply(&Command::Heal {
+            system: "billing".into()
+        }),
+        Err(CommandError::NotPartitioned {
             system: "billing".into()
         })
     );
     assert_eq!(
-        sim.crash_replica(7, 5000),
-        Err(InterventionError::NoSuchSystem { system: 8 })
+        sim.apply(&Command::Crash {
+            system: "nowhere".into(),
+            until: 5000
+        }),
+        Err(CommandError::NoSuchReplica {
+            name: "nowhere".into()
+        })
     );
     assert!(matches!(
-        sim.delay_message(slot, u64::MAX),
-        Err(InterventionError::TooLate { .. })
+        sim.apply(&Command::Delay {
+            slot,
+            by_ms: u64::MAX
+        }),
+        Err(CommandError::TooLate { .. })
     ));
     assert!(matches!(
-        sim.partition(0, u64::MAX),
-        Err(InterventionError::TooLate { .. })
+        sim.apply(&Command::Partition {
+            system: "billing".into(),
+            until: u64::MAX
+        }),
+        Err(CommandError::TooLate { .. })
     ));
-    let clock = |offset_ms, drift_ppm| Clock {
+    let skew = |system: &str, offset_ms, drift_ppm| Command::Skew {
+        system: system.into(),
         offset_ms,
         drift_ppm,
     };
     assert!(matches!(
-        sim.skew_clock(SystemId(1), clock(i64::MIN, 0)),
-        Err(InterventionError::TooLate { .. })
+        sim.apply(&skew("billing", i64::MIN, 0)),
+        Err(CommandError::TooLate { .. })
     ));
     assert!(matches!(
-        sim.skew_clock(SystemId(1), clock(0, i64::MAX)),
-        Err(InterventionError::BadKnob { ref field, .. }) if field == "drift_ppm"
+        sim.apply(&skew("billing", 0, i64::MAX)),
+        Err(CommandError::BadKnob { ref field, .. }) if field == "drift_ppm"
     ));
-    assert!(matches!(
-        sim.skew_clock(SystemId(9), clock(0, 0)),
-        Err(InterventionError::NoSuchSystem { system: 9 })
-    ));
+    assert_eq!(
+        sim.apply(&skew("nowhere", 0, 0)),
+        Err(CommandError::NoSuchSystem {
+            name: "nowhere".into()
+        })
+    );
     let blank = [(" ".to_string(), "x".to_string())].into();
     assert_eq!(
-        sim.local_write(0, "customer-1", blank),
-        Err(InterventionError::EmptyWrite)
+        sim.apply(&local_write(blank)),
+        Err(CommandError::EmptyWrite)
     );
 }
 
@@ -393,8 +418,8 @@ fn impossible_interventions_are_refused_with_a_typed_error() {
 fn changing_a_link_at_step_0_is_the_same_run_as_a_scenario_with_that_link() {
     use syncscope::sim::scenario::Delay;
     let original = email_conflict(Strategy::VersionComparison);
-    let change = Intervention::SetLink {
-        replica: 1,
+    let change = Command::SetLink {
+        system: "warehouse".into(),
         delay: Delay::Uniform {
             min_ms: 5,
             max_ms: 400,
@@ -418,8 +443,8 @@ fn changing_a_link_at_step_0_is_the_same_run_as_a_scenario_with_that_link() {
     assert_eq!(forked.trace().hash(), direct.trace().hash());
     assert_ne!(forked.trace().hash(), original.full().trace().hash());
     // Out of range: refused, with the knob named.
-    let bad = Intervention::SetLink {
-        replica: 1,
+    let bad = Command::SetLink {
+        system: "warehouse".into(),
         delay: Delay::Uniform {
             min_ms: 0,
             max_ms: u64::MAX,
@@ -454,8 +479,8 @@ fn changing_a_clock_offset_by_hand_keeps_its_drift() {
     let mut sim = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
     let billing = SystemId(1);
     let drift_ppm = sim.clock(billing).drift_ppm;
-    Intervention::Skew {
-        system: 1,
+    Command::Skew {
+        system: "billing".into(),
         offset_ms: 500,
         drift_ppm,
     }
@@ -477,7 +502,7 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
         0,
         ScriptStep {
             at: 0,
-            action: Action::Skew {
+            command: Command::Skew {
                 system: "billing".into(),
                 offset_ms: set.offset_ms,
                 drift_ppm: set.drift_ppm,
@@ -488,8 +513,8 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
     by_script.step();
     // By hand: the same change before the first task.
     let mut by_hand = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
-    Intervention::Skew {
-        system: 1,
+    Command::Skew {
+        system: "billing".into(),
         offset_ms: set.offset_ms,
         drift_ppm: set.drift_ppm,
     }
@@ -500,5 +525,21 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
         let last = sim.trace().steps().last().unwrap();
         assert_eq!(last.kind, StepKind::Skew { offset_ms: -300 });
         assert_eq!(last.actor, SystemId(1));
+    }
+}
+
+/// A restart of `system`.
+fn restart(system: &str) -> Command {
+    Command::Restart {
+        system: system.into(),
+    }
+}
+
+/// Billing writes `set` to customer-1.
+fn local_write(set: std::collections::BTreeMap<String, String>) -> Command {
+    Command::LocalWrite {
+        system: "billing".into(),
+        record: "customer-1".into(),
+        set,
     }
 }

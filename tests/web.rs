@@ -562,9 +562,9 @@ async fn switching_through_every_scenario_leaves_no_name_of_another() {
                     .iter()
                     .flat_map(|r| std::iter::once(r.id.clone()).chain(r.fields.keys().cloned())),
             )
-            .chain(scenario.script.iter().flat_map(|s| match &s.action {
-                syncscope::sim::scenario::Action::Command { set, .. }
-                | syncscope::sim::scenario::Action::LocalWrite { set, .. } => {
+            .chain(scenario.script.iter().flat_map(|s| match &s.command {
+                syncscope::sim::Command::Write { set, .. }
+                | syncscope::sim::Command::LocalWrite { set, .. } => {
                     set.keys().cloned().collect::<Vec<_>>()
                 }
                 _ => Vec::new(),

@@ -1,11 +1,11 @@
 //! Words for what the engine did: why a replica's copy differs from the source, and a
 //! sentence for each notable step. The explorer shows these; it does not work them out.
 
+use super::command::Command;
 use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::invariants::LostWrite;
 use super::record::describe;
 use super::resolver::StaleReason;
-use super::scenario::Action;
 use super::simulation::Simulation;
 use super::trace::StepKind;
 
@@ -321,8 +321,8 @@ pub fn narrate(sim: &Simulation, index: usize) -> String {
         ),
         StepKind::Poisoned { record } => {
             // The script step behind it says when the fix is deployed, if ever.
-            let fixed = sim.scenario().script.iter().find_map(|s| match &s.action {
-                Action::Poison {
+            let fixed = sim.scenario().script.iter().find_map(|s| match &s.command {
+                Command::Poison {
                     system,
                     record: r,
                     until,

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::command::Command;
 use super::resolver::Strategy;
-use super::scenario::{Action, Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
+use super::scenario::{Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
 
 /// The size of the explorer's generated load: replicas, records and commands (one a
 /// virtual millisecond).
@@ -84,7 +85,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
     let script = (0..commands)
         .map(|i| ScriptStep {
             at: i as u64,
-            action: Action::Command {
+            command: Command::Write {
                 record: format!("rec-{}", (i * 7919) % records),
                 event: None,
                 set: super::ordered::map_of([("n".to_string(), i.to_string())]),
@@ -95,14 +96,14 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
     let end = commands as u64;
     script.push(ScriptStep {
         at: end / 3,
-        action: Action::Crash {
+        command: Command::Crash {
             system: "replica-0".into(),
             until: end / 3 + 500,
         },
     });
     script.push(ScriptStep {
         at: 0,
-        action: Action::Poison {
+        command: Command::Poison {
             system: "replica-1".into(),
             record: "rec-0".into(),
             until: Some(end / 2),
@@ -110,7 +111,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
     });
     script.push(ScriptStep {
         at: end + 5000,
-        action: Action::ReplayDeadLetters {
+        command: Command::ReplayDeadLetters {
             system: "replica-1".into(),
         },
     });

@@ -6,13 +6,13 @@
 mod built_in;
 pub mod bus;
 pub mod cloudevent;
+pub mod command;
 pub mod decimal;
 pub mod determinism;
 pub mod escalation;
 pub mod explain;
 pub mod export;
 pub mod ids;
-pub mod intervention;
 pub mod invariants;
 pub mod library;
 pub mod lifecycle;
@@ -32,6 +32,7 @@ pub mod source;
 pub mod timeline;
 pub mod trace;
 
+pub use command::{Command, CommandError};
 pub use escalation::Decision;
 pub use ids::{EventId, Millis, RecordId, SystemId, WriteId};
 pub use resolver::Strategy;

@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::command::Command;
 use super::ids::Millis;
 use super::resolver::Strategy;
 
 mod delay;
 mod error;
 mod knobs;
+mod script_checks;
 mod validate;
 
 pub use delay::Delay;
@@ -311,94 +313,13 @@ pub struct RecordSpec {
 }
 
 /// One scripted happening.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "serde_json::Value", into = "serde_json::Value")]
 pub struct ScriptStep {
     /// When it happens.
     pub at: Millis,
     /// What happens.
-    pub action: Action,
-}
-
-/// What a script step does. In JSON, `"do"` names the variant and the step's other fields
-/// sit beside it: `{"at": 100, "do": "command", "record": "order-7", "event": "submit"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Action {
-    /// A user of the source of truth changes a record there: fires a lifecycle event, sets
-    /// values, or both.
-    Command {
-        /// The record's id.
-        record: String,
-        /// The lifecycle event to fire.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        event: Option<String>,
-        /// Values to set.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        set: BTreeMap<String, String>,
-    },
-    /// A user of a replica changes that replica's copy; the replica forwards the change
-    /// to the source of truth as a request.
-    LocalWrite {
-        /// The replica's name.
-        system: String,
-        /// The record's id.
-        record: String,
-        /// Values to set.
-        set: BTreeMap<String, String>,
-    },
-    /// A replica crashes and restarts at `until`; what it had not acknowledged is redelivered.
-    Crash {
-        /// The replica's name.
-        system: String,
-        /// When it is back.
-        until: Millis,
-    },
-    /// A system's clock is set to a new offset and drift from now on.
-    Skew {
-        /// The system's name (source or replica).
-        system: String,
-        /// New offset in ms.
-        #[serde(default)]
-        offset_ms: i64,
-        /// New drift in parts per million.
-        #[serde(default)]
-        drift_ppm: i64,
-    },
-    /// A replica's consumer starts failing on every event about `record` (a poison
-    /// message), until `until` if given (a fix is deployed), else for the rest of the run.
-    Poison {
-        /// The replica's name.
-        system: String,
-        /// The record whose events fail.
-        record: String,
-        /// When the consumer is fixed.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        until: Option<Millis>,
-    },
-    /// An operator replays a replica's dead-letter queue.
-    ReplayDeadLetters {
-        /// The replica's name.
-        system: String,
-    },
-    /// An operator discards a replica's dead-letter queue.
-    DiscardDeadLetters {
-        /// The replica's name.
-        system: String,
-    },
-    /// A saga starts its steps.
-    StartSaga {
-        /// The saga's name.
-        saga: String,
-    },
-    /// A saga fails: its completed steps are compensated in reverse order.
-    FailSaga {
-        /// The saga's name.
-        saga: String,
-        /// Why it failed, for the trace.
-        #[serde(default)]
-        reason: String,
-    },
+    pub command: Command,
 }
 
 impl TryFrom<serde_json::Value> for ScriptStep {
@@ -406,9 +327,9 @@ impl TryFrom<serde_json::Value> for ScriptStep {
 
     fn try_from(value: serde_json::Value) -> Result<Self, String> {
         // Serde cannot combine `flatten` with `deny_unknown_fields`, so `at` is taken off
-        // by hand and the rest must be exactly one action.
+        // by hand and the rest must be exactly one command.
         let serde_json::Value::Object(mut map) = value else {
-            return Err("expected an object like {\"at\": 0, \"do\": \"command\", ...}".into());
+            return Err("expected an object like {\"at\": 0, \"do\": \"write\", ...}".into());
         };
         let at = match map.remove("at") {
             None => return Err("missing field `at`".into()),
@@ -416,15 +337,15 @@ impl TryFrom<serde_json::Value> for ScriptStep {
                 .as_u64()
                 .ok_or_else(|| format!("at: expected a whole number of ms, found {v}"))?,
         };
-        let action =
+        let command =
             serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
-        Ok(ScriptStep { at, action })
+        Ok(ScriptStep { at, command })
     }
 }
 
 impl From<ScriptStep> for serde_json::Value {
     fn from(step: ScriptStep) -> Self {
-        let mut value = serde_json::to_value(&step.action).expect("an action always serialises");
+        let mut value = serde_json::to_value(&step.command).expect("a command always serialises");
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("at".into(), step.at.into());
         }

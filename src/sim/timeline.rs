@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Report;
+pub use super::command::{Command, CommandError};
 use super::ids::Millis;
-pub use super::intervention::{Intervention, InterventionError};
 use super::invariants::Verdict;
 use super::simulation::Simulation;
 
@@ -100,7 +100,7 @@ impl Timeline {
     }
 
     /// The run replayed from `task` with one change, to the end.
-    pub fn fork(&self, task: u64, change: &Intervention) -> Result<Simulation, InterventionError> {
+    pub fn fork(&self, task: u64, change: &Command) -> Result<Simulation, CommandError> {
         let mut sim = self.at(task);
         change.apply(&mut sim)?;
         sim.run_to_end();
@@ -109,7 +109,7 @@ impl Timeline {
 
     /// A new timeline that shares this one's past up to `task`, then carries `change` out.
     /// It is not yet run on: call `advance`.
-    pub fn branch(&self, task: u64, change: &Intervention) -> Result<Timeline, InterventionError> {
+    pub fn branch(&self, task: u64, change: &Command) -> Result<Timeline, CommandError> {
         let task = task.min(self.len());
         let mut sim = self.at(task);
         change.apply(&mut sim)?;
@@ -135,8 +135,8 @@ impl Timeline {
 /// exactly its original plus such a list: replaying it gives the fork's run, step for step.
 pub fn replay(
     mut start: Simulation,
-    changes: &[(u64, Intervention)],
-) -> Result<Simulation, InterventionError> {
+    changes: &[(u64, Command)],
+) -> Result<Simulation, CommandError> {
     for (step, change) in changes {
         while start.tasks_done() < *step && start.step() {}
         change.apply(&mut start)?;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::sim::escalation::Decision;
 
-use crate::sim::timeline::Intervention;
+use crate::sim::Command;
 
 use super::explorer::Explorer;
 use super::keyed::{keyed, row};
@@ -51,7 +51,7 @@ fn PendingCard(
             Decision::Merge(_) => format!("Escalation #{id}: merged value"),
         };
         explorer.intervene(
-            Intervention::Resolve {
+            Command::Resolve {
                 escalation: id,
                 decision: d,
             },

@@ -8,9 +8,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::layout::pace::{DEFAULT_SPEED, SKIP_NOTE_MS, SPEEDS, advance};
+use crate::sim::Command;
 use crate::sim::explain::duration_words;
 use crate::sim::load::explorer_load;
-use crate::sim::timeline::{Intervention, Timeline};
+use crate::sim::timeline::Timeline;
 use crate::sim::{Scenario, Simulation, library};
 
 use super::controls::RunSettings;
@@ -56,7 +57,7 @@ pub struct Branch {
     /// The changes that lead from the original to this run, in order: the step each was
     /// made at, the change, and how the page words it. `timeline::replay` of the original
     /// with these changes is this run.
-    pub changes: Vec<(u64, Intervention, String)>,
+    pub changes: Vec<(u64, Command, String)>,
 }
 
 /// A branch as listed: its index, its label and the changes behind it.
@@ -554,7 +555,7 @@ impl Explorer {
     }
 
     /// Forks the run on show at the current step with `change`, and shows the fork.
-    pub fn intervene(&self, change: Intervention, label: String) {
+    pub fn intervene(&self, change: Command, label: String) {
         self.pause();
         let task = self.task.get_untracked();
         let branched = self.with_branch(|b| {

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
+use crate::sim::Command;
 use crate::sim::scenario::limits::MAX_DROP_PROBABILITY;
 use crate::sim::scenario::{Delay, LinkFaults};
-use crate::sim::timeline::Intervention;
 
 use super::explorer::Explorer;
 use super::keyed::{key, keyed, row};
@@ -92,9 +92,9 @@ fn LinkKnobs(
     let error = RwSignal::new(None::<String>);
     let link_name = StoredValue::new(name.clone());
     let apply = move |reorder_now: Option<bool>| {
-        let parsed = (|| -> Result<Intervention, String> {
-            Ok(Intervention::SetLink {
-                replica: index,
+        let parsed = (|| -> Result<Command, String> {
+            Ok(Command::SetLink {
+                system: link_name.get_value(),
                 delay: Delay::parse_short(&delay.get_untracked())
                     .map_err(|e| format!("Delay: {e}"))?,
                 duplicate_probability: probability(&duplicate.get_untracked(), 1.0)

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::sim::Command;
 use crate::sim::cloudevent::CloudEvent;
 use crate::sim::explain::event_history;
 use crate::sim::scenario::Clock;
-use crate::sim::timeline::Intervention;
 use crate::sim::{EventId, Simulation, SystemId};
 
 use super::explorer::{Explorer, Frame, Selection};
@@ -61,10 +61,10 @@ fn message_view(f: &Frame, slot: u32, generation: u32, explorer: Explorer) -> im
             {if m.dropped_by_hand {
                 view! { <p class="action-note" id="drop-message-note">"Dropped already: it will be lost when it arrives, and the bus will send it again after the ack timeout."</p> }.into_any()
             } else {
-                view! { <button type="button" id="drop-message" on:click=move |_| explorer.intervene(Intervention::Drop { slot }, drop_label.clone())>"Drop it"</button> }.into_any()
+                view! { <button type="button" id="drop-message" on:click=move |_| explorer.intervene(Command::Drop { slot }, drop_label.clone())>"Drop it"</button> }.into_any()
             }}
-            <button type="button" id="delay-message" on:click=move |_| explorer.intervene(Intervention::Delay { slot, by_ms: 200 }, delay_label.clone())>"Delay 200 ms"</button>
-            <button type="button" id="duplicate-message" on:click=move |_| explorer.intervene(Intervention::Duplicate { slot }, dup_label.clone())>"Duplicate it"</button>
+            <button type="button" id="delay-message" on:click=move |_| explorer.intervene(Command::Delay { slot, by_ms: 200 }, delay_label.clone())>"Delay 200 ms"</button>
+            <button type="button" id="duplicate-message" on:click=move |_| explorer.intervene(Command::Duplicate { slot }, dup_label.clone())>"Duplicate it"</button>
         </div>
         {event_view(sim, m.event)}
     }
@@ -139,8 +139,8 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
             skew_error(),
         ) {
             explorer.intervene(
-                Intervention::Skew {
-                    system: id,
+                Command::Skew {
+                    system: name_for_skew.clone(),
                     offset_ms,
                     // Only the offset changes: the clock keeps drifting as it did.
                     drift_ppm,
@@ -153,6 +153,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let down = sim.down_until(r);
         let now = sim.now();
         let crash_label = format!("Crash {name} for 1 s");
+        let (crash_name, restart_name) = (name.clone(), name.clone());
         let restart_label = format!("Restart {name}");
         let records: Vec<String> = sim.scenario().records.iter().map(|r| r.id.clone()).collect();
         let first = records.first().cloned().unwrap_or_default();
@@ -164,7 +165,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let write = move |_| {
             let set = crate::sim::ordered::map_of([(field.get_untracked(), value.get_untracked())]);
             explorer.intervene(
-                Intervention::LocalWrite { replica: r, record: record.get_untracked(), set },
+                Command::LocalWrite { system: write_name.clone(), record: record.get_untracked(), set },
                 format!("{write_name} writes {}={} to {}", field.get_untracked(), value.get_untracked(), record.get_untracked()),
             )
         };
@@ -173,10 +174,10 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
                 {match down {
                     Some(t) => view! {
                         <p>{format!("Down until {t} ms.")}</p>
-                        <button type="button" id="restart-system" on:click=move |_| explorer.intervene(Intervention::Restart { replica: r }, restart_label.clone())>"Restart now"</button>
+                        <button type="button" id="restart-system" on:click=move |_| explorer.intervene(Command::Restart { system: restart_name.clone() }, restart_label.clone())>"Restart now"</button>
                     }.into_any(),
                     None => view! {
-                        <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Intervention::Crash { replica: r, until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
+                        <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Command::Crash { system: crash_name.clone(), until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
                     }.into_any(),
                 }}
             </div>
@@ -226,6 +227,7 @@ fn link_view(f: &Frame, r: usize, explorer: Explorer) -> impl IntoView {
         format!("Partition the link to {name} for 1 s")
     };
     let action = label.clone();
+    let link_system = name.clone();
     view! {
         <h3>{format!("Link {} → {name}", sim.scenario().source)}</h3>
         <p>{format!("{waiting} message(s) on it. {}", if partitioned { "It is partitioned." } else { "It is up." })}</p>
@@ -234,7 +236,8 @@ fn link_view(f: &Frame, r: usize, explorer: Explorer) -> impl IntoView {
                 type="button"
                 id="toggle-partition"
                 on:click=move |_| {
-                    let change = if partitioned { Intervention::Heal { replica: r } } else { Intervention::Partition { replica: r, until: now + 1000 } };
+                    let system = link_system.clone();
+                    let change = if partitioned { Command::Heal { system } } else { Command::Partition { system, until: now + 1000 } };
                     explorer.intervene(change, action.clone());
                 }
             >

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::knobs::{at_most, validate_clock, validate_link};
 use super::*;
 
-/// A change to check, borrowed from a script command or a saga step.
+/// A change to check, borrowed from a script's write or a saga step.
 #[derive(Clone, Copy)]
-struct ChangeRef<'a> {
-    record: &'a str,
-    event: Option<&'a str>,
-    set: &'a BTreeMap<String, String>,
+pub(super) struct ChangeRef<'a> {
+    pub record: &'a str,
+    pub event: Option<&'a str>,
+    pub set: &'a BTreeMap<String, String>,
 }
 
 impl<'a> ChangeRef<'a> {
@@ -24,13 +24,13 @@ impl<'a> ChangeRef<'a> {
 }
 
 /// What the checks of the script look names up in.
-struct Known<'a> {
+pub(super) struct Known<'a> {
     /// Every system's name.
-    names: &'a BTreeSet<&'a str>,
+    pub names: &'a BTreeSet<&'a str>,
     /// Every record's id, with its position.
-    ids: &'a BTreeMap<&'a str, usize>,
+    pub ids: &'a BTreeMap<&'a str, usize>,
     /// Every saga's name.
-    sagas: &'a BTreeSet<&'a str>,
+    pub sagas: &'a BTreeSet<&'a str>,
 }
 
 impl Scenario {
@@ -253,138 +253,7 @@ impl Scenario {
         saga_names
     }
 
-    /// Script step `i`: its time, and the systems, records and sagas it names.
-    fn check_script_step(
-        &self,
-        i: usize,
-        step: &ScriptStep,
-        known: &Known,
-        err: &mut impl FnMut(String, String),
-    ) {
-        let Known {
-            names,
-            ids,
-            sagas: saga_names,
-        } = *known;
-        let replica_exists = |system: &str| self.replicas.iter().any(|r| r.name == system);
-        // Built only for a message: most steps are fine, and there may be many.
-        let path = || format!("script[{i}]");
-        if step.at > limits::MAX_TIME_MS {
-            err(
-                format!("{}.at", path()),
-                format!(
-                    "expected at most {} ms (one week), found {}",
-                    limits::MAX_TIME_MS,
-                    step.at
-                ),
-            );
-        }
-        let need_replica = |system: &str, err: &mut dyn FnMut(String, String)| {
-            if !replica_exists(system) {
-                err(
-                    format!("{}.system", path()),
-                    format!(
-                        "expected one of the replicas ({}), found \"{system}\"",
-                        self.replica_names()
-                    ),
-                );
-            }
-        };
-        let need_record = |record: &str, err: &mut dyn FnMut(String, String)| {
-            if !ids.contains_key(record) {
-                err(
-                    format!("{}.record", path()),
-                    format!("no record has the id \"{record}\""),
-                );
-            }
-        };
-        match &step.action {
-            Action::Command { record, event, set } => self.validate_change(
-                ChangeRef {
-                    record,
-                    event: event.as_deref(),
-                    set,
-                },
-                ids,
-                &path,
-                err,
-            ),
-            Action::LocalWrite {
-                system,
-                record,
-                set,
-            } => {
-                need_replica(system, err);
-                need_record(record, err);
-                if set.is_empty() {
-                    err(
-                        format!("{}.set", path()),
-                        "expected at least one field to set".into(),
-                    );
-                }
-            }
-            Action::Crash { system, until } => {
-                need_replica(system, err);
-                at_most(format!("{}.until", path()), *until, err);
-                if *until <= step.at {
-                    err(
-                        format!("{}.until", path()),
-                        format!("expected a time after at ({}), found {until}", step.at),
-                    );
-                }
-            }
-            Action::Skew {
-                system,
-                offset_ms,
-                drift_ppm,
-            } => {
-                validate_clock(
-                    &Clock {
-                        offset_ms: *offset_ms,
-                        drift_ppm: *drift_ppm,
-                    },
-                    &path(),
-                    err,
-                );
-                if !names.contains(system.as_str()) {
-                    err(
-                        format!("{}.system", path()),
-                        format!("no system is called \"{system}\""),
-                    );
-                }
-            }
-            Action::Poison {
-                system,
-                record,
-                until,
-            } => {
-                need_replica(system, err);
-                need_record(record, err);
-                if let Some(u) = until {
-                    at_most(format!("{}.until", path()), *u, err);
-                }
-                if until.is_some_and(|u| u <= step.at) {
-                    err(
-                        format!("{}.until", path()),
-                        format!("expected a time after at ({})", step.at),
-                    );
-                }
-            }
-            Action::ReplayDeadLetters { system } | Action::DiscardDeadLetters { system } => {
-                need_replica(system, err)
-            }
-            Action::StartSaga { saga } | Action::FailSaga { saga, .. } => {
-                if !saga_names.contains(saga.as_str()) {
-                    err(
-                        format!("{}.saga", path()),
-                        format!("no saga is called \"{saga}\""),
-                    );
-                }
-            }
-        }
-    }
-
-    fn validate_change(
+    pub(super) fn validate_change(
         &self,
         change: ChangeRef,
         ids: &BTreeMap<&str, usize>,

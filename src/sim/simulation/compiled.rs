@@ -1,148 +1,125 @@
-//! A scenario's script and sagas compiled for running: every system, record and saga they
-//! name is turned into the id the engine works with, once, when a run is built. At run time
-//! nothing is looked up by name.
+//! A scenario's script and sagas compiled for running: every system, record and saga a
+//! command names is turned into the id the engine works with, once, when a run is built
+//! (and once when a person's command arrives). While a run runs, nothing is looked up by
+//! name.
 
 use super::*;
 
-/// A change to one record at the source of truth: its record by id, and where in the
-/// scenario its event and values are (read from there, not copied: a long script would
-/// be held twice).
+/// The ids a command's names stand for. A command reads only the ids it names; the
+/// others stay at their defaults.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct CompiledChange {
-    /// The record.
+pub(super) struct Target {
+    /// The replica it names, by index.
+    pub replica: usize,
+    /// The system it names (the source or a replica).
+    pub system: SystemId,
+    /// The record it names.
     pub record: RecordId,
-    /// Where the change is written.
-    pub at: ChangeAt,
+    /// The saga it names, by index.
+    pub saga: u32,
 }
 
-/// Where in a scenario a change is written.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum ChangeAt {
-    /// The command of script step `n`.
-    Script(u32),
-    /// Saga `saga`'s step `step`: its action, or its compensation.
-    Saga {
-        saga: u32,
-        step: u32,
-        compensation: bool,
-    },
-}
-
-impl ChangeAt {
-    /// The change's lifecycle event and values in `scenario`.
-    pub fn in_scenario(self, scenario: &Scenario) -> (Option<&str>, &BTreeMap<String, String>) {
-        match self {
-            ChangeAt::Script(n) => match &scenario.script[n as usize].action {
-                Action::Command { event, set, .. } => (event.as_deref(), set),
-                _ => unreachable!("compiled from a command"),
-            },
-            ChangeAt::Saga {
-                saga,
-                step,
-                compensation,
-            } => {
-                let step = &scenario.sagas[saga as usize].steps[step as usize];
-                let change = if compensation {
-                    &step.compensation
-                } else {
-                    &step.action
-                };
-                (change.event.as_deref(), &change.set)
-            }
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            replica: 0,
+            system: SystemId::SOURCE,
+            record: RecordId(0),
+            saga: 0,
         }
     }
-}
-
-/// What a script step does, by id (`scenario::Action` with its names resolved).
-#[derive(Debug, Clone)]
-pub(super) enum CompiledAction {
-    /// A command at the source of truth.
-    Command(CompiledChange),
-    /// A user of replica `replica` writes to its copy of `record` (the values are script
-    /// step `step`'s).
-    LocalWrite {
-        replica: usize,
-        record: RecordId,
-        step: u32,
-    },
-    /// Replica `replica` crashes until `until`.
-    Crash { replica: usize, until: Millis },
-    /// A system's clock is set.
-    Skew { system: SystemId, clock: Clock },
-    /// Replica `replica` fails on every event about `record` until `until`.
-    Poison {
-        replica: usize,
-        record: RecordId,
-        until: Option<Millis>,
-    },
-    /// An operator replays replica `replica`'s dead letters.
-    ReplayDeadLetters { replica: usize },
-    /// An operator discards replica `replica`'s dead letters.
-    DiscardDeadLetters { replica: usize },
-    /// Saga `saga` starts.
-    StartSaga { saga: u32 },
-    /// Saga `saga` fails.
-    FailSaga { saga: u32, reason: String },
 }
 
 /// The script and the sagas' steps of a scenario, by id.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Compiled {
-    /// Each script step's action, in the scenario's order.
-    pub script: Vec<CompiledAction>,
-    /// Each saga's steps: (action, compensation).
-    pub sagas: Vec<Vec<(CompiledChange, CompiledChange)>>,
+    /// The ids each script step names, in the scenario's order.
+    pub script: Vec<Target>,
+    /// Each saga's steps: the records of its action and of its compensation.
+    pub sagas: Vec<Vec<(RecordId, RecordId)>>,
 }
 
 /// The ids a scenario's names stand for.
-struct Names<'a> {
-    scenario: &'a Scenario,
-    records: &'a BTreeMap<String, RecordId>,
+pub(super) struct Names<'a> {
+    /// The scenario the names come from.
+    pub scenario: &'a Scenario,
+    /// Record ids to their positions.
+    pub records: &'a BTreeMap<String, RecordId>,
 }
 
 impl Names<'_> {
-    fn replica(&self, name: &str, path: &dyn Fn() -> String) -> Result<usize, ScenarioError> {
+    fn replica(&self, name: &str) -> Result<usize, CommandError> {
         self.scenario
             .replicas
             .iter()
             .position(|r| r.name == name)
-            .ok_or_else(|| ScenarioError::new(&path(), format!("no replica is called \"{name}\"")))
+            .ok_or_else(|| CommandError::NoSuchReplica { name: name.into() })
     }
 
-    fn system(&self, name: &str, path: &dyn Fn() -> String) -> Result<SystemId, ScenarioError> {
+    fn system(&self, name: &str) -> Result<SystemId, CommandError> {
         std::iter::once(&self.scenario.source)
             .chain(self.scenario.replicas.iter().map(|r| &r.name))
             .position(|n| n == name)
             .map(|i| SystemId(i as u16))
-            .ok_or_else(|| ScenarioError::new(&path(), format!("no system is called \"{name}\"")))
+            .ok_or_else(|| CommandError::NoSuchSystem { name: name.into() })
     }
 
-    fn record(&self, id: &str, path: &dyn Fn() -> String) -> Result<RecordId, ScenarioError> {
+    fn record(&self, id: &str) -> Result<RecordId, CommandError> {
         self.records
             .get(id)
             .copied()
-            .ok_or_else(|| ScenarioError::new(&path(), format!("no record has the id \"{id}\"")))
+            .ok_or_else(|| CommandError::NoSuchRecord { record: id.into() })
     }
 
-    fn saga(&self, name: &str, path: &dyn Fn() -> String) -> Result<u32, ScenarioError> {
+    fn saga(&self, name: &str) -> Result<u32, CommandError> {
         self.scenario
             .sagas
             .iter()
             .position(|s| s.name == name)
             .map(|i| i as u32)
-            .ok_or_else(|| ScenarioError::new(&path(), format!("no saga is called \"{name}\"")))
+            .ok_or_else(|| CommandError::NoSuchSaga { name: name.into() })
     }
 
-    fn change(
-        &self,
-        record: &str,
-        at: ChangeAt,
-        path: &dyn Fn() -> String,
-    ) -> Result<CompiledChange, ScenarioError> {
-        Ok(CompiledChange {
-            record: self.record(record, &|| format!("{}.record", path()))?,
-            at,
-        })
+    /// The ids `command` names, or the error for the first name that does not exist.
+    pub fn target(&self, command: &Command) -> Result<Target, CommandError> {
+        let mut target = Target::default();
+        let replica = |name: &str, target: &mut Target| {
+            let r = self.replica(name)?;
+            (target.replica, target.system) = (r, SystemId::replica(r));
+            Ok::<_, CommandError>(())
+        };
+        match command {
+            Command::Write { record, .. } => target.record = self.record(record)?,
+            Command::LocalWrite { system, record, .. } | Command::Poison { system, record, .. } => {
+                replica(system, &mut target)?;
+                target.record = self.record(record)?;
+            }
+            Command::Crash { system, .. }
+            | Command::Restart { system }
+            | Command::ReplayDeadLetters { system }
+            | Command::DiscardDeadLetters { system }
+            | Command::Partition { system, .. }
+            | Command::Heal { system }
+            | Command::SetLink { system, .. } => replica(system, &mut target)?,
+            Command::Skew { system, .. } => target.system = self.system(system)?,
+            Command::StartSaga { saga } | Command::FailSaga { saga, .. } => {
+                target.saga = self.saga(saga)?
+            }
+            Command::Drop { .. }
+            | Command::Delay { .. }
+            | Command::Duplicate { .. }
+            | Command::Resolve { .. } => {}
+        }
+        Ok(target)
+    }
+}
+
+/// The JSON path of the field a name error is about, below `path`.
+fn field_path(path: &str, error: &CommandError) -> String {
+    match error {
+        CommandError::NoSuchRecord { .. } => format!("{path}.record"),
+        CommandError::NoSuchSaga { .. } => format!("{path}.saga"),
+        _ => format!("{path}.system"),
     }
 }
 
@@ -159,63 +136,8 @@ pub(super) fn compile(
         .iter()
         .enumerate()
         .map(|(i, step)| {
-            let path = || format!("script[{i}]");
-            let system = || format!("script[{i}].system");
-            let record = || format!("script[{i}].record");
-            let saga_path = || format!("script[{i}].saga");
-            Ok(match &step.action {
-                Action::Command { record: id, .. } => {
-                    CompiledAction::Command(names.change(id, ChangeAt::Script(i as u32), &path)?)
-                }
-                Action::LocalWrite {
-                    system: name,
-                    record: id,
-                    ..
-                } => CompiledAction::LocalWrite {
-                    replica: names.replica(name, &system)?,
-                    record: names.record(id, &record)?,
-                    step: i as u32,
-                },
-                Action::Crash {
-                    system: name,
-                    until,
-                } => CompiledAction::Crash {
-                    replica: names.replica(name, &system)?,
-                    until: *until,
-                },
-                Action::Skew {
-                    system: name,
-                    offset_ms,
-                    drift_ppm,
-                } => CompiledAction::Skew {
-                    system: names.system(name, &system)?,
-                    clock: Clock {
-                        offset_ms: *offset_ms,
-                        drift_ppm: *drift_ppm,
-                    },
-                },
-                Action::Poison {
-                    system: name,
-                    record: id,
-                    until,
-                } => CompiledAction::Poison {
-                    replica: names.replica(name, &system)?,
-                    record: names.record(id, &record)?,
-                    until: *until,
-                },
-                Action::ReplayDeadLetters { system: name } => CompiledAction::ReplayDeadLetters {
-                    replica: names.replica(name, &system)?,
-                },
-                Action::DiscardDeadLetters { system: name } => CompiledAction::DiscardDeadLetters {
-                    replica: names.replica(name, &system)?,
-                },
-                Action::StartSaga { saga } => CompiledAction::StartSaga {
-                    saga: names.saga(saga, &saga_path)?,
-                },
-                Action::FailSaga { saga, reason } => CompiledAction::FailSaga {
-                    saga: names.saga(saga, &saga_path)?,
-                    reason: reason.clone(),
-                },
+            names.target(&step.command).map_err(|e| {
+                ScenarioError::new(&field_path(&format!("script[{i}]"), &e), e.to_string())
             })
         })
         .collect::<Result<Vec<_>, ScenarioError>>()?;
@@ -228,18 +150,15 @@ pub(super) fn compile(
                 .iter()
                 .enumerate()
                 .map(|(j, step)| {
-                    let at = |compensation| ChangeAt::Saga {
-                        saga: i as u32,
-                        step: j as u32,
-                        compensation,
+                    let record = |id: &str, part: &str| {
+                        names.record(id).map_err(|e| {
+                            let path = format!("sagas[{i}].steps[{j}].{part}.record");
+                            ScenarioError::new(&path, e.to_string())
+                        })
                     };
                     Ok((
-                        names.change(&step.action.record, at(false), &|| {
-                            format!("sagas[{i}].steps[{j}].action")
-                        })?,
-                        names.change(&step.compensation.record, at(true), &|| {
-                            format!("sagas[{i}].steps[{j}].compensation")
-                        })?,
+                        record(&step.action.record, "action")?,
+                        record(&step.compensation.record, "compensation")?,
                     ))
                 })
                 .collect::<Result<Vec<_>, ScenarioError>>()
@@ -268,27 +187,16 @@ mod tests {
         // writes customer-1 (record 0).
         let scenario = library::by_name("email-conflict").unwrap().unwrap();
         let compiled = compile(&scenario, &ids(&scenario)).unwrap();
-        assert!(matches!(
-            &compiled.script[0],
-            CompiledAction::Command(CompiledChange {
-                record: RecordId(0),
-                ..
-            })
-        ));
-        assert!(matches!(
-            &compiled.script[1],
-            CompiledAction::LocalWrite {
-                replica: 0,
-                record: RecordId(0),
-                ..
-            }
-        ));
+        assert_eq!(compiled.script[0].record, RecordId(0));
+        let local = compiled.script[1];
+        assert_eq!((local.replica, local.system), (0, SystemId(1)));
+        assert_eq!(local.record, RecordId(0));
     }
 
     #[test]
     fn a_name_that_does_not_exist_is_an_error_with_its_path() {
         let mut scenario = library::by_name("email-conflict").unwrap().unwrap();
-        scenario.script[1].action = Action::Crash {
+        scenario.script[1].command = Command::Crash {
             system: "nowhere".into(),
             until: 500,
         };

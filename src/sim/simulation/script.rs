@@ -1,68 +1,19 @@
-//! The scenario's script and its sagas: what a scripted command, a local write at a
-//! replica, a crash, a clock change and a saga's steps (and their compensations) do when
-//! their time comes.
+//! The scenario's script and its sagas: each script step is a `Command` carried out when
+//! its time comes (a refused one is recorded as refused), and a saga's steps and their
+//! compensations are writes at the source.
 
-use super::compiled::{CompiledAction, CompiledChange};
 use super::*;
 
 impl Simulation {
-    /// Carries out script step `i` (its position in the scenario's script).
+    /// Carries out script step `i` (its position in the scenario's script). A step that
+    /// cannot apply now (a local write to a replica that is down) is recorded as refused.
     pub(super) fn run_script_step(&mut self, i: usize) {
-        let compiled = Arc::clone(&self.compiled);
-        match &compiled.script[i] {
-            CompiledAction::Command(change) => {
-                self.command(*change);
-            }
-            CompiledAction::LocalWrite {
-                replica: r,
-                record,
-                step,
-            } => {
-                // Nobody writes to a system that is not running: refused, as a person's
-                // local write is (InterventionError::SystemDown).
-                match self.replicas[*r].down_until() {
-                    Some(until) => {
-                        let why = InterventionError::SystemDown {
-                            system: self.scenario.replicas[*r].name.clone(),
-                            until,
-                        };
-                        let id = &self.scenario.records[record.0 as usize].id;
-                        let note = self.note(format!("a local write to {id}: {why}"));
-                        self.record(SystemId::replica(*r), StepKind::Refused { note });
-                    }
-                    None => {
-                        let scenario = Arc::clone(&self.scenario);
-                        let Action::LocalWrite { set, .. } =
-                            &scenario.script[*step as usize].action
-                        else {
-                            unreachable!("compiled from a local write")
-                        };
-                        self.do_local_write(*r, *record, set);
-                    }
-                }
-            }
-            CompiledAction::Crash { replica, until } => self.crash(*replica, *until),
-            CompiledAction::Skew { system, clock } => {
-                let set = self.skew_clock(*system, *clock);
-                debug_assert!(set.is_ok(), "a validated scenario's clock: {set:?}");
-            }
-            CompiledAction::Poison {
-                replica: r,
-                record,
-                until,
-            } => {
-                self.replicas[*r].poison(*record, *until);
-                self.record(
-                    SystemId::replica(*r),
-                    StepKind::Poisoned { record: *record },
-                );
-            }
-            CompiledAction::ReplayDeadLetters { replica } => self.replay_dead_letters(*replica),
-            CompiledAction::DiscardDeadLetters { replica } => self.discard_dead_letters(*replica),
-            CompiledAction::StartSaga { saga } => {
-                self.schedule(self.now, Task::SagaStep(*saga, 0));
-            }
-            CompiledAction::FailSaga { saga, reason } => self.fail_saga(*saga, reason.clone()),
+        let scenario = Arc::clone(&self.scenario);
+        let target = self.compiled.script[i];
+        let command = &scenario.script[i].command;
+        if let Err(why) = self.execute(command, target) {
+            let note = self.note(format!("{}: {why}", command.what()));
+            self.record(target.system, StepKind::Refused { note });
         }
     }
 
@@ -93,11 +44,14 @@ impl Simulation {
         self.schedule(at, Task::Request(write));
     }
 
-    /// Runs a command at the source of truth; returns whether it was accepted.
-    pub(super) fn command(&mut self, change: CompiledChange) -> bool {
-        let record = change.record;
-        let scenario = Arc::clone(&self.scenario);
-        let (event, set) = change.at.in_scenario(&scenario);
+    /// Runs a write at the source of truth: fires `event` on `record`, sets `set`, or both;
+    /// returns whether it was accepted.
+    pub(super) fn command(
+        &mut self,
+        record: RecordId,
+        event: Option<&str>,
+        set: &BTreeMap<String, String>,
+    ) -> bool {
         let current = self.source.records()[record.0 as usize].clone();
         let mut fields = merged(&current.fields, set);
         if let (Some(event), Some(machine)) = (event, self.machines[record.0 as usize].clone()) {
@@ -150,15 +104,16 @@ impl Simulation {
     }
 
     pub(super) fn saga_step(&mut self, saga: u32, step: u32) {
-        let gap = self.scenario.sagas[saga as usize].step_gap_ms;
-        let compiled = Arc::clone(&self.compiled);
-        let steps = &compiled.sagas[saga as usize];
-        let (change, len) = (steps[step as usize].0, steps.len() as u32);
+        let scenario = Arc::clone(&self.scenario);
+        let spec = &scenario.sagas[saga as usize];
+        let (gap, len) = (spec.step_gap_ms, spec.steps.len() as u32);
+        let change = &spec.steps[step as usize].action;
+        let record = self.compiled.sagas[saga as usize][step as usize].0;
         if self.sagas[saga as usize].failed {
             return;
         }
         self.record(SystemId::SOURCE, StepKind::SagaStep { saga, step });
-        if !self.command(change) {
+        if !self.command(record, change.event.as_deref(), &change.set) {
             let reason = format!("step {} was refused", step + 1);
             self.fail_saga(saga, reason);
             return;
@@ -184,15 +139,16 @@ impl Simulation {
     }
 
     pub(super) fn compensate(&mut self, saga: u32, step: u32) {
-        let gap = self.scenario.sagas[saga as usize].step_gap_ms;
-        let compiled = Arc::clone(&self.compiled);
-        let change = compiled.sagas[saga as usize][step as usize].1;
+        let scenario = Arc::clone(&self.scenario);
+        let spec = &scenario.sagas[saga as usize];
+        let change = &spec.steps[step as usize].compensation;
+        let record = self.compiled.sagas[saga as usize][step as usize].1;
         self.metrics.compensations += 1;
         self.record(SystemId::SOURCE, StepKind::Compensate { saga, step });
-        self.command(change);
+        self.command(record, change.event.as_deref(), &change.set);
         if step > 0 {
             self.schedule(
-                self.now.saturating_add(gap),
+                self.now.saturating_add(spec.step_gap_ms),
                 Task::Compensate(saga, step - 1),
             );
         }

@@ -1,11 +1,103 @@
-//! What a person (or a fork) does to a run between steps: lose, delay or duplicate a
-//! message, partition or heal a link, change a link's knobs, crash or restart a replica,
-//! skew a clock, write at a replica, handle dead letters, decide an escalation. Each is
-//! refused with a typed error when it cannot apply.
+//! Carrying out a `Command`, whoever gives it (a script step, a person, a fork): lose,
+//! delay or duplicate a message, partition or heal a link, change a link's knobs, crash or
+//! restart a replica, skew a clock, write at the source or at a replica, poison a record,
+//! handle dead letters, start or fail a saga, decide an escalation. Each is refused with a
+//! typed error when it cannot apply, and nothing of it is applied then.
 
+use super::compiled::{Names, Target};
 use super::*;
 
 impl Simulation {
+    /// Carries out `command` now: a person's action, or a fork's change. Its names are
+    /// looked up once, here; a name that does not exist is refused like any other problem.
+    pub fn apply(&mut self, command: &Command) -> Result<(), CommandError> {
+        let names = Names {
+            scenario: &self.scenario,
+            records: &self.record_index,
+        };
+        let target = names.target(command)?;
+        self.execute(command, target)
+    }
+
+    /// Carries out `command`, whose names stand for the ids in `t`.
+    pub(super) fn execute(&mut self, command: &Command, t: Target) -> Result<(), CommandError> {
+        let r = t.replica;
+        match command {
+            Command::Write { event, set, .. } => {
+                if event.is_none() && set.is_empty() {
+                    return Err(CommandError::EmptyWrite);
+                }
+                if event.is_some() && self.machines[t.record.0 as usize].is_none() {
+                    return Err(CommandError::NoLifecycle {
+                        record: self.scenario.records[t.record.0 as usize].id.clone(),
+                    });
+                }
+                self.command(t.record, event.as_deref(), set);
+                Ok(())
+            }
+            Command::LocalWrite { set, .. } => self.local_write(r, t.record, set),
+            Command::Crash { until, .. } => self.crash_replica(r, *until),
+            Command::Restart { .. } => self.restart_replica(r),
+            Command::Skew {
+                offset_ms,
+                drift_ppm,
+                ..
+            } => self.skew_clock(
+                t.system,
+                Clock {
+                    offset_ms: *offset_ms,
+                    drift_ppm: *drift_ppm,
+                },
+            ),
+            Command::Poison { until, .. } => {
+                if let Some(until) = until {
+                    self.future("a fix, counted from now,", *until)?;
+                }
+                self.replicas[r].poison(t.record, *until);
+                self.record(t.system, StepKind::Poisoned { record: t.record });
+                Ok(())
+            }
+            Command::ReplayDeadLetters { .. } => {
+                self.replay_dead_letters(r);
+                Ok(())
+            }
+            Command::DiscardDeadLetters { .. } => {
+                self.discard_dead_letters(r);
+                Ok(())
+            }
+            Command::StartSaga { .. } => {
+                self.schedule(self.now, Task::SagaStep(t.saga, 0));
+                Ok(())
+            }
+            Command::FailSaga { reason, .. } => {
+                self.fail_saga(t.saga, reason.clone());
+                Ok(())
+            }
+            Command::Drop { slot } => self.drop_message(*slot),
+            Command::Delay { slot, by_ms } => self.delay_message(*slot, *by_ms),
+            Command::Duplicate { slot } => self.duplicate_message(*slot),
+            Command::Partition { until, .. } => self.partition(r, *until),
+            Command::Heal { .. } => self.heal(r),
+            Command::SetLink {
+                delay,
+                duplicate_probability,
+                drop_probability,
+                reorder,
+                ..
+            } => self.set_link(
+                r,
+                delay.clone(),
+                *duplicate_probability,
+                *drop_probability,
+                *reorder,
+            ),
+            Command::Resolve {
+                escalation,
+                decision,
+            } => self.resolve(*escalation, decision.clone()),
+        }
+    }
+
     pub(super) fn crash(&mut self, r: usize, until: Millis) {
         let actor = SystemId::replica(r);
         self.metrics.crashes += 1;
@@ -26,7 +118,7 @@ impl Simulation {
     }
 
     /// Replays every dead letter of replica `r` into its consumer, oldest first.
-    pub fn replay_dead_letters(&mut self, r: usize) {
+    pub(super) fn replay_dead_letters(&mut self, r: usize) {
         let letters = self.replicas[r].take_dead_letters();
         for letter in letters {
             self.metrics.replayed += 1;
@@ -44,7 +136,7 @@ impl Simulation {
     }
 
     /// Discards every dead letter of replica `r`.
-    pub fn discard_dead_letters(&mut self, r: usize) {
+    pub(super) fn discard_dead_letters(&mut self, r: usize) {
         let letters = self.replicas[r].take_dead_letters();
         for letter in letters {
             self.metrics.discarded += 1;
@@ -59,10 +151,10 @@ impl Simulation {
 
     /// Drops the message in `slot` on its way: it is lost, and the bus redelivers it after
     /// the ack timeout like any lost delivery.
-    pub fn drop_message(&mut self, slot: u32) -> Result<(), InterventionError> {
+    pub(super) fn drop_message(&mut self, slot: u32) -> Result<(), CommandError> {
         let message = self.message_in(slot)?;
         if message.dropped_by_hand {
-            return Err(InterventionError::AlreadyDropped {
+            return Err(CommandError::AlreadyDropped {
                 event: message.event,
                 replica: self.scenario.replicas[message.replica].name.clone(),
             });
@@ -72,7 +164,7 @@ impl Simulation {
     }
 
     /// Holds the message in `slot` back by `by_ms` more.
-    pub fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), InterventionError> {
+    pub(super) fn delay_message(&mut self, slot: u32, by_ms: Millis) -> Result<(), CommandError> {
         let message = self.message_in(slot)?;
         let at = self.later("a delay", message.arrives_at.max(self.now), by_ms)?;
         let generation = self.bus.reschedule(slot, at);
@@ -81,8 +173,7 @@ impl Simulation {
     }
 
     /// Takes the link to replica `r` down until `until`; messages due meanwhile wait.
-    pub fn partition(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
-        self.replica_name(r)?;
+    pub(super) fn partition(&mut self, r: usize, until: Millis) -> Result<(), CommandError> {
         self.future("a partition's end, counted from now,", until)?;
         self.record(SystemId::replica(r), StepKind::Partition { until });
         for slot in self.bus.partition(r, self.now, until) {
@@ -92,10 +183,10 @@ impl Simulation {
     }
 
     /// Brings the partitioned link to replica `r` back up now; waiting messages leave at once.
-    pub fn heal(&mut self, r: usize) -> Result<(), InterventionError> {
-        let system = self.replica_name(r)?;
+    pub(super) fn heal(&mut self, r: usize) -> Result<(), CommandError> {
+        let system = self.replica_name(r);
         if !self.is_partitioned(r) {
-            return Err(InterventionError::NotPartitioned { system });
+            return Err(CommandError::NotPartitioned { system });
         }
         self.record(SystemId::replica(r), StepKind::Heal);
         for (slot, at) in self.bus.heal(r, self.now, &mut self.rng) {
@@ -106,15 +197,14 @@ impl Simulation {
 
     /// Changes the knobs of the link to replica `r` for what is sent from now on; its
     /// partitions, timeouts and the messages already on their way stay as they are.
-    pub fn set_link(
+    pub(super) fn set_link(
         &mut self,
         r: usize,
         delay: Delay,
         duplicate_probability: f64,
         drop_probability: f64,
         reorder: bool,
-    ) -> Result<(), InterventionError> {
-        self.replica_name(r)?;
+    ) -> Result<(), CommandError> {
         let faults = LinkFaults {
             delay,
             duplicate_probability,
@@ -123,17 +213,17 @@ impl Simulation {
             ..self.bus.link(r).faults.clone()
         };
         if let Some((field, message)) = faults.problems().into_iter().next() {
-            return Err(InterventionError::BadKnob { field, message });
+            return Err(CommandError::BadKnob { field, message });
         }
         self.bus.set_faults(r, faults);
         Ok(())
     }
 
     /// Crashes replica `r` now; it restarts at `until`.
-    pub fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), InterventionError> {
-        let system = self.replica_name(r)?;
+    pub(super) fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), CommandError> {
+        let system = self.replica_name(r);
         if self.replicas[r].down_until().is_some() {
-            return Err(InterventionError::AlreadyDown { system });
+            return Err(CommandError::AlreadyDown { system });
         }
         self.future("a restart, counted from now,", until)?;
         self.crash(r, until);
@@ -143,10 +233,10 @@ impl Simulation {
     /// Restarts crashed replica `r` now instead of at its planned time. What it missed
     /// still comes when the bus's redelivery timers fire, as with a consumer that
     /// reconnects early: the bus does not know it is back.
-    pub fn restart_replica(&mut self, r: usize) -> Result<(), InterventionError> {
-        let system = self.replica_name(r)?;
+    pub(super) fn restart_replica(&mut self, r: usize) -> Result<(), CommandError> {
+        let system = self.replica_name(r);
         if self.replicas[r].down_until().is_none() {
-            return Err(InterventionError::NotDown { system });
+            return Err(CommandError::NotDown { system });
         }
         self.restart(r);
         Ok(())
@@ -155,18 +245,19 @@ impl Simulation {
     /// Sets a system's clock (`SystemId::SOURCE` is the source) to `clock`'s offset and
     /// drift from now on. A script's `skew` step and a person's change of a clock both come
     /// here; to change the offset alone, pass the drift `clock(system)` has.
-    pub fn skew_clock(&mut self, system: SystemId, clock: Clock) -> Result<(), InterventionError> {
-        if system.0 as usize >= self.clocks.len() {
-            return Err(InterventionError::NoSuchSystem { system: system.0 });
-        }
+    pub(super) fn skew_clock(
+        &mut self,
+        system: SystemId,
+        clock: Clock,
+    ) -> Result<(), CommandError> {
         if clock.offset_ms.unsigned_abs() > MAX_TIME_MS {
-            return Err(InterventionError::TooLate {
+            return Err(CommandError::TooLate {
                 what: "a clock offset (either way)",
                 max: MAX_TIME_MS,
             });
         }
         if let Some((field, message)) = clock.problems().into_iter().next() {
-            return Err(InterventionError::BadKnob { field, message });
+            return Err(CommandError::BadKnob { field, message });
         }
         self.clocks[system.0 as usize] = clock;
         self.record(
@@ -180,30 +271,25 @@ impl Simulation {
 
     /// A user of replica `r` writes `set` to `record` now; the change goes to the source.
     /// Refused while the replica is down: nobody can write to a system that is not running.
-    pub fn local_write(
+    fn local_write(
         &mut self,
         r: usize,
-        record: &str,
-        set: BTreeMap<String, String>,
-    ) -> Result<(), InterventionError> {
-        let system = self.replica_name(r)?;
+        record: RecordId,
+        set: &BTreeMap<String, String>,
+    ) -> Result<(), CommandError> {
         if let Some(until) = self.replicas[r].down_until() {
-            return Err(InterventionError::SystemDown { system, until });
+            let system = self.scenario.replicas[r].name.clone();
+            return Err(CommandError::SystemDown { system, until });
         }
-        let Some(&record) = self.record_index.get(record) else {
-            return Err(InterventionError::NoSuchRecord {
-                record: record.into(),
-            });
-        };
         if set.is_empty() || set.keys().any(|k| k.trim().is_empty()) {
-            return Err(InterventionError::EmptyWrite);
+            return Err(CommandError::EmptyWrite);
         }
-        self.do_local_write(r, record, &set);
+        self.do_local_write(r, record, set);
         Ok(())
     }
 
     /// Sends the message in `slot` once more, as a duplicate with its own delay.
-    pub fn duplicate_message(&mut self, slot: u32) -> Result<(), InterventionError> {
+    pub(super) fn duplicate_message(&mut self, slot: u32) -> Result<(), CommandError> {
         let message = self.message_in(slot)?;
         self.record(
             SystemId::replica(message.replica),
@@ -225,11 +311,11 @@ impl Simulation {
 
     /// A person decides escalation `id`: the decision is committed at the source of truth
     /// as a new version and published. Run the simulation on to see it spread.
-    pub fn resolve(&mut self, id: u32, decision: Decision) -> Result<(), InterventionError> {
+    pub(super) fn resolve(&mut self, id: u32, decision: Decision) -> Result<(), CommandError> {
         let escalation = match self.inbox.get(id) {
-            None => return Err(InterventionError::NoSuchEscalation { id }),
+            None => return Err(CommandError::NoSuchEscalation { id }),
             Some(e) if e.decision.is_some() => {
-                return Err(InterventionError::AlreadyDecided { id });
+                return Err(CommandError::AlreadyDecided { id });
             }
             Some(e) => e.clone(),
         };
@@ -239,7 +325,7 @@ impl Simulation {
             Decision::KeepSource => current.fields.clone(),
             Decision::TakeReplica => escalation.replica_value.clone(),
             Decision::Merge(values) if values.is_empty() => {
-                return Err(InterventionError::EmptyMerge);
+                return Err(CommandError::EmptyMerge);
             }
             Decision::Merge(values) => Arc::new(values.clone()),
         };
@@ -271,33 +357,29 @@ impl Simulation {
         Ok(())
     }
 
-    pub(super) fn message_in(&self, slot: u32) -> Result<Message, InterventionError> {
+    pub(super) fn message_in(&self, slot: u32) -> Result<Message, CommandError> {
         self.bus
             .messages()
             .find(|(s, _)| *s == slot)
             .map(|(_, m)| *m)
-            .ok_or(InterventionError::NoMessage { slot })
+            .ok_or(CommandError::NoMessage { slot })
     }
 
-    /// Replica `r`'s name, or the error for a replica that does not exist.
-    pub(super) fn replica_name(&self, r: usize) -> Result<String, InterventionError> {
-        self.scenario.replicas.get(r).map(|s| s.name.clone()).ok_or(
-            InterventionError::NoSuchSystem {
-                system: u16::try_from(r + 1).unwrap_or(u16::MAX),
-            },
-        )
+    /// Replica `r`'s name.
+    pub(super) fn replica_name(&self, r: usize) -> String {
+        self.scenario.replicas[r].name.clone()
     }
 
     /// Checks that `at` is a time after now and within the engine's range.
-    pub(super) fn future(&self, what: &'static str, at: Millis) -> Result<(), InterventionError> {
+    pub(super) fn future(&self, what: &'static str, at: Millis) -> Result<(), CommandError> {
         if at <= self.now {
-            return Err(InterventionError::NotAfterNow {
+            return Err(CommandError::NotAfterNow {
                 what,
                 now: self.now,
             });
         }
         if at - self.now > MAX_TIME_MS {
-            return Err(InterventionError::TooLate {
+            return Err(CommandError::TooLate {
                 what,
                 max: MAX_TIME_MS,
             });
@@ -311,9 +393,9 @@ impl Simulation {
         what: &'static str,
         from: Millis,
         by: Millis,
-    ) -> Result<Millis, InterventionError> {
+    ) -> Result<Millis, CommandError> {
         if by > MAX_TIME_MS {
-            return Err(InterventionError::TooLate {
+            return Err(CommandError::TooLate {
                 what,
                 max: MAX_TIME_MS,
             });
