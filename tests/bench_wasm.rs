@@ -35,9 +35,10 @@ fn wasm_timeline_memory() {
     use syncscope::sim::timeline::Timeline;
     use wasm_bindgen::JsCast;
     let before = memory_bytes();
-    let scenario = load_scenario(8, 200, 12_000);
+    let scenario = std::sync::Arc::new(load_scenario(8, 200, 12_000));
+    // As the page does: the run shares the scenario instead of copying it.
     let timeline = Timeline::record(
-        Simulation::new(&scenario, 1, Strategy::VersionComparison).expect("valid"),
+        Simulation::from_shared(scenario, 1, Strategy::VersionComparison).expect("valid"),
     );
     let delivered = timeline.full().metrics().delivered;
     assert!(delivered >= 100_000, "{delivered}");

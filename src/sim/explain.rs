@@ -171,8 +171,10 @@ pub fn write_short(sim: &Simulation, write: WriteId) -> String {
     // What it changed: the fields that differ from the record's previous write (or its
     // initial content), all of them if none does.
     let initial = &sim.scenario().records[w.record.0 as usize].fields;
-    let before = sim.writes()[..index]
+    let before = sim
+        .writes()
         .iter()
+        .take(index)
         .rev()
         .find(|x| x.record == w.record)
         .map_or(initial, |x| &*x.fields);

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::ids::{Millis, RecordId, SystemId, WriteId};
 use super::record::Fields;
+use super::shared_log::SharedLog;
 use super::source::Commit;
 
 /// The invariants every run is checked against, in the order they are reported. Each
@@ -212,9 +213,9 @@ pub struct LostWrite {
 /// Finds every acknowledged write that was neither committed and kept, nor reported as a
 /// conflict: either never committed, or committed and then replaced by a write based on an
 /// older version (one that had not seen it).
-pub fn lost_writes(
-    writes: &[WriteLog],
-    history: &[impl std::ops::Deref<Target = [Commit]>],
+pub fn lost_writes<'a>(
+    writes: impl IntoIterator<Item = &'a WriteLog>,
+    history: &[SharedLog<Commit>],
     reported: &BTreeSet<WriteId>,
 ) -> Vec<LostWrite> {
     let mut lost = Vec::new();
@@ -231,7 +232,11 @@ pub fn lost_writes(
             }),
             Some(i) => {
                 let version = commits[i].version;
-                if let Some(c) = commits[i + 1..].iter().find(|c| c.base_version < version) {
+                if let Some(c) = commits
+                    .iter()
+                    .skip(i + 1)
+                    .find(|c| c.base_version < version)
+                {
                     lost.push(LostWrite {
                         write: w.id,
                         time: c.at,
@@ -273,10 +278,16 @@ mod tests {
         }
     }
 
+    fn log(commits: Vec<Commit>) -> SharedLog<Commit> {
+        let mut log = SharedLog::default();
+        commits.into_iter().for_each(|c| log.push(c));
+        log
+    }
+
     #[test]
     fn sequential_writes_lose_nothing() {
         let writes = [write(1, 1), write(2, 2)];
-        let history = [vec![commit(2, 1, 1), commit(3, 2, 2)]];
+        let history = [log(vec![commit(2, 1, 1), commit(3, 2, 2)])];
         assert!(lost_writes(&writes, &history, &BTreeSet::new()).is_empty());
     }
 
@@ -284,7 +295,7 @@ mod tests {
     fn a_commit_based_on_an_older_version_loses_what_it_skipped() {
         // w1 commits v2; w2 was written on v1 and commits v3 over it without having seen it.
         let writes = [write(1, 1), write(2, 1)];
-        let history = [vec![commit(2, 1, 1), commit(3, 2, 1)]];
+        let history = [log(vec![commit(2, 1, 1), commit(3, 2, 1)])];
         assert_eq!(
             lost_writes(&writes, &history, &BTreeSet::new()),
             vec![LostWrite {
@@ -298,7 +309,7 @@ mod tests {
     #[test]
     fn uncommitted_writes_are_lost_unless_reported() {
         let writes = [write(1, 1)];
-        let history = [vec![]];
+        let history = [log(vec![])];
         assert_eq!(lost_writes(&writes, &history, &BTreeSet::new()).len(), 1);
         assert!(lost_writes(&writes, &history, &BTreeSet::from([WriteId(1)])).is_empty());
     }

@@ -314,12 +314,12 @@ impl Simulation {
     }
 
     /// Every event published so far.
-    pub fn events(&self) -> &[PublishedEvent] {
+    pub fn events(&self) -> &SharedLog<PublishedEvent> {
         &self.events
     }
 
     /// Every acknowledged write so far.
-    pub fn writes(&self) -> &[WriteLog] {
+    pub fn writes(&self) -> &SharedLog<WriteLog> {
         &self.writes
     }
 

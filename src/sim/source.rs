@@ -177,7 +177,7 @@ mod tests {
         assert_eq!(v, 2);
         assert_eq!(source.records[0].writer, SystemId(2));
         assert_eq!(
-            source.history[0].to_vec(),
+            source.history[0].iter().copied().collect::<Vec<_>>(),
             vec![Commit {
                 version: 2,
                 write: WriteId(5),

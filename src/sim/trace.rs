@@ -395,7 +395,7 @@ impl Trace {
     }
 
     /// The steps so far.
-    pub fn steps(&self) -> &[TraceStep] {
+    pub fn steps(&self) -> &SharedLog<TraceStep> {
         &self.steps
     }
 
