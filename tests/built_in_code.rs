@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use syncscope::sim::lifecycle::{Lifecycle, StateSpec, Transition};
+use syncscope::sim::record::Values;
 use syncscope::sim::scenario::{
     Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga, SagaStep,
     ScriptStep, Window,
@@ -62,7 +63,7 @@ impl<T: Lit> Lit for Vec<T> {
         format!("vec![{}]", items.join(", "))
     }
 }
-impl Lit for BTreeMap<String, String> {
+impl Lit for Values {
     fn lit(&self) -> String {
         let pairs: Vec<String> = self
             .iter()
@@ -381,17 +382,16 @@ fn generate() -> String {
          \n\
          //! The built-in scenarios and lifecycles as Rust values, so that the page never parses JSON.\n\
          \n\
-         use std::collections::BTreeMap;\n\
-         \n\
          use super::command::Command;\n\
          use super::lifecycle::{Lifecycle, StateSpec, Transition};\n\
          use super::ordered::map_of;\n\
+         use super::record::Values;\n\
          use super::resolver::Strategy;\n\
          use super::scenario::{\n    Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga,\n    SagaStep, Scenario, ScriptStep, Window,\n};\n\
          \n\
          fn s(text: &str) -> String {\n    text.to_string()\n}\n\
          \n\
-         fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {\n    map_of(pairs.iter().map(|(k, v)| (s(k), s(v))))\n}\n\n",
+         fn map(pairs: &[(&str, &str)]) -> Values {\n    pairs.iter().map(|(k, v)| (s(k), s(v))).collect()\n}\n\n",
     );
     out.push_str("/// Built-in scenario number `index`, in `library::NAMES` order.\npub fn scenario(index: usize) -> Option<Scenario> {\n    Some(match index {\n");
     for (i, _) in library::BUILT_IN.iter().enumerate() {

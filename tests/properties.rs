@@ -71,7 +71,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                     effect: None,
                 })
                 .collect();
-            let set = |v: u32| BTreeMap::from([("value".to_string(), v.to_string())]);
+            let set = |v: u32| [("value".to_string(), v.to_string())].into_iter().collect();
             let mut script: Vec<ScriptStep> = commands
                 .into_iter()
                 .map(|(at, rec, v)| ScriptStep {
@@ -103,7 +103,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 records: (0..records)
                     .map(|i| RecordSpec {
                         id: format!("rec{i}"),
-                        fields: BTreeMap::new(),
+                        fields: Default::default(),
                         lifecycle: None,
                     })
                     .collect(),

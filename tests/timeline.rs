@@ -3,7 +3,7 @@
 
 use syncscope::sim::load::load_scenario;
 use syncscope::sim::scenario::{Clock, ScriptStep};
-use syncscope::sim::timeline::{SNAPSHOT_EVERY, Timeline, diff};
+use syncscope::sim::timeline::{MAX_SNAPSHOTS, SNAPSHOT_EVERY, Timeline, diff};
 use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Command, CommandError};
 use syncscope::sim::{Decision, Simulation, Strategy, SystemId, library};
@@ -50,6 +50,55 @@ fn any_step_is_rebuilt_exactly() {
     let mut resumed = timeline.at(1234);
     resumed.run_to_end();
     assert_eq!(resumed.trace().hash(), timeline.full().trace().hash());
+}
+
+#[test]
+fn a_long_run_and_its_fork_keep_few_snapshots_and_rebuild_every_step() {
+    // Long enough (well over MAX_SNAPSHOTS * SNAPSHOT_EVERY tasks) to thin the snapshots
+    // twice; a fork well inside it must still rebuild its own steps, not its parent's.
+    let scenario = load_scenario(3, 10, 50_000);
+    let fresh = || Simulation::new(&scenario, 5, Strategy::VersionComparison).unwrap();
+    // The fork is made early, while the snapshots are still dense (as a person forks a
+    // run that is still being recorded), so that the fork's own snapshots get thinned.
+    let mut timeline = Timeline::new(fresh());
+    timeline.advance(10_000);
+    let at = 5_001;
+    let change = Command::Crash {
+        system: "replica-1".into(),
+        until: timeline.time_at(at) + 700,
+    };
+    let mut fork = timeline.branch(at, &change).unwrap();
+    while fork.advance(u64::MAX) {}
+    while timeline.advance(u64::MAX) {}
+    let len = timeline.len();
+    assert!(
+        len > 2 * MAX_SNAPSHOTS as u64 * SNAPSHOT_EVERY,
+        "{len} tasks"
+    );
+    assert!(timeline.snapshot_count() <= MAX_SNAPSHOTS);
+    assert!(fork.len() > 2 * MAX_SNAPSHOTS as u64 * SNAPSHOT_EVERY);
+    assert!(fork.snapshot_count() <= MAX_SNAPSHOTS + 1);
+    // Walk a direct run and a direct fork forward, comparing rebuilt steps on the way.
+    let mut direct = fresh();
+    let mut forked = fresh();
+    while forked.tasks_done() < at && forked.step() {}
+    change.apply(&mut forked).unwrap();
+    for task in (0..40).map(|i| i * len / 40 + i % 7) {
+        while direct.tasks_done() < task && direct.step() {}
+        assert_eq!(
+            fingerprint(&timeline.at(task)),
+            fingerprint(&direct),
+            "task {task}"
+        );
+        if task > at {
+            while forked.tasks_done() < task && forked.step() {}
+            assert_eq!(
+                fingerprint(&fork.at(task)),
+                fingerprint(&forked),
+                "fork, task {task}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -536,7 +585,7 @@ fn restart(system: &str) -> Command {
 }
 
 /// Billing writes `set` to customer-1.
-fn local_write(set: std::collections::BTreeMap<String, String>) -> Command {
+fn local_write(set: syncscope::sim::record::Values) -> Command {
     Command::LocalWrite {
         system: "billing".into(),
         record: "customer-1".into(),

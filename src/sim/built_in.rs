@@ -4,11 +4,10 @@
 
 //! The built-in scenarios and lifecycles as Rust values, so that the page never parses JSON.
 
-use std::collections::BTreeMap;
-
 use super::command::Command;
 use super::lifecycle::{Lifecycle, StateSpec, Transition};
 use super::ordered::map_of;
+use super::record::Values;
 use super::resolver::Strategy;
 use super::scenario::{
     Change, Clock, Delay, Effect, LinkFaults, RecordSpec, ReplicaSpec, RetryPolicy, Saga,
@@ -19,8 +18,8 @@ fn s(text: &str) -> String {
     text.to_string()
 }
 
-fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    map_of(pairs.iter().map(|(k, v)| (s(k), s(v))))
+fn map(pairs: &[(&str, &str)]) -> Values {
+    pairs.iter().map(|(k, v)| (s(k), s(v))).collect()
 }
 
 /// Built-in scenario number `index`, in `library::NAMES` order.

@@ -3,13 +3,13 @@
 //! that needs a running system, a message still in flight, or a time still to come is
 //! refused with a typed error, never applied half-way.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::Decision;
 use super::ids::{EventId, Millis};
+use super::record::Values;
 use super::scenario::Delay;
 use super::simulation::Simulation;
 
@@ -30,8 +30,8 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         event: Option<String>,
         /// Values to set.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        set: BTreeMap<String, String>,
+        #[serde(default, skip_serializing_if = "Values::is_empty")]
+        set: Values,
     },
     /// A user of a replica changes that replica's copy; the replica forwards the change to
     /// the source of truth as a request. Refused while the replica is down.
@@ -41,7 +41,7 @@ pub enum Command {
         /// The record's id.
         record: String,
         /// Values to set.
-        set: BTreeMap<String, String>,
+        set: Values,
     },
     /// A replica crashes and restarts at `until`; what it had not acknowledged is
     /// redelivered. Refused while it is down already.

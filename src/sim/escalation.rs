@@ -1,11 +1,10 @@
 //! The escalation inbox: conflicts that wait for a person.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::ids::{Millis, RecordId, SystemId, WriteId};
 use super::record::Fields;
+use super::record::Values;
 
 /// A person's decision on an escalated conflict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,7 +15,7 @@ pub enum Decision {
     /// Take the replica's value.
     TakeReplica,
     /// Use a value the person composed.
-    Merge(BTreeMap<String, String>),
+    Merge(Values),
 }
 
 /// A conflict parked until a person decides.

@@ -251,7 +251,6 @@ pub fn lost_writes<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use super::*;
@@ -262,7 +261,7 @@ mod tests {
             kind: WriteKind::Command,
             system: SystemId::SOURCE,
             record: RecordId(0),
-            fields: Arc::new(BTreeMap::new()),
+            fields: Arc::default(),
             base_version: base,
             at: id * 10,
             stamp: id * 10,

@@ -78,7 +78,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
     let records_list = (0..records)
         .map(|i| RecordSpec {
             id: format!("rec-{i}"),
-            fields: super::ordered::map_of([("n".to_string(), "0".to_string())]),
+            fields: [("n".to_string(), "0".to_string())].into_iter().collect(),
             lifecycle: None,
         })
         .collect();
@@ -88,7 +88,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             command: Command::Write {
                 record: format!("rec-{}", (i * 7919) % records),
                 event: None,
-                set: super::ordered::map_of([("n".to_string(), i.to_string())]),
+                set: [("n".to_string(), i.to_string())].into_iter().collect(),
             },
         })
         .collect();

@@ -325,7 +325,6 @@ impl Replica {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use super::*;
@@ -337,7 +336,7 @@ mod tests {
             id: EventId(id),
             record: RecordId(0),
             state: RecordState {
-                fields: Arc::new(BTreeMap::new()),
+                fields: Arc::default(),
                 version,
                 modified_at: version * 10,
                 writer: SystemId::SOURCE,
@@ -350,7 +349,7 @@ mod tests {
     }
 
     fn replica() -> Replica {
-        Replica::new(vec![RecordState::initial(Arc::new(BTreeMap::new()))])
+        Replica::new(vec![RecordState::initial(Arc::default())])
     }
 
     #[test]

@@ -166,7 +166,6 @@ pub fn at_source(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use super::*;
@@ -174,7 +173,7 @@ mod tests {
 
     fn state(version: u64, at: u64, writer: u16, write: u64) -> RecordState {
         RecordState {
-            fields: Arc::new(BTreeMap::new()),
+            fields: Arc::default(),
             version,
             modified_at: at,
             writer: SystemId(writer),

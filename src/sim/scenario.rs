@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::Command;
 use super::ids::Millis;
+use super::record::Values;
 use super::resolver::Strategy;
 
 mod delay;
@@ -141,8 +142,8 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Values to set.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub set: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub set: Values,
 }
 
 fn default_seed() -> u64 {
@@ -306,7 +307,7 @@ pub struct RecordSpec {
     pub id: String,
     /// Its initial values.
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub fields: Values,
     /// The name of its lifecycle, if it has one; its `state` field then holds the state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<String>,

@@ -155,14 +155,13 @@ impl SourceOfTruth {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::sync::Arc;
 
     use super::*;
 
     #[test]
     fn commit_bumps_version_records_history_and_publishes_once() {
-        let empty: Fields = Arc::new(BTreeMap::new());
+        let empty: Fields = Arc::default();
         let mut source = SourceOfTruth::new(vec![RecordState::initial(empty.clone())]);
         let v = source.commit(
             RecordId(0),

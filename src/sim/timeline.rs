@@ -11,16 +11,29 @@ use super::ids::Millis;
 use super::invariants::Verdict;
 use super::simulation::Simulation;
 
-/// Tasks between two snapshots.
+/// Tasks between two snapshots while a run is short.
 pub const SNAPSHOT_EVERY: u64 = 2000;
 
-/// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks. Snapshots are shared with
-/// forks, which replay only what comes after their change.
+/// Most snapshots a timeline keeps. When a long run would take more, every other one is let
+/// go and the spacing doubles, so a run's snapshots hold a bounded amount of memory (each
+/// is a copy of every replica's records) and rebuilding a step replays at most about
+/// `len / (MAX_SNAPSHOTS / 2)` tasks.
+pub const MAX_SNAPSHOTS: usize = 48;
+
+/// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks (more sparsely once there would
+/// be more than `MAX_SNAPSHOTS`). Snapshots are shared with forks, which replay only what
+/// comes after their change.
 #[derive(Debug, Clone)]
 pub struct Timeline {
     full: Simulation,
     /// Snapshots with the task count they were taken at, in order.
     snapshots: Vec<(u64, Arc<Simulation>)>,
+    /// Tasks between two snapshots now: `SNAPSHOT_EVERY`, doubled at each thinning.
+    every: u64,
+    /// The tasks at which this run's changes were made (it forked there): the snapshot
+    /// just after each change is the only one that can rebuild what follows it, so it
+    /// always stays.
+    pinned: Vec<u64>,
     /// Virtual time after each task: `times[k]` is the time once `k` tasks are done.
     times: Vec<Millis>,
 }
@@ -33,6 +46,8 @@ impl Timeline {
         Timeline {
             full: sim,
             snapshots,
+            every: SNAPSHOT_EVERY,
+            pinned: Vec::new(),
             times,
         }
     }
@@ -52,12 +67,29 @@ impl Timeline {
                 return false;
             }
             self.times.push(self.full.now());
-            if self.full.tasks_done().is_multiple_of(SNAPSHOT_EVERY) {
+            if self.full.tasks_done().is_multiple_of(self.every) {
                 self.snapshots
                     .push((self.full.tasks_done(), Arc::new(self.full.snapshot())));
+                if self.snapshots.len() > MAX_SNAPSHOTS + self.pinned.len() {
+                    self.thin();
+                }
             }
         }
         !self.full.is_quiet()
+    }
+
+    /// Lets every other regular snapshot go and doubles the spacing. The first (task 0)
+    /// and the ones just after this run's changes always stay.
+    fn thin(&mut self) {
+        self.every *= 2;
+        let (every, pinned) = (self.every, &self.pinned);
+        self.snapshots
+            .retain(|(task, _)| *task == 0 || pinned.contains(task) || task.is_multiple_of(every));
+    }
+
+    /// How many snapshots the timeline holds.
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
     }
 
     /// The run as far as it was recorded.
@@ -122,8 +154,12 @@ impl Timeline {
             .cloned()
             .collect();
         snapshots.push((task, Arc::new(sim.snapshot())));
+        let mut pinned: Vec<u64> = self.pinned.iter().copied().filter(|t| *t < task).collect();
+        pinned.push(task);
         Ok(Timeline {
             snapshots,
+            every: self.every,
+            pinned,
             times: self.times[..=task as usize].to_vec(),
             full: sim,
         })

@@ -112,9 +112,10 @@ fn PendingCard(
                     type="button"
                     class="merge-submit"
                     on:click=move |_| {
-                        let fields = crate::sim::ordered::map_of(
-                            merged_for_submit.iter().map(|(k, v)| (k.clone(), v.get_untracked())),
-                        );
+                        let fields = merged_for_submit
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.get_untracked()))
+                            .collect();
                         decide(Decision::Merge(fields));
                     }
                 >

@@ -163,7 +163,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
         let write_name = name.clone();
         let name_for_note = name.clone();
         let write = move |_| {
-            let set = crate::sim::ordered::map_of([(field.get_untracked(), value.get_untracked())]);
+            let set = [(field.get_untracked(), value.get_untracked())].into();
             explorer.intervene(
                 Command::LocalWrite { system: write_name.clone(), record: record.get_untracked(), set },
                 format!("{write_name} writes {}={} to {}", field.get_untracked(), value.get_untracked(), record.get_untracked()),

@@ -183,7 +183,7 @@ pub fn view_of(sim: &Simulation) -> RunView {
     }
 }
 
-fn pairs(fields: &std::collections::BTreeMap<String, String>) -> Vec<(String, String)> {
+fn pairs(fields: &crate::sim::record::Values) -> Vec<(String, String)> {
     fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
@@ -272,5 +272,5 @@ fn table(
 
 /// The values as `name=value` pairs, for labels.
 pub fn describe_pairs(pairs: &[(String, String)]) -> String {
-    describe(&crate::sim::ordered::map_of(pairs.iter().cloned()))
+    describe(&pairs.iter().cloned().collect())
 }

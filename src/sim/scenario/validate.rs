@@ -4,13 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::knobs::{at_most, validate_clock, validate_link};
 use super::*;
+use crate::sim::record::Values;
 
 /// A change to check, borrowed from a script's write or a saga step.
 #[derive(Clone, Copy)]
 pub(super) struct ChangeRef<'a> {
     pub record: &'a str,
     pub event: Option<&'a str>,
-    pub set: &'a BTreeMap<String, String>,
+    pub set: &'a Values,
 }
 
 impl<'a> ChangeRef<'a> {

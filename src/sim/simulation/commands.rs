@@ -275,7 +275,7 @@ impl Simulation {
         &mut self,
         r: usize,
         record: RecordId,
-        set: &BTreeMap<String, String>,
+        set: &Values,
     ) -> Result<(), CommandError> {
         if let Some(until) = self.replicas[r].down_until() {
             let system = self.scenario.replicas[r].name.clone();

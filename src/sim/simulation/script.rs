@@ -19,12 +19,7 @@ impl Simulation {
 
     /// A user of replica `r` writes `set` to its copy of `record`; the change goes to the
     /// source as a request.
-    pub(super) fn do_local_write(
-        &mut self,
-        r: usize,
-        record: RecordId,
-        set: &BTreeMap<String, String>,
-    ) {
+    pub(super) fn do_local_write(&mut self, r: usize, record: RecordId, set: &Values) {
         let local = &self.replicas[r].records[record.0 as usize];
         let (fields, base) = (merged(&local.fields, set), local.version);
         let actor = SystemId::replica(r);
@@ -46,12 +41,7 @@ impl Simulation {
 
     /// Runs a write at the source of truth: fires `event` on `record`, sets `set`, or both;
     /// returns whether it was accepted.
-    pub(super) fn command(
-        &mut self,
-        record: RecordId,
-        event: Option<&str>,
-        set: &BTreeMap<String, String>,
-    ) -> bool {
+    pub(super) fn command(&mut self, record: RecordId, event: Option<&str>, set: &Values) -> bool {
         let current = self.source.records()[record.0 as usize].clone();
         let mut fields = merged(&current.fields, set);
         if let (Some(event), Some(machine)) = (event, self.machines[record.0 as usize].clone()) {
