@@ -59,14 +59,14 @@ fn main() {
     let timeline = Timeline::record(sim);
     let live = LIVE.load(Ordering::Relaxed);
     let peak = PEAK.load(Ordering::Relaxed);
-    let trace = timeline.full().trace().steps().len();
+    let trace = timeline.full().trace().len();
     println!(
-        "native memory: scenario {}, a fresh run {}, recorded ({} deliveries, {} steps, {trace} trace steps of {} B) {} live, peak {} (run and snapshots, not counting the scenario)",
+        "native memory: scenario {}, a fresh run {}, recorded ({} deliveries, {} steps, {trace} trace entries, {} snapshots) {} live, peak {} (run and snapshots, not counting the scenario)",
         mb(with_scenario - base),
         mb(with_sim - with_scenario),
         timeline.full().metrics().delivered,
         timeline.len(),
-        size_of::<syncscope::sim::trace::TraceStep>(),
+        timeline.snapshot_count(),
         mb(live - with_sim),
         mb(peak - with_sim),
     );

@@ -23,7 +23,7 @@ fn main() {
         sim.run_to_end();
         best = best.min(start.elapsed().as_secs_f64());
         delivered = sim.metrics().delivered;
-        steps = sim.trace().steps().len();
+        steps = sim.trace().len();
     }
     println!(
         "native: {delivered} deliveries, {steps} trace steps in {:.1} ms (best of 5): {:.0} deliveries/s",

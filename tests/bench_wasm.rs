@@ -46,7 +46,7 @@ fn wasm_timeline_memory() {
     console_log!(
         "wasm: a {delivered}-delivery run ({} steps, {} trace steps) with trace and snapshots: wasm memory {:.1} MB (was {:.1} MB before)",
         timeline.len(),
-        timeline.full().trace().steps().len(),
+        timeline.full().trace().len(),
         after as f64 / 1048576.0,
         before as f64 / 1048576.0
     );

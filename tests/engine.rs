@@ -24,7 +24,6 @@ fn only_violation(sim: &Simulation, name: &str, needle: &str) {
 /// (time, actor name, step name) of every step.
 fn outline(sim: &Simulation) -> Vec<(u64, String, &'static str)> {
     sim.trace()
-        .steps()
         .iter()
         .map(|s| {
             (
@@ -241,7 +240,6 @@ fn partition_holds_warehouse_messages_until_the_link_heals() {
     sim.run_to_end();
     let warehouse_deliveries: Vec<u64> = sim
         .trace()
-        .steps()
         .iter()
         .filter(|s| s.actor.0 == 2 && matches!(s.kind, StepKind::Deliver { .. }))
         .map(|s| s.time)
@@ -371,11 +369,8 @@ fn run(name: &str, strategy: Strategy, idempotent: Option<bool>) -> Simulation {
 fn steps_named<'a>(
     sim: &'a Simulation,
     name: &'a str,
-) -> impl Iterator<Item = &'a syncscope::sim::trace::TraceStep> + 'a {
-    sim.trace()
-        .steps()
-        .iter()
-        .filter(move |s| s.kind.name() == name)
+) -> impl Iterator<Item = syncscope::sim::trace::TraceStep> + 'a {
+    sim.trace().iter().filter(move |s| s.kind.name() == name)
 }
 
 #[test]
@@ -440,7 +435,6 @@ fn a_poison_message_retries_with_backoff_then_dead_letters_and_replays() {
     let sim = run("poison-dlq", Strategy::VersionComparison, None);
     let failures: Vec<(u64, u64, u32)> = sim
         .trace()
-        .steps()
         .iter()
         .filter_map(|s| match s.kind {
             StepKind::ProcessingFailed { event, attempt } => Some((s.time, event.0, attempt)),
@@ -507,7 +501,6 @@ fn side_effects_repeat_without_keys_and_not_with_them() {
     let sim = run("payment-webhook", Strategy::VersionComparison, None);
     let effects: Vec<(u16, &str)> = sim
         .trace()
-        .steps()
         .iter()
         .filter(|s| {
             matches!(
@@ -550,7 +543,6 @@ fn lifecycle_refuses_invalid_events_and_replicas_hold_gaps() {
     let json = syncscope::sim::export::step_json(
         &sim,
         sim.trace()
-            .steps()
             .iter()
             .position(|s| s.kind.name() == "invalid_transition")
             .unwrap(),
@@ -569,7 +561,6 @@ fn lifecycle_refuses_invalid_events_and_replicas_hold_gaps() {
     for r in 1..=3u16 {
         let versions: Vec<u64> = sim
             .trace()
-            .steps()
             .iter()
             .filter(|s| s.actor.0 == r)
             .filter_map(|s| match s.kind {
@@ -586,7 +577,6 @@ fn the_saga_compensates_in_reverse_order_and_ends_consistent() {
     let sim = run("saga", Strategy::VersionComparison, None);
     let saga: Vec<(u64, &str)> = sim
         .trace()
-        .steps()
         .iter()
         .filter(|s| {
             matches!(
@@ -612,7 +602,6 @@ fn the_saga_compensates_in_reverse_order_and_ends_consistent() {
     );
     let compensated: Vec<u32> = sim
         .trace()
-        .steps()
         .iter()
         .filter_map(|s| match s.kind {
             StepKind::Compensate { step, .. } => Some(step),

@@ -142,9 +142,9 @@ fn a_script_step_that_cannot_apply_is_recorded_as_refused() {
     });
     let mut sim = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
     sim.run_to_end();
-    let refused: Vec<String> = (0..sim.trace().steps().len())
-        .filter(|&i| sim.trace().steps()[i].kind.name() == "refused")
-        .map(|i| format!("{}: {}", sim.trace().steps()[i].time, narrate(&sim, i)))
+    let refused: Vec<String> = (0..sim.trace().len())
+        .filter(|&i| sim.trace().step(i).kind.name() == "refused")
+        .map(|i| format!("{}: {}", sim.trace().step(i).time, narrate(&sim, i)))
         .collect();
     assert_eq!(refused.len(), 1, "{refused:?}");
     assert!(refused[0].starts_with("500: "), "{refused:?}");

@@ -167,7 +167,7 @@ proptest! {
     ) {
         let sim = run(&sc, seed, st);
         let mut applied = BTreeSet::new();
-        for step in sim.trace().steps() {
+        for step in sim.trace().iter() {
             if let StepKind::Apply { event, .. } = step.kind {
                 prop_assert!(applied.insert((step.actor, event)), "seed={seed}: {:?} applied {event} twice", step.actor);
             }

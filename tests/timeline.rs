@@ -10,12 +10,7 @@ use syncscope::sim::{Decision, Simulation, Strategy, SystemId, library};
 
 fn fingerprint(sim: &Simulation) -> (String, usize, String, u64) {
     let records = format!("{:?}{:?}", sim.source_records(), sim.replica_records(0));
-    (
-        sim.trace().hash(),
-        sim.trace().steps().len(),
-        records,
-        sim.now(),
-    )
+    (sim.trace().hash(), sim.trace().len(), records, sim.now())
 }
 
 #[test]
@@ -136,7 +131,6 @@ fn dropping_a_delivery_in_a_fork_redelivers_it_and_the_diff_says_so() {
     let fork = timeline.fork(1, &Command::Drop { slot }).unwrap();
     let steps: Vec<(u64, &str)> = fork
         .trace()
-        .steps()
         .iter()
         .filter(|s| s.actor.0 == 1 && s.kind.event().is_some())
         .map(|s| (s.time, s.kind.name()))
@@ -171,7 +165,6 @@ fn delaying_and_duplicating_in_forks() {
         .unwrap();
     let warehouse_deliveries: Vec<u64> = delayed
         .trace()
-        .steps()
         .iter()
         .filter(|s| s.actor.0 == 2 && s.kind.name() == "deliver")
         .map(|s| s.time)
@@ -297,7 +290,6 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     // evt-1 reaches the crashed warehouse and is not acknowledged.
     let not_acked = |sim: &Simulation| {
         sim.trace()
-            .steps()
             .iter()
             .any(|s| s.actor.0 == actor && s.kind.name() == "not_acked")
     };
@@ -313,7 +305,6 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
     sim.run_to_end();
     let steps: Vec<(u64, &str)> = sim
         .trace()
-        .steps()
         .iter()
         .filter(|s| s.actor.0 == actor)
         .map(|s| (s.time, s.kind.name()))
@@ -571,7 +562,7 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
     .unwrap();
     for sim in [&by_script, &by_hand] {
         assert_eq!(sim.clock(SystemId(1)), set);
-        let last = sim.trace().steps().last().unwrap();
+        let last = sim.trace().last().unwrap();
         assert_eq!(last.kind, StepKind::Skew { offset_ms: -300 });
         assert_eq!(last.actor, SystemId(1));
     }

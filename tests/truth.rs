@@ -87,7 +87,6 @@ fn a_lost_write_is_a_violation_from_the_step_that_loses_it() {
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
     while !sim
         .trace()
-        .steps()
         .iter()
         .any(|s| matches!(s.kind, StepKind::LostUpdate { .. }))
     {
@@ -187,7 +186,7 @@ fn the_report_counts_steps_as_playback_does_and_trace_entries_apart() {
     let report = sim.report();
     // Playback moves by steps (tasks done); each may write several trace entries.
     assert_eq!(report.steps, sim.tasks_done());
-    assert_eq!(report.trace_entries, sim.trace().steps().len());
+    assert_eq!(report.trace_entries, sim.trace().len());
     assert!(report.trace_entries > report.steps as usize);
 }
 
@@ -198,9 +197,9 @@ fn every_trace_entry_of_every_built_in_has_a_narration_line_naming_who() {
         for strategy in Strategy::ALL {
             let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
             sim.run_to_end();
-            for i in 0..sim.trace().steps().len() {
+            for i in 0..sim.trace().len() {
                 let line = narrate(&sim, i);
-                let step = sim.trace().steps()[i];
+                let step = sim.trace().step(i);
                 assert!(line.starts_with(&format!("{} ms: ", step.time)), "{line}");
                 // A write is never a bare id: it comes with whose it is and what it changed.
                 let ids = line
@@ -268,8 +267,8 @@ fn a_scripted_local_write_to_a_down_replica_is_refused_too() {
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::LastWriteWins).unwrap();
     sim.run_to_end();
     assert_eq!(sim.metrics().local_writes, 0);
-    let refused: Vec<String> = (0..sim.trace().steps().len())
-        .filter(|&i| sim.trace().steps()[i].kind.name() == "refused")
+    let refused: Vec<String> = (0..sim.trace().len())
+        .filter(|&i| sim.trace().step(i).kind.name() == "refused")
         .map(|i| syncscope::sim::explain::narrate(&sim, i))
         .collect();
     assert_eq!(

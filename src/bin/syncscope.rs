@@ -188,7 +188,7 @@ fn execute(command: Command) -> Result<(), String> {
             sim.run_to_end();
             match args.format {
                 Format::Trace => {
-                    for i in 0..sim.trace().steps().len() {
+                    for i in 0..sim.trace().len() {
                         writeln!(out, "{}", syncscope::sim::export::step_json(&sim, i))
                             .map_err(io_error)?;
                     }

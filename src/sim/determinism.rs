@@ -17,7 +17,7 @@ pub fn check_determinism(
         Ok(sim)
     };
     let (a, b) = (run()?, run()?);
-    let (sa, sb) = (a.trace().steps(), b.trace().steps());
+    let (sa, sb) = (a.trace(), b.trace());
     if let Some(i) = (0..sa.len().max(sb.len())).find(|&i| sa.get(i) != sb.get(i)) {
         return Err(format!(
             "scenario {} is not deterministic: step {i} differs ({:?} vs {:?}); reproduce with seed={seed} strategy={strategy}",

@@ -210,7 +210,7 @@ pub fn event_short(sim: &Simulation, event: EventId) -> String {
 /// A sentence for trace entry `index`: every kind of entry has one, so the narration is
 /// never silent about something the picture shows.
 pub fn narrate(sim: &Simulation, index: usize) -> String {
-    let step = sim.trace().steps()[index];
+    let step = sim.trace().step(index);
     let who = sim.scenario().system_name(step.actor);
     let source = &sim.scenario().source;
     let ev = |e: EventId| event_short(sim, e);
@@ -395,7 +395,6 @@ pub fn narrate(sim: &Simulation, index: usize) -> String {
 /// The indexes of every trace step about `event`, in order.
 pub fn event_history(sim: &Simulation, event: EventId) -> Vec<usize> {
     sim.trace()
-        .steps()
         .iter()
         .enumerate()
         .filter(|(_, s)| s.kind.event() == Some(event))
@@ -476,9 +475,7 @@ mod tests {
             .unwrap()
             .with_idempotency(false);
         sim.run_to_end();
-        let lines: Vec<String> = (0..sim.trace().steps().len())
-            .map(|i| narrate(&sim, i))
-            .collect();
+        let lines: Vec<String> = (0..sim.trace().len()).map(|i| narrate(&sim, i)).collect();
         assert!(
             lines
                 .iter()
@@ -486,9 +483,7 @@ mod tests {
             "{lines:?}"
         );
         let lww = run("email-conflict", Strategy::LastWriteWins);
-        let lines: Vec<String> = (0..lww.trace().steps().len())
-            .map(|i| narrate(&lww, i))
-            .collect();
+        let lines: Vec<String> = (0..lww.trace().len()).map(|i| narrate(&lww, i)).collect();
         assert!(
             lines.contains(
                 &"140 ms: crm's write of email, w1 was lost without anyone being told: billing's write of email, w2 won under last-write-wins."

@@ -46,7 +46,7 @@ pub fn mermaid(sim: &Simulation) -> String {
         ));
     }
     let event_version = |e: super::EventId| sim.events()[e.0 as usize - 1].state.version;
-    for step in sim.trace().steps() {
+    for step in sim.trace().iter() {
         let who = id(step.actor);
         let t = step.time;
         let line = match step.kind {
@@ -143,7 +143,7 @@ fn participant(name: &str) -> String {
 
 /// Trace step `index` as JSON, with names instead of numbers.
 pub fn step_json(sim: &Simulation, index: usize) -> serde_json::Value {
-    let step = sim.trace().steps()[index];
+    let step = sim.trace().step(index);
     let mut extra = serde_json::Map::new();
     let (mut record, mut write) = (None, None);
     match step.kind {

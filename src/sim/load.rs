@@ -82,17 +82,17 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             lifecycle: None,
         })
         .collect();
-    let script = (0..commands)
-        .map(|i| ScriptStep {
-            at: i as u64,
-            command: Command::Write {
-                record: format!("rec-{}", (i * 7919) % records),
-                event: None,
-                set: [("n".to_string(), i.to_string())].into_iter().collect(),
-            },
-        })
-        .collect();
-    let mut script: Vec<ScriptStep> = script;
+    // Room for the three steps added below, so that the script does not double its
+    // capacity for them (a long script is most of a scenario's memory).
+    let mut script: Vec<ScriptStep> = Vec::with_capacity(commands + 3);
+    script.extend((0..commands).map(|i| ScriptStep {
+        at: i as u64,
+        command: Command::Write {
+            record: format!("rec-{}", (i * 7919) % records),
+            event: None,
+            set: [("n".to_string(), i.to_string())].into_iter().collect(),
+        },
+    }));
     let end = commands as u64;
     script.push(ScriptStep {
         at: end / 3,

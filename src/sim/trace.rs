@@ -7,6 +7,10 @@ use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::resolver::StaleReason;
 use super::shared_log::SharedLog;
 
+mod packed;
+
+use packed::Packed;
+
 /// What happened in one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepKind {
@@ -304,65 +308,6 @@ impl StepKind {
             _ => None,
         }
     }
-
-    /// The step's fields as numbers, in a fixed order, for hashing.
-    fn words(&self) -> [u64; 4] {
-        match *self {
-            StepKind::Command { record, write } => [1, record.0 as u64, write.0, 0],
-            StepKind::LocalWrite { record, write } => [2, record.0 as u64, write.0, 0],
-            StepKind::Commit {
-                record,
-                write,
-                version,
-            } => [3, record.0 as u64, write.0, version],
-            StepKind::Publish { event, record } => [4, event.0, record.0 as u64, 0],
-            StepKind::Duplicate { event } => [5, event.0, 0, 0],
-            StepKind::Deliver { event, attempt } => [6, event.0, attempt as u64, 0],
-            StepKind::Drop { event } => [7, event.0, 0, 0],
-            StepKind::Redeliver { event, attempt } => [8, event.0, attempt as u64, 0],
-            StepKind::Apply {
-                event,
-                version,
-                again,
-            } => [9, event.0, version, again as u64],
-            StepKind::RejectStale { event, reason } => [10, event.0, reason as u64, 0],
-            StepKind::SkipDuplicate { event } => [11, event.0, 0, 0],
-            StepKind::Request { record, write } => [12, record.0 as u64, write.0, 0],
-            StepKind::Conflict { record, write } => [13, record.0 as u64, write.0, 0],
-            StepKind::Escalate {
-                record,
-                write,
-                escalation,
-            } => [14, record.0 as u64, write.0, escalation as u64],
-            StepKind::Resolve {
-                record,
-                write,
-                escalation,
-            } => [15, record.0 as u64, write.0, escalation as u64],
-            StepKind::LostUpdate { record, write } => [16, record.0 as u64, write.0, 0],
-            StepKind::InvalidTransition { record, note } => [17, record.0 as u64, note as u64, 0],
-            StepKind::Hold { event, waiting_for } => [18, event.0, waiting_for, 0],
-            StepKind::Release { event } => [19, event.0, 0, 0],
-            StepKind::Crash => [20, 0, 0, 0],
-            StepKind::Restart => [21, 0, 0, 0],
-            StepKind::NotAcked { event } => [22, event.0, 0, 0],
-            StepKind::Poisoned { record } => [23, record.0 as u64, 0, 0],
-            StepKind::ProcessingFailed { event, attempt } => [24, event.0, attempt as u64, 0],
-            StepKind::Retry { event, attempt } => [25, event.0, attempt as u64, 0],
-            StepKind::DeadLetter { event } => [26, event.0, 0, 0],
-            StepKind::Replay { event } => [27, event.0, 0, 0],
-            StepKind::Discard { event } => [28, event.0, 0, 0],
-            StepKind::Effect { write, again } => [29, write.0, again as u64, 0],
-            StepKind::EffectSkipped { write } => [30, write.0, 0, 0],
-            StepKind::Skew { offset_ms } => [31, offset_ms as u64, 0, 0],
-            StepKind::SagaStep { saga, step } => [32, saga as u64, step as u64, 0],
-            StepKind::SagaFailed { saga, note } => [33, saga as u64, note as u64, 0],
-            StepKind::Compensate { saga, step } => [34, saga as u64, step as u64, 0],
-            StepKind::Partition { until } => [35, until, 0, 0],
-            StepKind::Heal => [36, 0, 0, 0],
-            StepKind::Refused { note } => [37, note as u64, 0, 0],
-        }
-    }
 }
 
 /// One step of a run.
@@ -376,27 +321,55 @@ pub struct TraceStep {
     pub kind: StepKind,
 }
 
-/// Every step of a run, and their running hash.
+/// Every step of a run, and their running hash. Steps are stored packed in 24 bytes
+/// (`Packed`), not as the 40-byte `TraceStep` they are read back as: a long run's trace
+/// is most of its memory.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
-    steps: SharedLog<TraceStep>,
+    steps: SharedLog<Packed>,
     hash: WordHash,
 }
 
 impl Trace {
     /// Appends a step and folds it into the hash.
     pub fn push(&mut self, step: TraceStep) {
+        let words = step.kind.words();
         self.hash.word(step.time);
         self.hash.word(step.actor.0 as u64);
-        for w in step.kind.words() {
+        for w in words {
             self.hash.word(w);
         }
-        self.steps.push(step);
+        self.steps.push(Packed::new(step.time, step.actor, words));
     }
 
-    /// The steps so far.
-    pub fn steps(&self) -> &SharedLog<TraceStep> {
-        &self.steps
+    /// How many steps so far.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether there are none yet.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Step `i` (from 0), if there is one.
+    pub fn get(&self, i: usize) -> Option<TraceStep> {
+        self.steps.get(i).map(|p| p.unpack())
+    }
+
+    /// Step `i` (from 0); panics past the last, as indexing does.
+    pub fn step(&self, i: usize) -> TraceStep {
+        self.steps[i].unpack()
+    }
+
+    /// The last step.
+    pub fn last(&self) -> Option<TraceStep> {
+        self.steps.last().map(|p| p.unpack())
+    }
+
+    /// The steps in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = TraceStep> + ExactSizeIterator + '_ {
+        self.steps.iter().map(|p| p.unpack())
     }
 
     /// This trace without its steps (the hash stays): what a snapshot keeps.

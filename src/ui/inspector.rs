@@ -88,7 +88,7 @@ fn event_view(sim: &Simulation, event: EventId) -> impl IntoView {
     let history: Vec<(usize, String)> = event_history(sim, event)
         .into_iter()
         .map(|i| {
-            let s = sim.trace().steps()[i];
+            let s = sim.trace().step(i);
             let what = match s.kind {
                 crate::sim::trace::StepKind::Apply { version, again, .. } => {
                     format!("apply → v{version}{}", if again { " (again)" } else { "" })

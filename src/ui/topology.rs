@@ -155,10 +155,10 @@ pub fn TopologyView() -> impl IntoView {
     // The last thing that happened: its system is ringed and its sentence is the caption.
     let last = Memo::new(move |_| {
         frame.get().and_then(|f| {
-            let n = f.sim.trace().steps().len();
+            let n = f.sim.trace().len();
             (n > 0).then(|| {
                 (
-                    f.sim.trace().steps()[n - 1].actor.0,
+                    f.sim.trace().step(n - 1).actor.0,
                     crate::sim::explain::narrate(&f.sim, n - 1),
                 )
             })

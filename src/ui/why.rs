@@ -41,12 +41,12 @@ pub fn WhyPanel(
         frame
             .get()
             .map(|f| {
-                let n = f.sim.trace().steps().len();
+                let n = f.sim.trace().len();
                 (n.saturating_sub(12)..n)
                     .rev()
                     .map(|i| {
                         let line = narrate(&f.sim, i);
-                        (i, line, f.sim.trace().steps()[i].kind.event().map(|e| e.0))
+                        (i, line, f.sim.trace().step(i).kind.event().map(|e| e.0))
                     })
                     .collect::<Vec<_>>()
             })

@@ -89,7 +89,7 @@ impl Simulation {
             idempotency: self.idempotency,
             metrics: self.metrics(),
             steps: self.tasks,
-            trace_entries: self.trace.steps().len(),
+            trace_entries: self.trace.len(),
             trace_hash: self.trace.hash(),
             invariants,
             invariant_violations,

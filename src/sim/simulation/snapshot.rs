@@ -11,7 +11,7 @@ impl Simulation {
         let mut copy = self.clone_state();
         copy.trace = self.trace.detached();
         copy.log_lengths = Some(LogLengths {
-            trace: self.trace.steps().len(),
+            trace: self.trace.len(),
             events: self.events.len(),
             writes: self.writes.len(),
             notes: self.notes.len(),
