@@ -4,7 +4,7 @@
 //! appends exactly what the original run appended (the engine is deterministic). So a log
 //! handed out as a prefix of the original keeps pointing at the original's items and only
 //! moves its length on while the appended items match; the first item that differs (a
-//! fork) copies the chunk it falls in once and goes on alone.
+//! fork) copies the part of the chunk before it once and goes on alone.
 //!
 //! The items live in chunks of at most `CHUNK`, not in one vector: a long run's trace grows
 //! by one chunk at a time instead of doubling (a doubled vector holds up to twice what it
@@ -20,9 +20,13 @@ const CHUNK: usize = 4096;
 /// A shared, append-only log.
 #[derive(Debug, Clone)]
 pub struct SharedLog<T> {
-    /// Every chunk but the last holds exactly `CHUNK` items of this log; a chunk shared
-    /// with another log may hold more items past `len`, which are not this log's.
+    /// Full chunks of `CHUNK` items each, shared. The log's items are the first `len` of
+    /// these followed by `tail`; while `len` is within them (a prefix that has matched
+    /// the original so far), `tail` is empty.
     chunks: Vec<Arc<Vec<T>>>,
+    /// The log's own items after its full chunks. Kept out of an `Arc` so that appending
+    /// needs no atomic check that nobody else holds it.
+    tail: Vec<T>,
     len: usize,
 }
 
@@ -30,6 +34,7 @@ impl<T> Default for SharedLog<T> {
     fn default() -> Self {
         SharedLog {
             chunks: Vec::new(),
+            tail: Vec::new(),
             len: 0,
         }
     }
@@ -38,48 +43,41 @@ impl<T> Default for SharedLog<T> {
 impl<T: Clone + PartialEq> SharedLog<T> {
     /// Appends `item`, sharing storage when it is the item already there.
     pub fn push(&mut self, item: T) {
-        let (c, offset) = (self.len / CHUNK, self.len % CHUNK);
-        if self.chunks.get(c).and_then(|chunk| chunk.get(offset)) == Some(&item) {
-            self.len += 1;
-            return;
+        let full = self.chunks.len() * CHUNK;
+        if self.len < full {
+            let (c, offset) = (self.len / CHUNK, self.len % CHUNK);
+            if self.chunks[c][offset] == item {
+                self.len += 1;
+                return;
+            }
+            // A fork: the chunk it leaves from is copied up to here, and it goes on alone.
+            self.tail = self.chunks[c][..offset].to_vec();
+            self.chunks.truncate(c);
+        } else if self.tail.len() == CHUNK {
+            // A log this long will fill the next chunk too: take its room at once.
+            let next = Vec::with_capacity(CHUNK);
+            self.chunks
+                .push(Arc::new(std::mem::replace(&mut self.tail, next)));
         }
-        if c == self.chunks.len() {
-            self.chunks.push(Arc::new(Vec::new()));
-        }
-        self.own(c, offset).push(item);
+        self.tail.push(item);
         self.len += 1;
     }
 
-    /// The last item, mutably (copying shared storage first).
-    pub fn last_mut(&mut self) -> Option<&mut T> {
-        let last = self.len.checked_sub(1)?;
-        self.own(last / CHUNK, last % CHUNK + 1).last_mut()
-    }
-
-    /// Chunk `c`, this log's own and holding exactly its first `len` items; the chunks
-    /// after it are let go.
-    fn own(&mut self, c: usize, len: usize) -> &mut Vec<T> {
-        self.chunks.truncate(c + 1);
-        let chunk = &mut self.chunks[c];
-        if Arc::get_mut(chunk).is_none() {
-            *chunk = Arc::new(chunk[..len].to_vec());
+    /// The first `len` items, sharing this log's storage: the full chunks are shared (and
+    /// kept whole, so that a replay that appends the same items goes on sharing them), the
+    /// items after them are copied.
+    pub fn prefix(&self, len: usize) -> SharedLog<T> {
+        let len = len.min(self.len);
+        let full = self.chunks.len() * CHUNK;
+        SharedLog {
+            chunks: self.chunks.clone(),
+            tail: self.tail[..len.saturating_sub(full)].to_vec(),
+            len,
         }
-        let chunk = Arc::get_mut(chunk).expect("just made this log's own");
-        chunk.truncate(len);
-        chunk
     }
 }
 
 impl<T> SharedLog<T> {
-    /// The first `len` items, sharing this log's storage.
-    pub fn prefix(&self, len: usize) -> SharedLog<T> {
-        let len = len.min(self.len);
-        SharedLog {
-            chunks: self.chunks[..len.div_ceil(CHUNK)].to_vec(),
-            len,
-        }
-    }
-
     /// How many items.
     pub fn len(&self) -> usize {
         self.len
@@ -92,7 +90,15 @@ impl<T> SharedLog<T> {
 
     /// Item `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&T> {
-        (i < self.len).then(|| &self.chunks[i / CHUNK][i % CHUNK])
+        (i < self.len).then(|| self.item(i))
+    }
+
+    /// Item `i`, which is below `len`.
+    fn item(&self, i: usize) -> &T {
+        match self.chunks.get(i / CHUNK) {
+            Some(chunk) => &chunk[i % CHUNK],
+            None => &self.tail[i - self.chunks.len() * CHUNK],
+        }
     }
 
     /// The first item.
@@ -119,7 +125,7 @@ impl<T> Index<usize> for SharedLog<T> {
 
     fn index(&self, i: usize) -> &T {
         assert!(i < self.len, "item {i} of a log of {}", self.len);
-        &self.chunks[i / CHUNK][i % CHUNK]
+        self.item(i)
     }
 }
 
@@ -135,7 +141,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
 
     fn next(&mut self) -> Option<&'a T> {
         let log = self.log;
-        self.range.next().map(|i| &log.chunks[i / CHUNK][i % CHUNK])
+        self.range.next().map(|i| log.item(i))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -146,9 +152,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
 impl<T> DoubleEndedIterator for Iter<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
         let log = self.log;
-        self.range
-            .next_back()
-            .map(|i| &log.chunks[i / CHUNK][i % CHUNK])
+        self.range.next_back().map(|i| log.item(i))
     }
 }
 
@@ -171,31 +175,33 @@ mod tests {
         log.iter().copied().collect()
     }
 
-    #[test]
-    fn a_prefix_shares_until_it_differs() {
-        let mut full = SharedLog::default();
-        for i in 0..5 {
-            full.push(i);
+    fn log_of(n: usize) -> SharedLog<usize> {
+        let mut log = SharedLog::default();
+        for i in 0..n {
+            log.push(i);
         }
-        let mut view = full.prefix(2);
-        assert_eq!(items(&view), [0, 1]);
-        view.push(2); // the same as the original: nothing is copied
-        assert!(Arc::ptr_eq(&view.chunks[0], &full.chunks[0]));
-        view.push(9); // a fork: copies and goes its own way
-        assert!(!Arc::ptr_eq(&view.chunks[0], &full.chunks[0]));
-        assert_eq!(items(&view), [0, 1, 2, 9]);
-        assert_eq!(items(&full), [0, 1, 2, 3, 4]);
+        log
     }
 
     #[test]
-    fn a_long_log_is_chunked_and_a_fork_copies_only_its_last_chunk() {
+    fn a_prefix_shares_until_it_differs() {
+        let full = log_of(2 * CHUNK + 5);
+        let mut view = full.prefix(3);
+        assert_eq!(items(&view), [0, 1, 2]);
+        view.push(3); // the same as the original: nothing is copied
+        assert!(Arc::ptr_eq(&view.chunks[0], &full.chunks[0]));
+        assert!(view.tail.is_empty());
+        view.push(9); // a fork: copies what comes before it in its chunk, and goes alone
+        assert_eq!((view.chunks.len(), view.tail.len()), (0, 5));
+        assert_eq!(items(&view), [0, 1, 2, 3, 9]);
+        assert_eq!(items(&full), (0..2 * CHUNK + 5).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_long_log_is_chunked_and_a_replay_shares_whole_chunks() {
         let n = 3 * CHUNK + 10;
-        let mut full = SharedLog::default();
-        for i in 0..n {
-            full.push(i);
-        }
-        assert_eq!(full.chunks.len(), 4);
-        assert!(full.chunks[..3].iter().all(|c| c.len() == CHUNK));
+        let full = log_of(n);
+        assert_eq!((full.chunks.len(), full.tail.len()), (3, 10));
         assert_eq!(
             (full.len(), full[n - 1], full.last()),
             (n, n - 1, Some(&(n - 1)))
@@ -203,25 +209,28 @@ mod tests {
         assert_eq!(full.get(n), None);
         assert_eq!(full.iter().next_back(), Some(&(n - 1)));
         assert_eq!(full.iter().len(), n);
-        // A fork two items into the third chunk shares the first two chunks.
+        // A replay from item 10 that appends the same items shares the chunks it
+        // crosses, and copies only the original's tail.
+        let mut replay = full.prefix(10);
+        for i in 10..n {
+            replay.push(i);
+        }
+        assert!((0..3).all(|c| Arc::ptr_eq(&replay.chunks[c], &full.chunks[c])));
+        assert_eq!(items(&replay), items(&full));
+        // A fork two items into the third chunk keeps the first two.
         let at = 2 * CHUNK + 2;
         let mut fork = full.prefix(at);
+        assert_eq!(fork.tail.len(), 0);
         fork.push(usize::MAX);
+        assert_eq!((fork.chunks.len(), fork.tail.len()), (2, 3));
         assert!(Arc::ptr_eq(&fork.chunks[1], &full.chunks[1]));
-        assert!(!Arc::ptr_eq(&fork.chunks[2], &full.chunks[2]));
-        assert_eq!(fork.chunks.len(), 3);
         assert_eq!(
             (fork.len(), fork[at], fork[at - 1]),
             (at + 1, usize::MAX, at - 1)
         );
-        assert_eq!(items(&full), (0..n).collect::<Vec<_>>());
-        // Changing the last item of a prefix that ends on a chunk's edge.
-        let mut edge = full.prefix(CHUNK);
-        *edge.last_mut().unwrap() = 7;
-        assert_eq!(
-            (edge.len(), edge[CHUNK - 1], full[CHUNK - 1]),
-            (CHUNK, 7, CHUNK - 1)
-        );
-        assert_eq!(edge.chunks.len(), 1);
+        // A prefix that ends in the original's tail copies that part of it.
+        let end = full.prefix(n - 3);
+        assert_eq!((end.chunks.len(), end.tail.len(), end.len()), (3, 7, n - 3));
+        assert_eq!(end.last(), Some(&(n - 4)));
     }
 }

@@ -18,7 +18,7 @@ pub const SNAPSHOT_EVERY: u64 = 2000;
 /// go and the spacing doubles, so a run's snapshots hold a bounded amount of memory (each
 /// is a copy of every replica's records) and rebuilding a step replays at most about
 /// `len / (MAX_SNAPSHOTS / 2)` tasks.
-pub const MAX_SNAPSHOTS: usize = 48;
+pub const MAX_SNAPSHOTS: usize = 32;
 
 /// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks (more sparsely once there would
 /// be more than `MAX_SNAPSHOTS`). Snapshots are shared with forks, which replay only what
