@@ -1,7 +1,9 @@
 //! Engine benchmarks, native, single thread, trace on:
 //! - throughput: deliveries per second on a generated load (8 replicas, 200 records,
 //!   100,000 commands, every fault and feature on);
-//! - time travel: rebuilding random steps of a 100,000-step run from its snapshots.
+//! - time travel: rebuilding random steps of a 100,000-step run from its snapshots;
+//! - a 1,000,000-step run recorded in chunks of 1,000 steps (as the page records), its
+//!   longest chunk, and rebuilding random steps of it.
 //!
 //! Run with `cargo bench --no-default-features --bench throughput` (or `scripts/bench`).
 
@@ -57,4 +59,52 @@ fn main() {
         total / jumps as f64 * 1e3,
         worst * 1e3
     );
+
+    let (chunk, jumps) = long_run(102_000, &mut rng);
+    println!("native: {chunk}; {jumps}");
+}
+
+/// Records a run of the generated load with `commands` commands (about ten steps each) in
+/// chunks of 1,000 steps, then jumps to 100 random steps. Returns what it measured, in
+/// words: the recording with its longest chunk, and the jumps.
+fn long_run(commands: usize, rng: &mut SimRng) -> (String, String) {
+    let scenario = std::sync::Arc::new(load_scenario(8, 200, commands));
+    let mut timeline = Timeline::new(
+        Simulation::from_shared(scenario, 1, Strategy::VersionComparison).expect("valid"),
+    );
+    let (start, mut longest) = (Instant::now(), 0f64);
+    loop {
+        let chunk = Instant::now();
+        let more = timeline.advance(1000);
+        longest = longest.max(chunk.elapsed().as_secs_f64());
+        if !more {
+            break;
+        }
+    }
+    let recorded = start.elapsed().as_secs_f64();
+    let (mut worst, mut total) = (0f64, 0f64);
+    for _ in 0..100 {
+        let task = rng.between(0, timeline.len());
+        let start = Instant::now();
+        let sim = timeline.at(task);
+        let took = start.elapsed().as_secs_f64();
+        assert_eq!(sim.tasks_done(), task);
+        worst = worst.max(took);
+        total += took;
+    }
+    (
+        format!(
+            "a {}-step run ({} trace entries) recorded in chunks of 1,000 steps in {:.0} ms, longest chunk {:.1} ms, {} snapshots",
+            timeline.len(),
+            timeline.full().trace().len(),
+            recorded * 1e3,
+            longest * 1e3,
+            timeline.snapshot_count()
+        ),
+        format!(
+            "100 random jumps: mean {:.2} ms, worst {:.2} ms",
+            total / 100.0 * 1e3,
+            worst * 1e3
+        ),
+    )
 }

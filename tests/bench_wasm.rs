@@ -59,3 +59,50 @@ fn wasm_timeline_memory() {
             .byte_length()
     }
 }
+
+/// A 1,000,000-step run recorded in chunks of 1,000 steps, as the page records: its longest
+/// chunk, the wasm memory it took, and rebuilding 100 random steps of it.
+#[wasm_bindgen_test]
+fn wasm_long_run() {
+    use syncscope::sim::rng::SimRng;
+    use syncscope::sim::timeline::Timeline;
+    use wasm_bindgen::JsCast;
+    let performance = web_sys::window().unwrap().performance().unwrap();
+    let scenario = std::sync::Arc::new(load_scenario(8, 200, 102_000));
+    let mut timeline = Timeline::new(
+        Simulation::from_shared(scenario, 1, Strategy::VersionComparison).expect("valid"),
+    );
+    let (start, mut longest) = (performance.now(), 0f64);
+    loop {
+        let chunk = performance.now();
+        let more = timeline.advance(1000);
+        longest = longest.max(performance.now() - chunk);
+        if !more {
+            break;
+        }
+    }
+    let recorded = performance.now() - start;
+    let mut rng = SimRng::new(3);
+    let (mut worst, mut total) = (0f64, 0f64);
+    for _ in 0..100 {
+        let task = rng.between(0, timeline.len());
+        let start = performance.now();
+        let sim = timeline.at(task);
+        let took = performance.now() - start;
+        assert_eq!(sim.tasks_done(), task);
+        worst = worst.max(took);
+        total += took;
+    }
+    console_log!(
+        "wasm: a {}-step run ({} trace entries) recorded in chunks of 1,000 steps in {recorded:.0} ms, longest chunk {longest:.1} ms; 100 random jumps: mean {:.2} ms, worst {worst:.2} ms; wasm memory now {:.1} MB",
+        timeline.len(),
+        timeline.full().trace().len(),
+        total / 100.0,
+        wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
+            / 1048576.0
+    );
+}

@@ -14,11 +14,15 @@ use super::simulation::Simulation;
 /// Tasks between two snapshots while a run is short.
 pub const SNAPSHOT_EVERY: u64 = 2000;
 
-/// Most snapshots a timeline keeps. When a long run would take more, every other one is let
-/// go and the spacing doubles, so a run's snapshots hold a bounded amount of memory (each
-/// is a copy of every replica's records) and rebuilding a step replays at most about
-/// `len / (MAX_SNAPSHOTS / 2)` tasks.
+/// Most snapshots a timeline keeps while its run is short. When it would take more, every
+/// other one is let go and the spacing doubles, so that a run's snapshots (each a copy of
+/// every replica's records) hold a bounded amount of memory.
 pub const MAX_SNAPSHOTS: usize = 32;
+
+/// A long run may keep one snapshot per this many tasks (more than `MAX_SNAPSHOTS`), so
+/// that rebuilding a step of it never replays much more than this: its snapshots grow with
+/// the run, as its trace does, and its jumps stay short.
+pub const TASKS_PER_SNAPSHOT: u64 = 15_000;
 
 /// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks (more sparsely once there would
 /// be more than `MAX_SNAPSHOTS`). Snapshots are shared with forks, which replay only what
@@ -70,7 +74,9 @@ impl Timeline {
             if self.full.tasks_done().is_multiple_of(self.every) {
                 self.snapshots
                     .push((self.full.tasks_done(), Arc::new(self.full.snapshot())));
-                if self.snapshots.len() > MAX_SNAPSHOTS + self.pinned.len() {
+                let allowed =
+                    MAX_SNAPSHOTS.max((self.full.tasks_done() / TASKS_PER_SNAPSHOT) as usize);
+                if self.snapshots.len() > allowed + self.pinned.len() {
                     self.thin();
                 }
             }
