@@ -17,7 +17,7 @@ pub const SNAPSHOT_EVERY: u64 = 2000;
 /// Most snapshots a timeline keeps while its run is short. When it would take more, every
 /// other one is let go and the spacing doubles, so that a run's snapshots (each a copy of
 /// every replica's records) hold a bounded amount of memory.
-pub const MAX_SNAPSHOTS: usize = 32;
+pub const MAX_SNAPSHOTS: usize = 24;
 
 /// A long run may keep one snapshot per this many tasks (more than `MAX_SNAPSHOTS`), so
 /// that rebuilding a step of it never replays much more than this: its snapshots grow with
