@@ -5,7 +5,8 @@
 //   task while it records in chunks;
 // - playback of that load (8 replicas, ~200 messages in flight) at 1x (topology on screen,
 //   then record tables on screen), at 1 min a second and at the fastest speed: frame-time
-//   percentiles, frames over 20 ms, and main-thread tasks over 50 ms.
+//   percentiles, frames over 20 ms, and main-thread tasks over 50 ms;
+// - the ~1,000,000-step load: recording it (longest task) and reaching random steps of it.
 import { serve, launch, watchErrors } from './serve.mjs';
 
 const { server, url } = await serve();
@@ -92,6 +93,48 @@ try {
   await play('at real time, record tables on screen', '3', () => page.locator('#records-title').scrollIntoViewIfNeeded());
   await play('at 1 min a second', '4');
   await play('at fastest', '6');
+
+  // The ~1,000,000-step load: recorded in chunks, then 20 random steps reached with the
+  // scrubber, each timed from the input to the frame that shows it.
+  const big = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  errorLists.push(watchErrors(big));
+  await big.goto(url);
+  await big.waitForSelector('table.record-table');
+  await big.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
+      .observe({ type: 'longtask', buffered: false });
+  });
+  const bigStart = Date.now();
+  await big.selectOption('#scenario', 'generated-load-1m');
+  await big.waitForSelector('.recording', { timeout: 10000 });
+  await big.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 300000, polling: 500 });
+  const bigMs = Date.now() - bigStart;
+  const bigSteps = Number((await big.locator('#step-label').textContent()).split(' of ')[1]);
+  const bigLong = await big.evaluate(() => window.__long.splice(0));
+  const jumps = await big.evaluate(async (n) => {
+    const s = document.querySelector('#scrubber');
+    const label = document.querySelector('#step-label');
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const times = [];
+    let x = 12345;
+    for (let i = 0; i < 20; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const t = x % n;
+      const start = performance.now();
+      s.value = String(t);
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      while (!label.textContent.startsWith(`Step ${t} `)) await frame();
+      await frame();
+      times.push(performance.now() - start);
+    }
+    return times;
+  }, bigSteps);
+  const jumpLong = await big.evaluate(() => window.__long.splice(0));
+  console.log(`the ~1,000,000-step load (${bigSteps} steps): recorded in ${bigMs} ms, tasks over 50 ms: ${bigLong.length}` +
+    `${bigLong.length ? ` (longest ${Math.max(...bigLong).toFixed(0)} ms)` : ''}; 20 random jumps with the scrubber, input to the frame that shows the step: ` +
+    `mean ${(jumps.reduce((a, b) => a + b, 0) / jumps.length).toFixed(1)} ms, worst ${Math.max(...jumps).toFixed(1)} ms, tasks over 50 ms: ${jumpLong.length}` +
+    `${jumpLong.length ? ` (longest ${Math.max(...jumpLong).toFixed(0)} ms)` : ''}`);
   const errors = errorLists.flat();
   if (errors.length) console.log(`errors: ${errors.join('; ')}`);
 } finally {

@@ -44,7 +44,7 @@ fn wasm_timeline_memory() {
     assert!(delivered >= 100_000, "{delivered}");
     let after = memory_bytes();
     console_log!(
-        "wasm: a {delivered}-delivery run ({} steps, {} trace steps) with trace and snapshots: wasm memory {:.1} MB (was {:.1} MB before)",
+        "wasm: a {delivered}-delivery run ({} steps, {} trace entries) with trace and snapshots: wasm memory {:.1} MB (was {:.1} MB before)",
         timeline.len(),
         timeline.full().trace().len(),
         after as f64 / 1048576.0,

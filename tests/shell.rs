@@ -26,10 +26,11 @@ fn the_shell_lists_every_built_in_scenario_in_order_with_the_first_selected() {
     let select = text_of(&html, "<select>", "</select>");
     let options: Vec<&str> = select.split("<option").skip(1).collect();
     let scenarios = library::all();
+    let loads = syncscope::sim::load::EXPLORER_LOADS;
     assert_eq!(
         options.len(),
-        scenarios.len() + 1,
-        "every built-in and the generated load"
+        scenarios.len() + loads.len(),
+        "every built-in and the generated loads"
     );
     for (i, (option, scenario)) in options.iter().zip(&scenarios).enumerate() {
         let selected = if i == 0 { " selected" } else { "" };
@@ -42,13 +43,12 @@ fn the_shell_lists_every_built_in_scenario_in_order_with_the_first_selected() {
             "option {i}"
         );
     }
-    assert_eq!(
-        options[scenarios.len()],
-        format!(
-            " value=\"generated-load\">{}</option>",
-            syncscope::sim::load::explorer_load_title()
-        )
-    );
+    for (option, load) in options[scenarios.len()..].iter().zip(loads) {
+        assert_eq!(
+            *option,
+            format!(" value=\"{}\">{}</option>", load.name, load.title())
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Named invariants and their explanations. Checks that need the whole history run after
 //! the bus is quiet, from the records alone, independently of the engine's own counting.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -218,35 +218,63 @@ pub fn lost_writes<'a>(
     history: &[SharedLog<Commit>],
     reported: &BTreeSet<WriteId>,
 ) -> Vec<LostWrite> {
-    let mut lost = Vec::new();
-    for w in writes {
-        if reported.contains(&w.id) {
-            continue;
-        }
-        let commits = &history[w.record.0 as usize];
-        match commits.iter().position(|c| c.write == w.id) {
-            None => lost.push(LostWrite {
-                write: w.id,
-                time: w.at,
-                overwritten_by: None,
-            }),
-            Some(i) => {
-                let version = commits[i].version;
-                if let Some(c) = commits
-                    .iter()
-                    .skip(i + 1)
-                    .find(|c| c.base_version < version)
-                {
-                    lost.push(LostWrite {
-                        write: w.id,
-                        time: c.at,
-                        overwritten_by: Some(c.write),
-                    });
-                }
+    // Per record, once: where each write sits in its history, and from each position on
+    // the lowest base version. A commit is overwritten unseen only if some later commit
+    // was based on an older version, which the lowest base tells at once; the history
+    // is searched only then (rarely), so a long run is checked in linear time.
+    let found: Vec<(BTreeMap<WriteId, usize>, Vec<u64>)> = history
+        .iter()
+        .map(|commits| {
+            let at = commits
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.write, i))
+                .collect();
+            let mut lowest = vec![u64::MAX; commits.len() + 1];
+            for (i, c) in commits.iter().enumerate().rev() {
+                lowest[i] = lowest[i + 1].min(c.base_version);
             }
-        }
-    }
-    lost
+            (at, lowest)
+        })
+        .collect();
+    writes
+        .into_iter()
+        .filter(|w| !reported.contains(&w.id))
+        .filter_map(|w| {
+            let (at, lowest) = &found[w.record.0 as usize];
+            let position = at.get(&w.id).copied();
+            match position {
+                Some(i) if lowest[i + 1] >= history[w.record.0 as usize][i].version => None,
+                _ => lost_write(w, &history[w.record.0 as usize], position),
+            }
+        })
+        .collect()
+}
+
+/// Whether write `w` is lost, given its record's history and its position in it (`None`
+/// when it was never committed); see `lost_writes`.
+pub fn lost_write(
+    w: &WriteLog,
+    commits: &SharedLog<Commit>,
+    position: Option<usize>,
+) -> Option<LostWrite> {
+    let Some(i) = position else {
+        return Some(LostWrite {
+            write: w.id,
+            time: w.at,
+            overwritten_by: None,
+        });
+    };
+    let version = commits[i].version;
+    commits
+        .iter()
+        .skip(i + 1)
+        .find(|c| c.base_version < version)
+        .map(|c| LostWrite {
+            write: w.id,
+            time: c.at,
+            overwritten_by: Some(c.write),
+        })
 }
 
 #[cfg(test)]

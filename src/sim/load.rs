@@ -7,24 +7,77 @@ use super::command::Command;
 use super::resolver::Strategy;
 use super::scenario::{Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
 
-/// The size of the explorer's generated load: replicas, records and commands (one a
-/// virtual millisecond).
-pub const EXPLORER_LOAD: (usize, usize, usize) = (8, 200, 10_200);
-
-/// The explorer's generated load (`EXPLORER_LOAD`).
-pub fn explorer_load() -> Scenario {
-    let (replicas, records, commands) = EXPLORER_LOAD;
-    load_scenario(replicas, records, commands)
+/// One of the explorer's generated loads: its name in the page, its size (replicas,
+/// records, and commands, one a virtual millisecond) and about how many steps a run of it
+/// takes (a test checks it, within 5 %).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExplorerLoad {
+    /// Its name in the scenario list and the URL.
+    pub name: &'static str,
+    /// Replicas.
+    pub replicas: usize,
+    /// Records.
+    pub records: usize,
+    /// Commands, one a virtual millisecond.
+    pub commands: usize,
+    /// About how many steps a run takes.
+    pub steps: usize,
 }
 
-/// The explorer's name for its generated load, with its size. The number of steps is
-/// what a run of it takes (a test checks it).
-pub fn explorer_load_title() -> String {
-    let (replicas, _, commands) = EXPLORER_LOAD;
-    format!(
-        "Generated load: {replicas} replicas, {} commands (about 100,000 steps)",
-        grouped(commands)
-    )
+/// The explorer's generated loads: about 100,000 steps, and about 1,000,000.
+pub const EXPLORER_LOADS: [ExplorerLoad; 2] = [
+    ExplorerLoad {
+        name: "generated-load",
+        replicas: 8,
+        records: 200,
+        commands: 10_200,
+        steps: 100_000,
+    },
+    ExplorerLoad {
+        name: "generated-load-1m",
+        replicas: 8,
+        records: 200,
+        commands: 102_000,
+        steps: 1_000_000,
+    },
+];
+
+/// The first (about 100,000 steps), for the benchmarks and the tests.
+pub const EXPLORER_LOAD: ExplorerLoad = EXPLORER_LOADS[0];
+
+impl ExplorerLoad {
+    /// The load called `name`, if there is one.
+    pub fn named(name: &str) -> Option<ExplorerLoad> {
+        EXPLORER_LOADS.into_iter().find(|l| l.name == name)
+    }
+
+    /// Its scenario.
+    pub fn scenario(&self) -> Scenario {
+        load_scenario(self.replicas, self.records, self.commands)
+    }
+
+    /// How the scenario list names it, with its size.
+    pub fn title(&self) -> String {
+        format!(
+            "Generated load: {} replicas, {} commands (about {} steps)",
+            self.replicas,
+            grouped(self.commands),
+            grouped(self.steps)
+        )
+    }
+
+    /// What the explorer says about it.
+    pub fn description(&self) -> String {
+        format!(
+            "A generated load: {} replicas, {} records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed.",
+            self.replicas, self.records
+        )
+    }
+}
+
+/// The explorer's first generated load (`EXPLORER_LOAD`).
+pub fn explorer_load() -> Scenario {
+    EXPLORER_LOAD.scenario()
 }
 
 /// `n` with a comma between thousands: 10,200.
@@ -38,14 +91,6 @@ fn grouped(n: usize) -> String {
         out.push(c);
     }
     out
-}
-
-/// What the explorer says about its generated load.
-pub fn explorer_load_description() -> String {
-    let (replicas, records, _) = EXPLORER_LOAD;
-    format!(
-        "A generated load: {replicas} replicas, {records} records, a command every millisecond, and every fault on a little. Use it to feel the engine's speed."
-    )
 }
 
 /// A scenario with `replicas` replicas, `records` records and one command per virtual
@@ -145,15 +190,23 @@ mod tests {
     use crate::sim::{Simulation, Strategy};
 
     #[test]
-    fn the_explorer_load_is_named_by_its_size() {
+    fn each_explorer_load_is_named_by_its_size() {
         assert_eq!(grouped(7), "7");
         assert_eq!(grouped(10_200), "10,200");
         assert_eq!(grouped(1_234_567), "1,234,567");
-        let mut sim = Simulation::new(&explorer_load(), 1, Strategy::VersionComparison).unwrap();
-        sim.run_to_end();
-        // "about 100,000 steps": within 5 %.
-        let steps = sim.tasks_done();
-        assert!((95_000..=105_000).contains(&steps), "{steps} steps");
-        assert!(explorer_load_title().contains("8 replicas, 10,200 commands"));
+        for load in EXPLORER_LOADS {
+            let scenario = std::sync::Arc::new(load.scenario());
+            let mut sim =
+                Simulation::from_shared(scenario, 1, Strategy::VersionComparison).unwrap();
+            sim.run_to_end();
+            // "about N steps": within 5 %.
+            let (steps, about) = (sim.tasks_done() as f64, load.steps as f64);
+            assert!((steps - about).abs() <= about * 0.05, "{steps} steps");
+            assert_eq!(ExplorerLoad::named(load.name), Some(load));
+        }
+        assert_eq!(
+            EXPLORER_LOADS[1].title(),
+            "Generated load: 8 replicas, 102,000 commands (about 1,000,000 steps)"
+        );
     }
 }

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 use crate::sim::{Scenario, Strategy, library};
 
-use super::explorer::{Explorer, LOAD};
+use super::explorer::Explorer;
 use super::run_view::parse_seed;
+use crate::sim::load::{EXPLORER_LOADS, ExplorerLoad};
 
 /// The page's run inputs. Every field is a signal, so components can read or change one
 /// without owning the rest.
@@ -75,7 +76,7 @@ pub fn RunControls() -> impl IntoView {
                     prop:value=move || settings.scenario.get()
                     on:change=move |ev| {
                         let name = event_target_value(&ev);
-                        if name == LOAD {
+                        if ExplorerLoad::named(&name).is_some() {
                             settings.scenario.set(name);
                             note.set(None);
                         } else if let Some(s) = library::built_in(&name) {
@@ -88,7 +89,10 @@ pub fn RunControls() -> impl IntoView {
                         .into_iter()
                         .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
                         .collect_view()}
-                    <option value=LOAD>{crate::sim::load::explorer_load_title()}</option>
+                    {EXPLORER_LOADS
+                        .into_iter()
+                        .map(|l| view! { <option value=l.name>{l.title()}</option> })
+                        .collect_view()}
                 </select>
             </label>
             <label>

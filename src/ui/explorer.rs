@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::layout::pace::{DEFAULT_SPEED, SKIP_NOTE_MS, SPEEDS, advance};
 use crate::sim::Command;
 use crate::sim::explain::duration_words;
-use crate::sim::load::explorer_load;
+use crate::sim::load::ExplorerLoad;
 use crate::sim::timeline::Timeline;
 use crate::sim::{Scenario, Simulation, library};
 
@@ -41,9 +41,6 @@ enum Pace {
 fn stage(apart: bool, f: impl FnOnce() + 'static) {
     if apart { later(f) } else { f() }
 }
-
-/// The name of the generated benchmark load in the scenario list.
-pub const LOAD: &str = "generated-load";
 
 /// Playback speeds: virtual milliseconds per real millisecond; `None` is "as fast as the
 /// machine allows" (a snapshot's worth of steps per frame).
@@ -213,8 +210,8 @@ impl Explorer {
     /// not by editing the scenario.)
     pub fn scenario(&self) -> Result<Scenario, String> {
         let name = self.settings.scenario.get_untracked();
-        if name == LOAD {
-            return Ok(explorer_load());
+        if let Some(load) = ExplorerLoad::named(&name) {
+            return Ok(load.scenario());
         }
         library::built_in(&name)
             .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))
@@ -238,7 +235,7 @@ impl Explorer {
         self.runs.set_value(run);
         // A long run is generated, checked, drawn and recorded in separate tasks, each
         // short, so the page answers at once; a short one is started right here.
-        let pace = if self.settings.scenario.get_untracked() == LOAD {
+        let pace = if ExplorerLoad::named(&self.settings.scenario.get_untracked()).is_some() {
             Pace::Staged
         } else if first {
             Pace::RecordLater

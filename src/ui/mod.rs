@@ -106,7 +106,8 @@ fn description(explorer: &Explorer) -> String {
     let name = explorer.settings.scenario.get();
     library::built_in(&name)
         .map(|s| s.description)
-        .unwrap_or_else(crate::sim::load::explorer_load_description)
+        .or_else(|| crate::sim::load::ExplorerLoad::named(&name).map(|l| l.description()))
+        .unwrap_or_default()
 }
 
 /// Everything below the scenario's description: an error, playback, the picture and the

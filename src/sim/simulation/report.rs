@@ -15,17 +15,28 @@ impl Simulation {
         let quiet = self.is_quiet();
         // The lost-write check runs on the whole history once the bus is quiet; before that,
         // a write the engine has already seen lost is reported at once, so that the mark
-        // agrees with the narration that told of the loss.
-        if quiet || !self.lost.is_empty() {
-            for lost in self.checked_lost_writes() {
-                if quiet || self.lost.contains_key(&lost.write) {
-                    all.push(Violation {
-                        name: Invariant::NoLostAcknowledgedWrite,
-                        time: lost.time,
-                        message: explain::lost_write(self, &lost),
-                    });
-                }
-            }
+        // agrees with the narration that told of the loss. Only those writes are checked
+        // then (few, and quick: the whole history at every step of a long run would not be).
+        let lost: Vec<LostWrite> = if quiet {
+            self.checked_lost_writes()
+        } else {
+            self.lost
+                .keys()
+                .filter(|id| !self.reported.contains(id))
+                .filter_map(|id| {
+                    let w = &self.writes[id.0 as usize - 1];
+                    let commits = &self.source.history()[w.record.0 as usize];
+                    let position = commits.iter().position(|c| c.write == w.id);
+                    invariants::lost_write(w, commits, position)
+                })
+                .collect()
+        };
+        for lost in lost {
+            all.push(Violation {
+                name: Invariant::NoLostAcknowledgedWrite,
+                time: lost.time,
+                message: explain::lost_write(self, &lost),
+            });
         }
         if quiet && self.divergent > 0 {
             all.push(Violation {
