@@ -1,0 +1,264 @@
+//! The narration: one sentence for every kind of trace entry, so that the page is never
+//! silent about something the picture shows. The kinds are told in four groups: at the
+//! source of truth, on the bus, at a replica, and what an operator or a saga does.
+
+use super::*;
+
+/// A sentence for trace entry `index`.
+pub fn narrate(sim: &Simulation, index: usize) -> String {
+    let step = sim.trace().step(index);
+    let words = Words {
+        sim,
+        who: sim.scenario().system_name(step.actor),
+        source: &sim.scenario().source,
+        time: step.time,
+    };
+    let what = words
+        .at_the_source(step.kind)
+        .or_else(|| words.on_the_bus(step.kind))
+        .or_else(|| words.at_a_replica(step.kind))
+        .or_else(|| words.by_an_operator_or_a_saga(step.kind))
+        .expect("every kind of step is told in one of the groups");
+    format!("{} ms: {what}", step.time)
+}
+
+/// What a sentence about one step draws on.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    sim: &'a Simulation,
+    /// The acting system's name.
+    who: &'a str,
+    /// The source of truth's name.
+    source: &'a str,
+    /// The step's time.
+    time: Millis,
+}
+
+impl Words<'_> {
+    fn ev(&self, e: EventId) -> String {
+        event_short(self.sim, e)
+    }
+
+    fn wr(&self, w: WriteId) -> String {
+        write_short(self.sim, w)
+    }
+
+    /// Saga `n`'s name and the name of its step `step`.
+    fn saga(&self, n: u32, step: u32) -> (String, String) {
+        let spec = &self.sim.scenario().sagas[n as usize];
+        (spec.name.clone(), spec.steps[step as usize].name.clone())
+    }
+
+    /// Writes, commits, requests, conflicts and refusals at the source of truth.
+    fn at_the_source(&self, kind: StepKind) -> Option<String> {
+        let Words {
+            sim, who, source, ..
+        } = *self;
+        Some(match kind {
+            StepKind::Command { record, write } => format!(
+                "a user of {source} changes {} ({}).",
+                sim.record_name(record),
+                self.wr(write)
+            ),
+            StepKind::LocalWrite { record, write } => format!(
+                "a user of {who} changes its copy of {} ({}); the change is sent to {source}.",
+                sim.record_name(record),
+                self.wr(write)
+            ),
+            StepKind::Commit {
+                record,
+                write,
+                version,
+            } => format!(
+                "{source} committed {} v{version}: {}.",
+                sim.record_name(record),
+                self.wr(write)
+            ),
+            StepKind::Publish { event, .. } => {
+                format!("{source} published {} to every subscriber.", self.ev(event))
+            }
+            StepKind::Request { write, .. } => format!("{} reached {source}.", self.wr(write)),
+            StepKind::Conflict { record, write } => format!(
+                "conflict on {}: {} clashed with {source}'s value, which is kept.",
+                sim.record_name(record),
+                self.wr(write)
+            ),
+            StepKind::Escalate {
+                record, escalation, ..
+            } => format!(
+                "conflict on {} sent to a person (escalation #{escalation}).",
+                sim.record_name(record)
+            ),
+            StepKind::Resolve { escalation, .. } => {
+                format!("escalation #{escalation} decided; the decision is published.")
+            }
+            StepKind::LostUpdate { write, .. } => match sim.lost_to(write) {
+                Some(winner) if winner != WriteId::INITIAL => format!(
+                    "{} was lost without anyone being told: {} won under last-write-wins.",
+                    self.wr(write),
+                    self.wr(winner)
+                ),
+                _ => format!("{} was lost without anyone being told.", self.wr(write)),
+            },
+            StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
+                format!("refused: {}.", sim.note_text(note))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Deliveries, losses, duplicates and links.
+    fn on_the_bus(&self, kind: StepKind) -> Option<String> {
+        let Words { who, .. } = *self;
+        Some(match kind {
+            StepKind::Duplicate { event } => {
+                format!("the bus will deliver {} to {who} twice.", self.ev(event))
+            }
+            StepKind::Deliver { event, attempt: n } => {
+                format!("{} reached {who}{}.", self.ev(event), attempt(n))
+            }
+            StepKind::Drop { event } => format!(
+                "the delivery of {} to {who} was lost; the bus will redeliver it.",
+                self.ev(event)
+            ),
+            StepKind::Redeliver { event, attempt: n } => format!(
+                "no acknowledgement came: the bus sends {} to {who} again{}.",
+                self.ev(event),
+                attempt(n)
+            ),
+            StepKind::NotAcked { event } => format!(
+                "{} reached {who} while it was down: not acknowledged.",
+                self.ev(event)
+            ),
+            StepKind::Partition { until } => {
+                format!("the link to {who} is down until {until} ms; messages wait.")
+            }
+            StepKind::Heal => format!("the link to {who} is back up; waiting messages leave."),
+            _ => return None,
+        })
+    }
+
+    /// What a replica's consumer does with an event.
+    fn at_a_replica(&self, kind: StepKind) -> Option<String> {
+        let Words { sim, who, time, .. } = *self;
+        Some(match kind {
+            StepKind::Apply {
+                event, again: true, ..
+            } => format!(
+                "{who} applied {} again: idempotency is off.",
+                self.ev(event)
+            ),
+            StepKind::Apply { event, version, .. } => {
+                format!(
+                    "{who} applied {}; its copy is now v{version}.",
+                    self.ev(event)
+                )
+            }
+            StepKind::RejectStale { event, reason } => format!(
+                "{who} rejected {} as stale: {}.",
+                self.ev(event),
+                match reason {
+                    StaleReason::OlderVersion => "it already holds a later version",
+                    StaleReason::OlderTimestamp => "its copy carries a later timestamp",
+                }
+            ),
+            StepKind::SkipDuplicate { event } => format!(
+                "{who} skipped a duplicate of {}: it had processed it already.",
+                self.ev(event)
+            ),
+            StepKind::Hold { event, waiting_for } => {
+                format!(
+                    "{who} holds {} until v{waiting_for} arrives.",
+                    self.ev(event)
+                )
+            }
+            StepKind::Release { event } => format!(
+                "{who} takes up {} now that the version before it arrived.",
+                self.ev(event)
+            ),
+            StepKind::Poisoned { record } => {
+                // The script step behind it says when the fix is deployed, if ever.
+                let fixed = sim.scenario().script.iter().find_map(|s| match &s.command {
+                    Command::Poison {
+                        system,
+                        record: r,
+                        until,
+                    } if s.at == time && system == who && r == sim.record_name(record) => {
+                        Some(*until)
+                    }
+                    _ => None,
+                });
+                let until = match fixed.flatten() {
+                    Some(t) => format!("until a fix is deployed at {t} ms"),
+                    None => "for the rest of the run".into(),
+                };
+                format!(
+                    "{who}'s consumer starts failing on every event about {} (a bug), {until}.",
+                    sim.record_name(record)
+                )
+            }
+            StepKind::ProcessingFailed { event, attempt: n } => {
+                format!("{who} failed to process {}{}.", self.ev(event), attempt(n))
+            }
+            StepKind::Retry { event, attempt: n } => format!(
+                "{who} tries {} again after its backoff{}.",
+                self.ev(event),
+                attempt(n)
+            ),
+            StepKind::DeadLetter { event } => format!(
+                "{who} gave up on {}: it is in the dead-letter queue.",
+                self.ev(event)
+            ),
+            StepKind::Replay { event } => {
+                format!("an operator replayed {} to {who}.", self.ev(event))
+            }
+            StepKind::Discard { event } => format!(
+                "an operator discarded {} from {who}'s dead-letter queue.",
+                self.ev(event)
+            ),
+            StepKind::Effect { write, again } => format!(
+                "{who} fired its side effect for {}{}.",
+                self.wr(write),
+                if again { " again" } else { "" }
+            ),
+            StepKind::EffectSkipped { write } => format!(
+                "the external service recognised the idempotency key of {} and did nothing.",
+                self.wr(write)
+            ),
+            _ => return None,
+        })
+    }
+
+    /// Crashes, restarts, clocks and sagas.
+    fn by_an_operator_or_a_saga(&self, kind: StepKind) -> Option<String> {
+        let Words { sim, who, .. } = *self;
+        Some(match kind {
+            StepKind::Crash => format!("{who} crashed."),
+            StepKind::Restart => format!("{who} is back."),
+            StepKind::Skew { offset_ms } => {
+                format!("{who}'s clock is now off by {offset_ms} ms.")
+            }
+            StepKind::SagaStep { saga: n, step } => {
+                let (name, step_name) = self.saga(n, step);
+                format!("saga {name} runs step {} ({step_name}).", step + 1)
+            }
+            StepKind::SagaFailed { note, .. } => {
+                format!("the saga failed ({}); compensating.", sim.note_text(note))
+            }
+            StepKind::Compensate { saga: n, step } => {
+                let (name, step_name) = self.saga(n, step);
+                format!("saga {name} undoes step {} ({step_name}).", step + 1)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// " (attempt n)" after the first attempt.
+fn attempt(n: u32) -> String {
+    if n > 1 {
+        format!(" (attempt {n})")
+    } else {
+        String::new()
+    }
+}
