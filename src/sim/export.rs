@@ -4,8 +4,9 @@
 use serde_json::{Value, json};
 
 use super::cloudevent::CloudEvent;
+use super::ids::{RecordId, WriteId};
 use super::simulation::Simulation;
-use super::trace::{StepJson, StepKind};
+use super::trace::{StepJson, StepKind, TraceStep};
 
 /// Every published event, in publishing order, as a JSON array of CloudEvents 1.0 events
 /// in the structured JSON format.
@@ -144,121 +145,12 @@ fn participant(name: &str) -> String {
 /// Trace step `index` as JSON, with names instead of numbers.
 pub fn step_json(sim: &Simulation, index: usize) -> serde_json::Value {
     let step = sim.trace().step(index);
-    let mut extra = serde_json::Map::new();
-    let (mut record, mut write) = (None, None);
-    match step.kind {
-        StepKind::Command {
-            record: r,
-            write: w,
-        }
-        | StepKind::LocalWrite {
-            record: r,
-            write: w,
-        }
-        | StepKind::Request {
-            record: r,
-            write: w,
-        }
-        | StepKind::Conflict {
-            record: r,
-            write: w,
-        }
-        | StepKind::LostUpdate {
-            record: r,
-            write: w,
-        } => (record, write) = (Some(r), Some(w)),
-        StepKind::Commit {
-            record: r,
-            write: w,
-            version,
-        } => {
-            (record, write) = (Some(r), Some(w));
-            extra.insert("version".into(), json!(version));
-        }
-        StepKind::Escalate {
-            record: r,
-            write: w,
-            escalation,
-        }
-        | StepKind::Resolve {
-            record: r,
-            write: w,
-            escalation,
-        } => {
-            (record, write) = (Some(r), Some(w));
-            extra.insert("escalation".into(), json!(escalation));
-        }
-        StepKind::Publish { record: r, .. } => record = Some(r),
-        StepKind::Deliver { attempt, .. } | StepKind::Redeliver { attempt, .. } => {
-            extra.insert("attempt".into(), json!(attempt));
-        }
-        StepKind::Apply { version, again, .. } => {
-            extra.insert("version".into(), json!(version));
-            if again {
-                extra.insert("again".into(), json!(true));
-            }
-        }
-        StepKind::RejectStale { reason, .. } => {
-            extra.insert("reason".into(), json!(reason));
-        }
-        StepKind::InvalidTransition { record: r, note } => {
-            record = Some(r);
-            extra.insert("note".into(), json!(sim.note_text(note)));
-        }
-        StepKind::Hold { waiting_for, .. } => {
-            extra.insert("waiting_for".into(), json!(waiting_for));
-        }
-        StepKind::ProcessingFailed { attempt, .. } | StepKind::Retry { attempt, .. } => {
-            extra.insert("attempt".into(), json!(attempt));
-        }
-        StepKind::Poisoned { record: r } => record = Some(r),
-        StepKind::Effect { write: w, again } => {
-            write = Some(w);
-            extra.insert("effect".into(), json!(sim.effect_name(step.actor)));
-            if again {
-                extra.insert("again".into(), json!(true));
-            }
-        }
-        StepKind::EffectSkipped { write: w } => {
-            write = Some(w);
-            extra.insert("effect".into(), json!(sim.effect_name(step.actor)));
-        }
-        StepKind::Skew { offset_ms } => {
-            extra.insert("offset_ms".into(), json!(offset_ms));
-        }
-        StepKind::Partition { until } => {
-            extra.insert("until".into(), json!(until));
-        }
-        StepKind::Refused { note } => {
-            extra.insert("note".into(), json!(sim.note_text(note)));
-        }
-        StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
-            let spec = &sim.scenario().sagas[saga as usize];
-            extra.insert("saga".into(), json!(spec.name));
-            extra.insert("saga_step".into(), json!(spec.steps[n as usize].name));
-        }
-        StepKind::SagaFailed { saga, note } => {
-            extra.insert(
-                "saga".into(),
-                json!(sim.scenario().sagas[saga as usize].name),
-            );
-            extra.insert("note".into(), json!(sim.note_text(note)));
-        }
-        StepKind::Duplicate { .. }
-        | StepKind::Drop { .. }
-        | StepKind::SkipDuplicate { .. }
-        | StepKind::Release { .. }
-        | StepKind::Crash
-        | StepKind::Restart
-        | StepKind::Heal
-        | StepKind::NotAcked { .. }
-        | StepKind::DeadLetter { .. }
-        | StepKind::Replay { .. }
-        | StepKind::Discard { .. } => {}
-    }
-    if let Some(e) = step.kind.event() {
-        record = record.or(Some(sim.events()[e.0 as usize - 1].record));
-    }
+    let (record, write) = record_and_write(step.kind);
+    let record = record.or_else(|| {
+        step.kind
+            .event()
+            .map(|e| sim.events()[e.0 as usize - 1].record)
+    });
     serde_json::to_value(StepJson {
         entry: index,
         time: step.time,
@@ -267,7 +159,77 @@ pub fn step_json(sim: &Simulation, index: usize) -> serde_json::Value {
         event: step.kind.event().map(|e| e.to_string()),
         record: record.map(|r| sim.record_name(r)),
         write: write.map(|w| w.to_string()),
-        extra,
+        extra: extras(sim, step),
     })
     .expect("a step always serialises")
+}
+
+/// The record and the write a step names itself (a step about an event names the
+/// event's record through it).
+fn record_and_write(kind: StepKind) -> (Option<RecordId>, Option<WriteId>) {
+    match kind {
+        StepKind::Command { record, write }
+        | StepKind::LocalWrite { record, write }
+        | StepKind::Request { record, write }
+        | StepKind::Conflict { record, write }
+        | StepKind::LostUpdate { record, write }
+        | StepKind::Commit { record, write, .. }
+        | StepKind::Escalate { record, write, .. }
+        | StepKind::Resolve { record, write, .. } => (Some(record), Some(write)),
+        StepKind::Publish { record, .. }
+        | StepKind::InvalidTransition { record, .. }
+        | StepKind::Poisoned { record } => (Some(record), None),
+        StepKind::Effect { write, .. } | StepKind::EffectSkipped { write } => (None, Some(write)),
+        _ => (None, None),
+    }
+}
+
+/// Whatever else a step carries (attempt, version, reason, escalation, note, saga), by
+/// name, with notes and names read from the run.
+fn extras(sim: &Simulation, step: TraceStep) -> serde_json::Map<String, serde_json::Value> {
+    let mut extra = serde_json::Map::new();
+    let mut put = |name: &str, value: serde_json::Value| {
+        extra.insert(name.into(), value);
+    };
+    match step.kind {
+        StepKind::Commit { version, .. } => put("version", json!(version)),
+        StepKind::Escalate { escalation, .. } | StepKind::Resolve { escalation, .. } => {
+            put("escalation", json!(escalation))
+        }
+        StepKind::Deliver { attempt, .. }
+        | StepKind::Redeliver { attempt, .. }
+        | StepKind::ProcessingFailed { attempt, .. }
+        | StepKind::Retry { attempt, .. } => put("attempt", json!(attempt)),
+        StepKind::Apply { version, again, .. } => {
+            put("version", json!(version));
+            if again {
+                put("again", json!(true));
+            }
+        }
+        StepKind::RejectStale { reason, .. } => put("reason", json!(reason)),
+        StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
+            put("note", json!(sim.note_text(note)))
+        }
+        StepKind::Hold { waiting_for, .. } => put("waiting_for", json!(waiting_for)),
+        StepKind::Effect { again, .. } => {
+            put("effect", json!(sim.effect_name(step.actor)));
+            if again {
+                put("again", json!(true));
+            }
+        }
+        StepKind::EffectSkipped { .. } => put("effect", json!(sim.effect_name(step.actor))),
+        StepKind::Skew { offset_ms } => put("offset_ms", json!(offset_ms)),
+        StepKind::Partition { until } => put("until", json!(until)),
+        StepKind::SagaStep { saga, step: n } | StepKind::Compensate { saga, step: n } => {
+            let spec = &sim.scenario().sagas[saga as usize];
+            put("saga", json!(spec.name));
+            put("saga_step", json!(spec.steps[n as usize].name));
+        }
+        StepKind::SagaFailed { saga, note } => {
+            put("saga", json!(sim.scenario().sagas[saga as usize].name));
+            put("note", json!(sim.note_text(note)));
+        }
+        _ => {}
+    }
+    extra
 }
