@@ -32,7 +32,6 @@ pub fn cloudevents(sim: &Simulation) -> Value {
 /// delivery and per change request, notes for drops, duplicates, conflicts and the like.
 pub fn mermaid(sim: &Simulation) -> String {
     let scenario = sim.scenario();
-    let id = |system: super::SystemId| participant(scenario.system_name(system));
     let source = participant(&scenario.source);
     let mut out = String::from("sequenceDiagram\n");
     out.push_str(&format!(
@@ -46,93 +45,98 @@ pub fn mermaid(sim: &Simulation) -> String {
             r.name
         ));
     }
-    let event_version = |e: super::EventId| sim.events()[e.0 as usize - 1].state.version;
     for step in sim.trace().iter() {
-        let who = id(step.actor);
-        let t = step.time;
-        let line = match step.kind {
-            StepKind::Command { record, write } => {
-                format!(
-                    "Note over {who}: {t} ms: command {write} on {}",
-                    sim.record_name(record)
-                )
-            }
-            StepKind::LocalWrite { record, write } => {
-                format!(
-                    "Note over {who}: {t} ms: local write {write} on {}",
-                    sim.record_name(record)
-                )
-            }
-            StepKind::Deliver { event, attempt } => {
-                let retry = if attempt > 1 {
-                    format!(", attempt {attempt}")
-                } else {
-                    String::new()
-                };
-                format!(
-                    "{source}->>{who}: {t} ms: {event} (v{}{retry})",
-                    event_version(event)
-                )
-            }
-            StepKind::Request { write, .. } => {
-                let from = id(sim.writes()[write.0 as usize - 1].system);
-                format!("{from}->>{source}: {t} ms: request {write}")
-            }
-            StepKind::Drop { event } => {
-                format!("Note over {source},{who}: {t} ms: {event} dropped")
-            }
-            StepKind::Duplicate { event } => {
-                format!("Note over {source},{who}: {t} ms: {event} duplicated")
-            }
-            StepKind::SkipDuplicate { event } => {
-                format!("Note over {who}: {event} skipped (already processed)")
-            }
-            StepKind::Apply {
-                event, again: true, ..
-            } => format!("Note over {who}: {event} applied again"),
-            StepKind::RejectStale { event, .. } => {
-                format!("Note over {who}: {event} rejected as stale")
-            }
-            StepKind::Conflict { write, .. } => {
-                format!("Note over {who}: {t} ms: conflict on {write}")
-            }
-            StepKind::Escalate {
-                write, escalation, ..
-            } => {
-                format!("Note over {who}: {t} ms: {write} escalated (#{escalation})")
-            }
-            StepKind::Resolve { escalation, .. } => {
-                format!("Note over {who}: {t} ms: escalation #{escalation} decided")
-            }
-            StepKind::LostUpdate { write, .. } => format!("Note over {who}: {t} ms: {write} lost"),
-            StepKind::Hold { event, waiting_for } => {
-                format!("Note over {who}: {event} held until v{waiting_for}")
-            }
-            StepKind::Crash => format!("Note over {who}: {t} ms: crash"),
-            StepKind::Restart => format!("Note over {who}: {t} ms: restart"),
-            StepKind::DeadLetter { event } => {
-                format!("Note over {who}: {t} ms: {event} dead-lettered")
-            }
-            StepKind::Replay { event } => format!("Note over {who}: {t} ms: {event} replayed"),
-            StepKind::Effect { write, again } => {
-                let again = if again { " again" } else { "" };
-                format!("Note over {who}: side effect for {write}{again}")
-            }
-            StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
-                format!("Note over {who}: refused: {}", sim.note_text(note))
-            }
-            StepKind::Compensate { .. } => format!("Note over {who}: {t} ms: compensation"),
-            StepKind::Partition { until } => {
-                format!("Note over {source},{who}: {t} ms: link down until {until} ms")
-            }
-            StepKind::Heal => format!("Note over {source},{who}: {t} ms: link healed"),
-            _ => continue,
+        let Some(line) = between(sim, step, &source).or_else(|| over(sim, step)) else {
+            continue;
         };
         out.push_str("    ");
         out.push_str(&line.replace(';', ","));
         out.push('\n');
     }
     out
+}
+
+/// A step between the source and a replica as a Mermaid line: an arrow for a delivery
+/// or a change request, a note across both for what happens to the link or a message.
+fn between(sim: &Simulation, step: TraceStep, source: &str) -> Option<String> {
+    let id = |system: super::SystemId| participant(sim.scenario().system_name(system));
+    let (who, t) = (id(step.actor), step.time);
+    Some(match step.kind {
+        StepKind::Deliver { event, attempt } => {
+            let retry = if attempt > 1 {
+                format!(", attempt {attempt}")
+            } else {
+                String::new()
+            };
+            let version = sim.events()[event.0 as usize - 1].state.version;
+            format!("{source}->>{who}: {t} ms: {event} (v{version}{retry})")
+        }
+        StepKind::Request { write, .. } => {
+            let from = id(sim.writes()[write.0 as usize - 1].system);
+            format!("{from}->>{source}: {t} ms: request {write}")
+        }
+        StepKind::Drop { event } => format!("Note over {source},{who}: {t} ms: {event} dropped"),
+        StepKind::Duplicate { event } => {
+            format!("Note over {source},{who}: {t} ms: {event} duplicated")
+        }
+        StepKind::Partition { until } => {
+            format!("Note over {source},{who}: {t} ms: link down until {until} ms")
+        }
+        StepKind::Heal => format!("Note over {source},{who}: {t} ms: link healed"),
+        _ => return None,
+    })
+}
+
+/// A step at one system as a Mermaid note over it; `None` for the steps the diagram
+/// leaves out (publishes, commits, retries: the arrows and the other notes tell them).
+fn over(sim: &Simulation, step: TraceStep) -> Option<String> {
+    let who = participant(sim.scenario().system_name(step.actor));
+    let t = step.time;
+    let record = |r: RecordId| sim.record_name(r);
+    Some(match step.kind {
+        StepKind::Command { record: r, write } => {
+            format!("Note over {who}: {t} ms: command {write} on {}", record(r))
+        }
+        StepKind::LocalWrite { record: r, write } => {
+            format!(
+                "Note over {who}: {t} ms: local write {write} on {}",
+                record(r)
+            )
+        }
+        StepKind::SkipDuplicate { event } => {
+            format!("Note over {who}: {event} skipped (already processed)")
+        }
+        StepKind::Apply {
+            event, again: true, ..
+        } => format!("Note over {who}: {event} applied again"),
+        StepKind::RejectStale { event, .. } => {
+            format!("Note over {who}: {event} rejected as stale")
+        }
+        StepKind::Conflict { write, .. } => format!("Note over {who}: {t} ms: conflict on {write}"),
+        StepKind::Escalate {
+            write, escalation, ..
+        } => format!("Note over {who}: {t} ms: {write} escalated (#{escalation})"),
+        StepKind::Resolve { escalation, .. } => {
+            format!("Note over {who}: {t} ms: escalation #{escalation} decided")
+        }
+        StepKind::LostUpdate { write, .. } => format!("Note over {who}: {t} ms: {write} lost"),
+        StepKind::Hold { event, waiting_for } => {
+            format!("Note over {who}: {event} held until v{waiting_for}")
+        }
+        StepKind::Crash => format!("Note over {who}: {t} ms: crash"),
+        StepKind::Restart => format!("Note over {who}: {t} ms: restart"),
+        StepKind::DeadLetter { event } => format!("Note over {who}: {t} ms: {event} dead-lettered"),
+        StepKind::Replay { event } => format!("Note over {who}: {t} ms: {event} replayed"),
+        StepKind::Effect { write, again } => {
+            let again = if again { " again" } else { "" };
+            format!("Note over {who}: side effect for {write}{again}")
+        }
+        StepKind::InvalidTransition { note, .. } | StepKind::Refused { note } => {
+            format!("Note over {who}: refused: {}", sim.note_text(note))
+        }
+        StepKind::Compensate { .. } => format!("Note over {who}: {t} ms: compensation"),
+        _ => return None,
+    })
 }
 
 /// A system name as a Mermaid participant id.
