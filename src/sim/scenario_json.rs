@@ -220,41 +220,17 @@ fn position_of(positions: &BTreeMap<String, (usize, usize)>, path: &str) -> Opti
 /// The line and column (from 1) where each value of a JSON text starts, by JSON path
 /// (`replicas[1].link.delay`). Tolerates broken text: it records what it can.
 pub fn locate(text: &str) -> BTreeMap<String, (usize, usize)> {
-    struct Frame {
-        path: String,
-        array: bool,
-        index: usize,
-        key: Option<String>,
-    }
-    let bytes = text.as_bytes();
     let mut out = BTreeMap::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let (mut i, mut line, mut column) = (0usize, 1usize, 1usize);
-    let advance = |i: &mut usize, line: &mut usize, column: &mut usize| {
-        if bytes[*i] == b'\n' {
-            *line += 1;
-            *column = 1;
-        } else if bytes[*i] & 0xC0 != 0x80 {
-            *column += 1;
-        }
-        *i += 1;
+    let mut cursor = Cursor {
+        bytes: text.as_bytes(),
+        i: 0,
+        line: 1,
+        column: 1,
     };
-    let value_path = |stack: &[Frame]| -> Option<String> {
-        match stack.last() {
-            None => Some(String::new()),
-            Some(f) if f.array => Some(format!("{}[{}]", f.path, f.index)),
-            Some(f) => f.key.as_ref().map(|k| {
-                if f.path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{}.{k}", f.path)
-                }
-            }),
-        }
-    };
-    while i < bytes.len() {
-        match bytes[i] {
-            b' ' | b'\t' | b'\r' | b'\n' | b':' => advance(&mut i, &mut line, &mut column),
+    while let Some(byte) = cursor.peek() {
+        match byte {
+            b' ' | b'\t' | b'\r' | b'\n' | b':' => cursor.advance(),
             b',' => {
                 if let Some(f) = stack.last_mut() {
                     if f.array {
@@ -263,43 +239,26 @@ pub fn locate(text: &str) -> BTreeMap<String, (usize, usize)> {
                         f.key = None;
                     }
                 }
-                advance(&mut i, &mut line, &mut column);
+                cursor.advance();
             }
             b'{' | b'[' => {
                 let path = value_path(&stack).unwrap_or_default();
-                out.insert(path.clone(), (line, column));
+                out.insert(path.clone(), cursor.at());
                 stack.push(Frame {
                     path,
-                    array: bytes[i] == b'[',
+                    array: byte == b'[',
                     index: 0,
                     key: None,
                 });
-                advance(&mut i, &mut line, &mut column);
+                cursor.advance();
             }
             b'}' | b']' => {
                 stack.pop();
-                advance(&mut i, &mut line, &mut column);
+                cursor.advance();
             }
             b'"' => {
-                let start = (line, column);
-                advance(&mut i, &mut line, &mut column);
-                let from = i;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' && i + 1 < bytes.len() {
-                        advance(&mut i, &mut line, &mut column);
-                    }
-                    advance(&mut i, &mut line, &mut column);
-                }
-                let raw = String::from_utf8_lossy(&bytes[from..i.min(bytes.len())]).into_owned();
-                // Keys are compared with serde's decoded names: "ti\tle" holds a tab.
-                let content = if raw.contains('\\') {
-                    serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw)
-                } else {
-                    raw
-                };
-                if i < bytes.len() {
-                    advance(&mut i, &mut line, &mut column);
-                }
+                let start = cursor.at();
+                let content = cursor.string();
                 match stack.last_mut() {
                     Some(f) if !f.array && f.key.is_none() => f.key = Some(content),
                     _ => {
@@ -311,15 +270,99 @@ pub fn locate(text: &str) -> BTreeMap<String, (usize, usize)> {
             }
             _ => {
                 if let Some(path) = value_path(&stack) {
-                    out.insert(path, (line, column));
+                    out.insert(path, cursor.at());
                 }
-                while i < bytes.len() && !b",]} \t\r\n".contains(&bytes[i]) {
-                    advance(&mut i, &mut line, &mut column);
-                }
+                cursor.skip_scalar();
             }
         }
     }
     out
+}
+
+/// An object or array `locate` is inside.
+struct Frame {
+    /// Its own path.
+    path: String,
+    /// Whether it is an array.
+    array: bool,
+    /// In an array, the position of the current item.
+    index: usize,
+    /// In an object, the key of the current value, once read.
+    key: Option<String>,
+}
+
+/// The path of the value that starts next, inside `stack`; `None` while an object's key
+/// is still to come.
+fn value_path(stack: &[Frame]) -> Option<String> {
+    match stack.last() {
+        None => Some(String::new()),
+        Some(f) if f.array => Some(format!("{}[{}]", f.path, f.index)),
+        Some(f) => f.key.as_ref().map(|k| {
+            if f.path.is_empty() {
+                k.clone()
+            } else {
+                format!("{}.{k}", f.path)
+            }
+        }),
+    }
+}
+
+/// A position in JSON text, with its line and column (in characters, from 1).
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    i: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.i).copied()
+    }
+
+    fn at(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+
+    /// One byte on; a UTF-8 continuation byte does not count as a column.
+    fn advance(&mut self) {
+        if self.bytes[self.i] == b'\n' {
+            self.line += 1;
+            self.column = 1;
+        } else if self.bytes[self.i] & 0xC0 != 0x80 {
+            self.column += 1;
+        }
+        self.i += 1;
+    }
+
+    /// Reads the string that starts here (at its quote), decoded as serde decodes it
+    /// (keys are compared with serde's names: "ti\tle" holds a tab).
+    fn string(&mut self) -> String {
+        self.advance();
+        let from = self.i;
+        while self.i < self.bytes.len() && self.bytes[self.i] != b'"' {
+            if self.bytes[self.i] == b'\\' && self.i + 1 < self.bytes.len() {
+                self.advance();
+            }
+            self.advance();
+        }
+        let raw = String::from_utf8_lossy(&self.bytes[from..self.i]).into_owned();
+        if self.i < self.bytes.len() {
+            self.advance();
+        }
+        if raw.contains('\\') {
+            serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw)
+        } else {
+            raw
+        }
+    }
+
+    /// Skips a number, `true`, `false`, `null` or a stray word.
+    fn skip_scalar(&mut self) {
+        while self.i < self.bytes.len() && !b",]} \t\r\n".contains(&self.bytes[self.i]) {
+            self.advance();
+        }
+    }
 }
 
 #[cfg(test)]
