@@ -81,6 +81,34 @@ fn meaning_errors_are_all_reported_with_positions() {
 }
 
 #[test]
+fn every_command_in_a_script_is_checked_for_what_can_be_known_before_the_run() {
+    let text = r#"{
+  "name": "bad", "title": "Bad", "source": "crm",
+  "replicas": [ { "name": "billing" } ],
+  "records": [ { "id": "c1" } ],
+  "script": [
+    { "at": 10, "do": "partition", "system": "crm", "until": 5 },
+    { "at": 20, "do": "set_link", "system": "billing", "delay": { "kind": "fixed", "ms": 5 }, "duplicate_probability": 2, "drop_probability": 0, "reorder": false },
+    { "at": 30, "do": "skew", "system": "nowhere", "offset_ms": 5 },
+    { "at": 40, "do": "delay", "slot": 0, "by_ms": 9999999999 },
+    { "at": 50, "do": "resolve", "escalation": 1, "decision": { "merge": {} } },
+    { "at": 60, "do": "drop", "slot": 3 }
+  ]
+}"#;
+    assert_eq!(
+        errors(text),
+        [
+            "script[0].system: expected one of the replicas (billing), found \"crm\" (line 6, column 46)",
+            "script[0].until: expected a time after at (10), found 5 (line 6, column 62)",
+            "script[1].duplicate_probability: expected a number from 0 to 1, found 2 (line 7, column 120)",
+            "script[2].system: no system is called \"nowhere\" (line 8, column 41)",
+            "script[3].by_ms: expected at most 604800000 ms (one week), found 9999999999 (line 9, column 52)",
+            "script[4].decision: expected a merged value with at least one field (line 10, column 63)",
+        ]
+    );
+}
+
+#[test]
 fn nested_unknown_fields_are_errors() {
     let json =
         library::BUILT_IN[0]

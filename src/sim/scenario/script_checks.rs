@@ -127,6 +127,28 @@ impl Scenario {
             | Command::Heal { system }
             | Command::ReplayDeadLetters { system }
             | Command::DiscardDeadLetters { system } => at.replica(self, system, err),
+            Command::Skew { .. } | Command::SetLink { .. } => {
+                self.check_knobs(&at, &step.command, err)
+            }
+            Command::StartSaga { saga } | Command::FailSaga { saga, .. } => at.saga(saga, err),
+            Command::Delay { by_ms, .. } => at_most(at.path("by_ms"), *by_ms, err),
+            Command::Resolve {
+                decision: Decision::Merge(values),
+                ..
+            } if values.is_empty() => err(
+                at.path("decision"),
+                "expected a merged value with at least one field".into(),
+            ),
+            Command::Drop { .. } | Command::Duplicate { .. } | Command::Resolve { .. } => {}
+        }
+    }
+}
+
+impl Scenario {
+    /// A `skew` or `set_link` step: the system it names, and its knobs' ranges.
+    fn check_knobs(&self, at: &At, command: &Command, err: &mut impl FnMut(String, String)) {
+        let path = format!("script[{}]", at.i);
+        match command {
             Command::Skew {
                 system,
                 offset_ms,
@@ -136,8 +158,8 @@ impl Scenario {
                     offset_ms: *offset_ms,
                     drift_ppm: *drift_ppm,
                 };
-                validate_clock(&clock, &format!("script[{i}]"), err);
-                if !known.names.contains(system.as_str()) {
+                validate_clock(&clock, &path, err);
+                if !at.known.names.contains(system.as_str()) {
                     err(
                         at.path("system"),
                         format!("no system is called \"{system}\""),
@@ -159,18 +181,9 @@ impl Scenario {
                     reorder: *reorder,
                     ..LinkFaults::default()
                 };
-                validate_link(&link, &format!("script[{i}]"), err);
+                validate_link(&link, &path, err);
             }
-            Command::StartSaga { saga } | Command::FailSaga { saga, .. } => at.saga(saga, err),
-            Command::Delay { by_ms, .. } => at_most(at.path("by_ms"), *by_ms, err),
-            Command::Resolve {
-                decision: Decision::Merge(values),
-                ..
-            } if values.is_empty() => err(
-                at.path("decision"),
-                "expected a merged value with at least one field".into(),
-            ),
-            Command::Drop { .. } | Command::Duplicate { .. } | Command::Resolve { .. } => {}
+            _ => {}
         }
     }
 }
