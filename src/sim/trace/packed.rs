@@ -226,13 +226,17 @@ impl Packed {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_kind_of_step_comes_back_as_it_was_pushed() {
-        let (record, write, event) = (RecordId(7), WriteId(4_000_000_001), EventId(3_000_000_002));
-        let kinds = [
+impl StepKind {
+    /// One step of every kind (two of the kinds with a choice inside), naming `record`,
+    /// `write`, `event`, `saga` and `note`: for tests that must cover every kind.
+    pub(crate) fn one_of_each(
+        record: RecordId,
+        write: WriteId,
+        event: EventId,
+        saga: u32,
+        note: u32,
+    ) -> Vec<StepKind> {
+        vec![
             StepKind::Command { record, write },
             StepKind::LocalWrite { record, write },
             StepKind::Commit {
@@ -272,7 +276,7 @@ mod tests {
                 escalation: 3,
             },
             StepKind::LostUpdate { record, write },
-            StepKind::InvalidTransition { record, note: 4 },
+            StepKind::InvalidTransition { record, note },
             StepKind::Hold {
                 event,
                 waiting_for: 6,
@@ -293,15 +297,26 @@ mod tests {
                 offset_ms: -604_800_000,
             },
             StepKind::Skew { offset_ms: 1234 },
-            StepKind::Refused { note: 8 },
+            StepKind::Refused { note },
             StepKind::Partition {
                 until: 5_000_000_000,
             },
             StepKind::Heal,
-            StepKind::SagaStep { saga: 1, step: 2 },
-            StepKind::SagaFailed { saga: 1, note: 3 },
-            StepKind::Compensate { saga: 2, step: 0 },
-        ];
+            StepKind::SagaStep { saga, step: 2 },
+            StepKind::SagaFailed { saga, note },
+            StepKind::Compensate { saga, step: 0 },
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_step_comes_back_as_it_was_pushed() {
+        let (record, write, event) = (RecordId(7), WriteId(4_000_000_001), EventId(3_000_000_002));
+        let kinds = StepKind::one_of_each(record, write, event, 5, 6);
         let names: std::collections::BTreeSet<&str> = kinds.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), 37, "one of every kind");
         for kind in kinds {
