@@ -41,23 +41,13 @@ fn main() {
     );
     let recorded = start.elapsed().as_secs_f64();
     let mut rng = SimRng::new(3);
-    let (mut worst, mut total) = (0f64, 0f64);
-    let jumps = 200;
-    for _ in 0..jumps {
-        let task = rng.between(0, timeline.len());
-        let start = Instant::now();
-        let sim = timeline.at(task);
-        let took = start.elapsed().as_secs_f64();
-        assert_eq!(sim.tasks_done(), task);
-        worst = worst.max(took);
-        total += took;
-    }
+    let jumps = Jumps::over(&timeline, 200, &mut rng);
     println!(
-        "native: time travel over a {}-step run (recorded with snapshots in {:.0} ms): {jumps} random jumps, mean {:.2} ms, worst {:.2} ms",
+        "native: time travel over a {}-step run (recorded with snapshots in {:.0} ms): 200 random jumps, mean {:.2} ms, worst {:.2} ms",
         timeline.len(),
         recorded * 1e3,
-        total / jumps as f64 * 1e3,
-        worst * 1e3
+        jumps.mean * 1e3,
+        jumps.worst * 1e3
     );
 
     let (chunk, jumps) = long_run(102_000, &mut rng);
@@ -82,20 +72,7 @@ fn long_run(commands: usize, rng: &mut SimRng) -> (String, String) {
         }
     }
     let recorded = start.elapsed().as_secs_f64();
-    let (mut worst, mut total, mut worst_report) = (0f64, 0f64, 0f64);
-    for _ in 0..100 {
-        let task = rng.between(0, timeline.len());
-        let start = Instant::now();
-        let sim = timeline.at(task);
-        let took = start.elapsed().as_secs_f64();
-        assert_eq!(sim.tasks_done(), task);
-        worst = worst.max(took);
-        total += took;
-        // The page shows each step with its report (metrics, verdicts, violations).
-        let start = Instant::now();
-        std::hint::black_box(sim.report());
-        worst_report = worst_report.max(start.elapsed().as_secs_f64());
-    }
+    let jumps = Jumps::over(&timeline, 100, rng);
     let end = Instant::now();
     std::hint::black_box(timeline.full().report());
     let end_report = end.elapsed().as_secs_f64();
@@ -110,10 +87,42 @@ fn long_run(commands: usize, rng: &mut SimRng) -> (String, String) {
         ),
         format!(
             "100 random jumps: mean {:.2} ms, worst {:.2} ms; the report of a step: worst {:.2} ms, of the last step (whole-history checks) {:.1} ms",
-            total / 100.0 * 1e3,
-            worst * 1e3,
-            worst_report * 1e3,
+            jumps.mean * 1e3,
+            jumps.worst * 1e3,
+            jumps.worst_report * 1e3,
             end_report * 1e3
         ),
     )
+}
+
+/// Rebuilding random steps of a recorded run, in seconds.
+struct Jumps {
+    mean: f64,
+    worst: f64,
+    /// The longest report of a rebuilt step (the page shows each step with its report).
+    worst_report: f64,
+}
+
+impl Jumps {
+    /// Rebuilds `n` random steps of `timeline`.
+    fn over(timeline: &Timeline, n: u32, rng: &mut SimRng) -> Jumps {
+        let (mut worst, mut total, mut worst_report) = (0f64, 0f64, 0f64);
+        for _ in 0..n {
+            let task = rng.between(0, timeline.len());
+            let start = Instant::now();
+            let sim = timeline.at(task);
+            let took = start.elapsed().as_secs_f64();
+            assert_eq!(sim.tasks_done(), task);
+            worst = worst.max(took);
+            total += took;
+            let start = Instant::now();
+            std::hint::black_box(sim.report());
+            worst_report = worst_report.max(start.elapsed().as_secs_f64());
+        }
+        Jumps {
+            mean: total / f64::from(n),
+            worst,
+            worst_report,
+        }
+    }
 }
