@@ -221,6 +221,39 @@ pub fn event_history(sim: &Simulation, event: EventId) -> Vec<usize> {
         .collect()
 }
 
+/// Why a quiet run has not converged: `copies` copies still differ, the first of them
+/// replica `r`'s copy of record `record`; and the escalations that wait for a person.
+pub fn divergence(sim: &Simulation, copies: usize, r: usize, record: usize) -> String {
+    let local = &sim.replica_records(r)[record];
+    let source = &sim.source_records()[record];
+    let pending = sim
+        .escalations()
+        .iter()
+        .filter(|e| e.decision.is_none())
+        .count();
+    let why = if pending > 0 {
+        format!(" {pending} escalation(s) wait for a decision.")
+    } else {
+        String::new()
+    };
+    let scenario = sim.scenario();
+    format!(
+        "After the bus went quiet, {copies} record {} from the source of truth: {} holds {} v{} ({}) but {} holds v{} ({}).{why}",
+        if copies == 1 {
+            "copy still differs"
+        } else {
+            "copies still differ"
+        },
+        scenario.replicas[r].name,
+        scenario.records[record].id,
+        local.version,
+        describe(&local.fields),
+        scenario.source,
+        source.version,
+        describe(&source.fields),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

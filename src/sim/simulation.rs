@@ -16,7 +16,7 @@ use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::{self, Invariant, LostWrite, Verdict, Violation, WriteKind, WriteLog};
 use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
-use super::record::{Fields, RecordState, Values, describe, merged};
+use super::record::{Fields, RecordState, Values, merged};
 use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;

@@ -54,34 +54,12 @@ impl Simulation {
             .collect()
     }
 
-    pub(super) fn divergence_sentence(&self) -> String {
+    /// Why the quiet run has not converged, in words (`explain::divergence`), about the
+    /// first copy that differs.
+    fn divergence_sentence(&self) -> String {
         let n = self.source.records().len();
         let first = self.differs.iter().position(|&d| d).expect("divergent > 0");
-        let (r, record) = (first / n, first % n);
-        let local = &self.replicas[r].records[record];
-        let source = &self.source.records()[record];
-        let pending = self.inbox.pending().count();
-        let why = if pending > 0 {
-            format!(" {pending} escalation(s) wait for a decision.")
-        } else {
-            String::new()
-        };
-        format!(
-            "After the bus went quiet, {} record {} from the source of truth: {} holds {} v{} ({}) but {} holds v{} ({}).{why}",
-            self.divergent,
-            if self.divergent == 1 {
-                "copy still differs"
-            } else {
-                "copies still differ"
-            },
-            self.scenario.replicas[r].name,
-            self.scenario.records[record].id,
-            local.version,
-            describe(&local.fields),
-            self.scenario.source,
-            source.version,
-            describe(&source.fields),
-        )
+        explain::divergence(self, self.divergent, first / n, first % n)
     }
 
     /// The summary of the run so far.
