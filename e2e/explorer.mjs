@@ -140,6 +140,23 @@ try {
     await still.close();
   });
 
+  await check('on a busy bus only the messages due soonest get buttons; a note says how to pick the others', async () => {
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    await page.selectOption('#scenario', 'generated-load');
+    await page.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 120000 });
+    await page.evaluate(() => {
+      const s = document.querySelector('#scrubber');
+      s.value = String(Math.floor(Number(s.max) / 2));
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForFunction(() => document.querySelectorAll('g.message').length > 0);
+    const buttons = await page.locator('g.message').count();
+    expect(buttons === 40, `${buttons} message buttons`);
+    const note = await page.locator('.topology p.visually-hidden').textContent();
+    const inFlight = Number((note.match(/any of the (\d+) in flight/) ?? [])[1]);
+    expect(inFlight > 40, `the note: ${note}`);
+  });
+
   await check('the page paints its plain-HTML first view, then the app takes it over in place', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const freshErrors = watchErrors(fresh);

@@ -13,6 +13,11 @@ use super::explorer::{Explorer, Selection};
 use super::keyed::{key, keyed, row};
 use super::message_canvas::{Dot, MessageCanvas, MessageKind};
 
+/// Most messages in flight that get a button of their own while paused: each is an element
+/// with a label, and a busy bus holds hundreds, which made every jump to another step a
+/// long task.
+const MAX_TARGETS: usize = 40;
+
 /// How a replica is, apart from its queue: down until, link partitioned, clock offset.
 /// It changes rarely, queue depths every frame, so the two are kept apart.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -176,12 +181,10 @@ pub fn TopologyView() -> impl IntoView {
         o => format!("clock {o:+} ms"),
     };
     let select = move |s: Selection| explorer.select(Some(s));
-    // While playing, messages have no buttons of their own: a click on the drawing picks
-    // the message under the pointer.
+    // While playing, messages have no buttons of their own, and while paused only the
+    // `MAX_TARGETS` due soonest have: a click on the drawing picks the message under the
+    // pointer. (A button's own click stops here, so a message is picked once.)
     let pick = move |e: leptos::ev::MouseEvent| {
-        if !untrack(|| explorer.playing()) {
-            return;
-        }
         let Some(stage) = e
             .current_target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -210,8 +213,20 @@ pub fn TopologyView() -> impl IntoView {
         if explorer.playing() {
             Vec::new()
         } else {
-            dots.get().into_iter().filter(Dot::on_bus).collect()
+            let mut bus: Vec<Dot> = dots.get().into_iter().filter(Dot::on_bus).collect();
+            // The next to arrive first: those are the ones a person acts on.
+            bus.sort_unstable_by_key(|d| (d.due as u64, d.slot));
+            bus.truncate(MAX_TARGETS);
+            bus
         }
+    };
+    let untargeted = move || {
+        let on_bus = dots.with(|d| d.iter().filter(|d| d.on_bus()).count());
+        (!explorer.playing() && on_bus > MAX_TARGETS).then(|| {
+            format!(
+                "The {MAX_TARGETS} messages due soonest can be reached with the keyboard; click the drawing to pick any of the {on_bus} in flight."
+            )
+        })
     };
     let height = move || layout.get().height;
     view! {
@@ -342,7 +357,10 @@ pub fn TopologyView() -> impl IntoView {
                                 aria-label=label
                                 data-event=dot.event
                                 transform=move || translate(position())
-                                on:click=move |_| select(selection)
+                                on:click=move |e| {
+                                    e.stop_propagation();
+                                    select(selection)
+                                }
                                 on:keydown=move |e| activate(&e, || select(selection))
                             >
                                 <circle class="message-hit" r="10" />
@@ -353,6 +371,7 @@ pub fn TopologyView() -> impl IntoView {
             </svg>
             <MessageCanvas dots=dots layout=layout reduced=reduced />
             </div>
+            <p class="visually-hidden" aria-live="off">{untargeted}</p>
             <p class="picture-caption" id="picture-caption">
                 {move || last.get().map(|(_, line)| line).unwrap_or_else(|| "Nothing has happened yet: press Play, or step forward.".into())}
             </p>
