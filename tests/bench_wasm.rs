@@ -33,7 +33,6 @@ fn wasm_throughput() {
 #[wasm_bindgen_test]
 fn wasm_timeline_memory() {
     use syncscope::sim::timeline::Timeline;
-    use wasm_bindgen::JsCast;
     let before = memory_bytes();
     let scenario = std::sync::Arc::new(load_scenario(8, 200, 12_000));
     // As the page does: the run shares the scenario instead of copying it.
@@ -50,14 +49,16 @@ fn wasm_timeline_memory() {
         after as f64 / 1048576.0,
         before as f64 / 1048576.0
     );
+}
 
-    fn memory_bytes() -> u32 {
-        wasm_bindgen::memory()
-            .unchecked_into::<js_sys::WebAssembly::Memory>()
-            .buffer()
-            .unchecked_into::<js_sys::ArrayBuffer>()
-            .byte_length()
-    }
+/// The size the wasm linear memory has grown to (it never shrinks: the peak so far).
+fn memory_bytes() -> u32 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
 }
 
 /// A 1,000,000-step run recorded in chunks of 1,000 steps, as the page records: its longest
@@ -66,7 +67,6 @@ fn wasm_timeline_memory() {
 fn wasm_long_run() {
     use syncscope::sim::rng::SimRng;
     use syncscope::sim::timeline::Timeline;
-    use wasm_bindgen::JsCast;
     let performance = web_sys::window().unwrap().performance().unwrap();
     let scenario = std::sync::Arc::new(load_scenario(8, 200, 102_000));
     let mut timeline = Timeline::new(
@@ -98,11 +98,6 @@ fn wasm_long_run() {
         timeline.len(),
         timeline.full().trace().len(),
         total / 100.0,
-        wasm_bindgen::memory()
-            .unchecked_into::<js_sys::WebAssembly::Memory>()
-            .buffer()
-            .unchecked_into::<js_sys::ArrayBuffer>()
-            .byte_length() as f64
-            / 1048576.0
+        f64::from(memory_bytes()) / 1048576.0
     );
 }

@@ -77,7 +77,7 @@ fn a_long_run_and_its_fork_keep_few_snapshots_and_rebuild_every_step() {
     let mut direct = fresh();
     let mut forked = fresh();
     while forked.tasks_done() < at && forked.step() {}
-    change.apply(&mut forked).unwrap();
+    forked.apply(&change).unwrap();
     for task in (0..40).map(|i| i * len / 40 + i % 7) {
         while direct.tasks_done() < task && direct.step() {}
         assert_eq!(
@@ -261,7 +261,7 @@ fn a_branch_shares_the_past_and_replays_the_change() {
     );
     let later = task + 700;
     let mut stepped = original.at(task);
-    change.apply(&mut stepped).unwrap();
+    stepped.apply(&change).unwrap();
     while stepped.tasks_done() < later {
         stepped.step();
     }
@@ -338,7 +338,7 @@ fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
         .into_iter()
         .find(|(_, m)| m.replica == 1)
         .unwrap();
-    Command::Duplicate { slot }.apply(&mut sim).unwrap();
+    sim.apply(&Command::Duplicate { slot }).unwrap();
     let record = syncscope::sim::RecordId(0);
     while sim.metrics().duplicates_applied == 0 {
         // Applied once at most so far: nothing to report.
@@ -519,12 +519,11 @@ fn changing_a_clock_offset_by_hand_keeps_its_drift() {
     let mut sim = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
     let billing = SystemId(1);
     let drift_ppm = sim.clock(billing).drift_ppm;
-    Command::Skew {
+    sim.apply(&Command::Skew {
         system: "billing".into(),
         offset_ms: 500,
         drift_ppm,
-    }
-    .apply(&mut sim)
+    })
     .unwrap();
     // At 2,000 ms: 2,000 + 500 (the new offset) + 2 (1,000 ppm of 2,000 ms), by hand.
     assert_eq!(sim.clock(billing).read(2000), 2502);
@@ -553,13 +552,13 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
     by_script.step();
     // By hand: the same change before the first task.
     let mut by_hand = Simulation::new(&drifting_billing(), 1, Strategy::VersionComparison).unwrap();
-    Command::Skew {
-        system: "billing".into(),
-        offset_ms: set.offset_ms,
-        drift_ppm: set.drift_ppm,
-    }
-    .apply(&mut by_hand)
-    .unwrap();
+    by_hand
+        .apply(&Command::Skew {
+            system: "billing".into(),
+            offset_ms: set.offset_ms,
+            drift_ppm: set.drift_ppm,
+        })
+        .unwrap();
     for sim in [&by_script, &by_hand] {
         assert_eq!(sim.clock(SystemId(1)), set);
         let last = sim.trace().last().unwrap();

@@ -11,7 +11,6 @@ use super::Decision;
 use super::ids::{EventId, Millis};
 use super::record::Values;
 use super::scenario::Delay;
-use super::simulation::Simulation;
 
 /// One thing that happens to a run: the engine's one vocabulary of change. A scenario's
 /// script is a list of them at given times, every action a person takes in the explorer is
@@ -154,11 +153,6 @@ pub enum Command {
 }
 
 impl Command {
-    /// Carries the command out on `sim`, now. Nothing of it is applied when it is refused.
-    pub fn apply(&self, sim: &mut Simulation) -> Result<(), CommandError> {
-        sim.apply(self)
-    }
-
     /// What the command is, in a few words, for a refusal in the trace ("a local write to
     /// customer-1").
     pub fn what(&self) -> String {

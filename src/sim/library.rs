@@ -116,8 +116,10 @@ mod tests {
             let scenario = built_in(name).expect("listed");
             assert_eq!(scenario.validate(), Ok(()), "{name}");
         }
-        // The explorer's generated load.
-        assert_eq!(super::super::load::explorer_load().validate(), Ok(()));
+        // The explorer's generated loads.
+        for load in super::super::load::EXPLORER_LOADS {
+            assert_eq!(load.scenario().validate(), Ok(()), "{}", load.name);
+        }
     }
 
     #[test]

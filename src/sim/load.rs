@@ -42,9 +42,6 @@ pub const EXPLORER_LOADS: [ExplorerLoad; 2] = [
     },
 ];
 
-/// The first (about 100,000 steps), for the benchmarks and the tests.
-pub const EXPLORER_LOAD: ExplorerLoad = EXPLORER_LOADS[0];
-
 impl ExplorerLoad {
     /// The load called `name`, if there is one.
     pub fn named(name: &str) -> Option<ExplorerLoad> {
@@ -73,11 +70,6 @@ impl ExplorerLoad {
             self.replicas, self.records
         )
     }
-}
-
-/// The explorer's first generated load (`EXPLORER_LOAD`).
-pub fn explorer_load() -> Scenario {
-    EXPLORER_LOAD.scenario()
 }
 
 /// `n` with a comma between thousands: 10,200.

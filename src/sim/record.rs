@@ -75,10 +75,10 @@ impl<K: Into<String>, V: Into<String>, const N: usize> From<[(K, V); N]> for Val
 
 impl<'a> IntoIterator for &'a Values {
     type Item = (&'a String, &'a String);
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = (&'a String, &'a String)> + 'a>;
+    type IntoIter = <&'a LiteMap<String, String> as IntoIterator>::IntoIter;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.0.iter())
+        (&self.0).into_iter()
     }
 }
 

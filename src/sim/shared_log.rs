@@ -101,11 +101,6 @@ impl<T> SharedLog<T> {
         }
     }
 
-    /// The first item.
-    pub fn first(&self) -> Option<&T> {
-        self.get(0)
-    }
-
     /// The last item.
     pub fn last(&self) -> Option<&T> {
         self.len.checked_sub(1).and_then(|i| self.get(i))

@@ -140,7 +140,7 @@ impl Timeline {
     /// The run replayed from `task` with one change, to the end.
     pub fn fork(&self, task: u64, change: &Command) -> Result<Simulation, CommandError> {
         let mut sim = self.at(task);
-        change.apply(&mut sim)?;
+        sim.apply(change)?;
         sim.run_to_end();
         Ok(sim)
     }
@@ -150,7 +150,7 @@ impl Timeline {
     pub fn branch(&self, task: u64, change: &Command) -> Result<Timeline, CommandError> {
         let task = task.min(self.len());
         let mut sim = self.at(task);
-        change.apply(&mut sim)?;
+        sim.apply(change)?;
         // The past is shared; from the change on, the branch has snapshots of its own,
         // starting with the state just after the change.
         let mut snapshots: Vec<_> = self
@@ -181,7 +181,7 @@ pub fn replay(
 ) -> Result<Simulation, CommandError> {
     for (step, change) in changes {
         while start.tasks_done() < *step && start.step() {}
-        change.apply(&mut start)?;
+        start.apply(change)?;
     }
     start.run_to_end();
     Ok(start)

@@ -221,8 +221,11 @@ pub fn TopologyView() -> impl IntoView {
         }
     };
     let untargeted = move || {
+        if explorer.playing() {
+            return None;
+        }
         let on_bus = dots.with(|d| d.iter().filter(|d| d.on_bus()).count());
-        (!explorer.playing() && on_bus > MAX_TARGETS).then(|| {
+        (on_bus > MAX_TARGETS).then(|| {
             format!(
                 "The {MAX_TARGETS} messages due soonest can be reached with the keyboard; click the drawing to pick any of the {on_bus} in flight."
             )

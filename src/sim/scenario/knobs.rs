@@ -20,11 +20,7 @@ pub(super) fn at_most(path: String, ms: Millis, err: &mut impl FnMut(String, Str
 impl Clock {
     /// Every problem with this clock, as (field, what is wrong and what is allowed).
     pub fn problems(&self) -> Vec<(String, String)> {
-        let mut found = Vec::new();
-        validate_clock(self, "", &mut |path: String, message| {
-            found.push((path.trim_start_matches('.').to_string(), message))
-        });
-        found
+        problems_of(|mut err| validate_clock(self, "", &mut err))
     }
 }
 
@@ -54,11 +50,7 @@ pub(super) fn validate_clock(clock: &Clock, path: &str, err: &mut impl FnMut(Str
 impl LinkFaults {
     /// Every problem with these knobs, as (field, what is wrong and what is allowed).
     pub fn problems(&self) -> Vec<(String, String)> {
-        let mut found = Vec::new();
-        validate_link(self, "", &mut |path: String, message| {
-            found.push((path.trim_start_matches('.').to_string(), message))
-        });
-        found
+        problems_of(|mut err| validate_link(self, "", &mut err))
     }
 }
 
@@ -130,4 +122,14 @@ pub(super) fn validate_link(link: &LinkFaults, path: &str, err: &mut impl FnMut(
             );
         }
     }
+}
+
+/// What `check` reports, as (field, message), the field without the leading dot of an
+/// empty path.
+fn problems_of(check: impl FnOnce(&mut dyn FnMut(String, String))) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    check(&mut |path: String, message| {
+        found.push((path.trim_start_matches('.').to_string(), message))
+    });
+    found
 }
