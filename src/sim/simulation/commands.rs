@@ -36,7 +36,7 @@ impl Simulation {
                 Ok(())
             }
             Command::LocalWrite { set, .. } => self.local_write(r, t.record, set),
-            Command::Crash { until, .. } => self.crash_replica(r, *until),
+            Command::Crash { until, .. } => self.crash(r, *until),
             Command::Restart { .. } => self.restart_replica(r),
             Command::Skew {
                 offset_ms,
@@ -98,7 +98,13 @@ impl Simulation {
         }
     }
 
-    pub(super) fn crash(&mut self, r: usize, until: Millis) {
+    /// Crashes replica `r` now; it restarts at `until`. Refused while it is down.
+    fn crash(&mut self, r: usize, until: Millis) -> Result<(), CommandError> {
+        let system = self.replica_name(r);
+        if self.replicas[r].down_until().is_some() {
+            return Err(CommandError::AlreadyDown { system });
+        }
+        self.future("a restart, counted from now,", until)?;
         let actor = SystemId::replica(r);
         self.metrics.crashes += 1;
         self.record(actor, StepKind::Crash);
@@ -110,6 +116,7 @@ impl Simulation {
             self.schedule(until, Task::Redeliver(slot, self.bus.generation_of(slot)));
         }
         self.schedule(until, Task::Restart(r as u32));
+        Ok(())
     }
 
     pub(super) fn restart(&mut self, r: usize) {
@@ -219,17 +226,6 @@ impl Simulation {
         Ok(())
     }
 
-    /// Crashes replica `r` now; it restarts at `until`.
-    pub(super) fn crash_replica(&mut self, r: usize, until: Millis) -> Result<(), CommandError> {
-        let system = self.replica_name(r);
-        if self.replicas[r].down_until().is_some() {
-            return Err(CommandError::AlreadyDown { system });
-        }
-        self.future("a restart, counted from now,", until)?;
-        self.crash(r, until);
-        Ok(())
-    }
-
     /// Restarts crashed replica `r` now instead of at its planned time. What it missed
     /// still comes when the bus's redelivery timers fire, as with a consumer that
     /// reconnects early: the bus does not know it is back.
@@ -284,7 +280,23 @@ impl Simulation {
         if set.is_empty() || set.keys().any(|k| k.trim().is_empty()) {
             return Err(CommandError::EmptyWrite);
         }
-        self.do_local_write(r, record, set);
+        let local = &self.replicas[r].records[record.0 as usize];
+        let (fields, base) = (merged(&local.fields, set), local.version);
+        let actor = SystemId::replica(r);
+        let write = self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
+        let stamp = self.writes[write.0 as usize - 1].stamp;
+        self.replicas[r].records[record.0 as usize] = RecordState {
+            fields,
+            version: base + 1,
+            modified_at: stamp,
+            writer: actor,
+            write,
+        };
+        self.metrics.local_writes += 1;
+        self.record(actor, StepKind::LocalWrite { record, write });
+        self.refresh(r, record);
+        let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
+        self.schedule(at, Task::Request(write));
         Ok(())
     }
 

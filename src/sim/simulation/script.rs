@@ -17,28 +17,6 @@ impl Simulation {
         }
     }
 
-    /// A user of replica `r` writes `set` to its copy of `record`; the change goes to the
-    /// source as a request.
-    pub(super) fn do_local_write(&mut self, r: usize, record: RecordId, set: &Values) {
-        let local = &self.replicas[r].records[record.0 as usize];
-        let (fields, base) = (merged(&local.fields, set), local.version);
-        let actor = SystemId::replica(r);
-        let write = self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
-        let stamp = self.writes[write.0 as usize - 1].stamp;
-        self.replicas[r].records[record.0 as usize] = RecordState {
-            fields,
-            version: base + 1,
-            modified_at: stamp,
-            writer: actor,
-            write,
-        };
-        self.metrics.local_writes += 1;
-        self.record(actor, StepKind::LocalWrite { record, write });
-        self.refresh(r, record);
-        let at = self.bus.request_arrival(r, record, self.now, &mut self.rng);
-        self.schedule(at, Task::Request(write));
-    }
-
     /// Runs a write at the source of truth: fires `event` on `record`, sets `set`, or both;
     /// returns whether it was accepted.
     pub(super) fn command(&mut self, record: RecordId, event: Option<&str>, set: &Values) -> bool {
