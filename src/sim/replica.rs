@@ -51,10 +51,8 @@ pub enum Reception {
     Applied {
         /// Whether this event had been applied before.
         again: bool,
-        /// The version it held before.
-        previous_version: u64,
-        /// The lifecycle state it held before, if the record has one.
-        previous_state: Option<String>,
+        /// The copy it held before.
+        previous: RecordState,
     },
     /// It kept what it had.
     Stale(StaleReason),
@@ -65,10 +63,8 @@ pub enum Reception {
     },
     /// Its own unconfirmed write `write` clashed with the event; it took the source's value.
     ConflictTookSource {
-        /// The replica's clashing write.
-        write: WriteId,
-        /// The lifecycle state it held before, if the record has one.
-        previous_state: Option<String>,
+        /// The copy it held before, carrying its clashing write.
+        previous: RecordState,
     },
     /// Its own unconfirmed write `write` clashed with the event; it keeps its value until a
     /// person decides.
@@ -297,26 +293,21 @@ impl Replica {
         }
         self.seen.insert(event.id);
         let local = &mut self.records[event.record.0 as usize];
-        let previous_state = local.fields.get("state").cloned();
+        // The copy it replaces is handed back, not cloned: the engine reads its version
+        // and lifecycle state, and a clone would cost two atomic counts per delivery.
         match resolver::at_replica(strategy, local, &event.state) {
             ReplicaVerdict::Apply => {
-                let previous_version = local.version;
-                *local = event.state.clone();
+                let previous = std::mem::replace(local, event.state.clone());
                 Reception::Applied {
                     again: !self.applied.insert(event.id),
-                    previous_version,
-                    previous_state,
+                    previous,
                 }
             }
             ReplicaVerdict::RejectStale(reason) => Reception::Stale(reason),
             ReplicaVerdict::ConflictTakeSource => {
-                let write = local.write;
-                *local = event.state.clone();
+                let previous = std::mem::replace(local, event.state.clone());
                 self.applied.insert(event.id);
-                Reception::ConflictTookSource {
-                    write,
-                    previous_state,
-                }
+                Reception::ConflictTookSource { previous }
             }
             ReplicaVerdict::Escalate => Reception::Escalate { write: local.write },
         }
@@ -372,8 +363,7 @@ mod tests {
             on.receive(&e, Strategy::VersionComparison, true, false),
             Reception::Applied {
                 again: false,
-                previous_version: 1,
-                previous_state: None,
+                previous: replica().records[0].clone(),
             }
         );
         assert_eq!(
@@ -386,8 +376,7 @@ mod tests {
             off.receive(&e, Strategy::VersionComparison, false, false),
             Reception::Applied {
                 again: true,
-                previous_version: 2,
-                previous_state: None,
+                previous: e.state.clone(),
             }
         );
     }

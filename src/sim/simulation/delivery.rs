@@ -238,12 +238,8 @@ impl Simulation {
                 self.metrics.duplicates_absorbed += 1;
                 self.record(actor, StepKind::SkipDuplicate { event: event_id });
             }
-            Reception::Applied {
-                again,
-                previous_version,
-                previous_state,
-            } => {
-                self.applied(r, event_id, record, again, previous_version, previous_state);
+            Reception::Applied { again, previous } => {
+                self.applied(r, event_id, record, again, previous.version, &previous);
             }
             Reception::Stale(reason) => {
                 self.metrics.stale_rejected += 1;
@@ -265,13 +261,10 @@ impl Simulation {
                     },
                 );
             }
-            Reception::ConflictTookSource {
-                write,
-                previous_state,
-            } => {
-                self.report_conflict(actor, record, write);
+            Reception::ConflictTookSource { previous } => {
+                self.report_conflict(actor, record, previous.write);
                 let version = self.events[event_id.0 as usize - 1].state.version;
-                self.applied(r, event_id, record, false, version, previous_state);
+                self.applied(r, event_id, record, false, version, &previous);
             }
             Reception::Escalate { write } => self.escalate(actor, record, write),
         }
@@ -284,11 +277,11 @@ impl Simulation {
         record: RecordId,
         again: bool,
         previous_version: u64,
-        previous_state: Option<String>,
+        previous: &RecordState,
     ) {
         let actor = SystemId::replica(r);
-        let state = self.replicas[r].records[record.0 as usize].clone();
-        let version = state.version;
+        let state = &self.replicas[r].records[record.0 as usize];
+        let (version, write) = (state.version, state.write);
         self.metrics.applied += 1;
         if again {
             self.metrics.duplicates_applied += 1;
@@ -323,26 +316,44 @@ impl Simulation {
                 ),
             });
         }
-        if let (Some(machine), Some(from)) = (&self.machines[record.0 as usize], previous_state) {
-            let to = state.fields.get("state").cloned().unwrap_or_default();
-            if from != to && !machine.reachable(&from, &to) {
-                self.violations.push(Violation {
-                    name: Invariant::ValidLifecycleTransitions,
-                    time: self.now,
-                    message: format!(
-                        "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
-                        self.scenario.system_name(actor),
-                        self.record_name(record)
-                    ),
-                });
-            }
+        if let Some(message) = self.backwards(r, record, previous, event) {
+            self.violations.push(Violation {
+                name: Invariant::ValidLifecycleTransitions,
+                time: self.now,
+                message,
+            });
         }
-        self.fire_effect(r, state.write);
+        self.fire_effect(r, write);
         self.refresh(r, record);
         if let Some(next) = self.replicas[r].release(record, version) {
             self.record(actor, StepKind::Release { event: next });
             self.consume(r, next);
         }
+    }
+
+    /// What to say if replica `r`'s copy of `record` moved backwards through its
+    /// lifecycle from `previous` when it applied `event`.
+    fn backwards(
+        &self,
+        r: usize,
+        record: RecordId,
+        previous: &RecordState,
+        event: EventId,
+    ) -> Option<String> {
+        let machine = self.machines[record.0 as usize].as_ref()?;
+        let from = previous.fields.get("state")?;
+        let empty = String::new();
+        let to = self.replicas[r].records[record.0 as usize]
+            .fields
+            .get("state")
+            .unwrap_or(&empty);
+        (from != to && !machine.reachable(from, to)).then(|| {
+            format!(
+                "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
+                self.scenario.system_name(SystemId::replica(r)),
+                self.record_name(record)
+            )
+        })
     }
 
     pub(super) fn fire_effect(&mut self, r: usize, write: WriteId) {

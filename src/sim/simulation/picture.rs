@@ -39,7 +39,7 @@ impl Simulation {
     pub fn requests_in_flight(&self) -> Vec<RequestInFlight> {
         self.queue
             .iter()
-            .filter_map(|Reverse((at, _, task))| match task {
+            .filter_map(|(Reverse((at, _)), task)| match task {
                 Task::Request(write) => {
                     let w = &self.writes[write.0 as usize - 1];
                     Some(RequestInFlight {
@@ -60,7 +60,7 @@ impl Simulation {
     pub fn has_requests_in_flight(&self) -> bool {
         self.queue
             .iter()
-            .any(|Reverse((_, _, task))| matches!(task, Task::Request(_)))
+            .any(|(_, task)| matches!(task, Task::Request(_)))
     }
 
     /// What replica `r` holds back, gave up on and fired so far.
