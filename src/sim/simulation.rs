@@ -2,10 +2,7 @@
 //! the source, the bus or a replica what happens, records the steps and schedules what
 //! follows.
 
-use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
-
-use radix_heap::RadixHeapMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -33,6 +30,7 @@ mod commands;
 mod compiled;
 mod delivery;
 mod picture;
+mod queue;
 mod report;
 mod script;
 mod snapshot;
@@ -111,9 +109,7 @@ pub struct Simulation {
     now: Millis,
     seq: u64,
     tasks: u64,
-    /// Tasks by (time, sequence number), earliest first. Keys only grow (nothing is
-    /// scheduled before the task being run), which a radix heap turns into speed.
-    queue: RadixHeapMap<Reverse<(Millis, u64)>, Task>,
+    queue: queue::TaskQueue<Task>,
     record_index: Arc<BTreeMap<String, RecordId>>,
     /// The script and the sagas by id: nothing is looked up by name at run time.
     compiled: Arc<compiled::Compiled>,
@@ -215,7 +211,7 @@ impl Simulation {
             now: 0,
             seq: 0,
             tasks: 0,
-            queue: RadixHeapMap::new(),
+            queue: queue::TaskQueue::default(),
             record_index: Arc::new(record_index),
             compiled: Arc::new(compiled),
             script_order: Arc::new(Vec::new()),
@@ -351,15 +347,14 @@ impl Simulation {
         if let Some(&i) = self.script_order.get(self.next_script) {
             self.next_script += 1;
             let at = self.scenario.script[i as usize].at;
-            self.queue
-                .push(Reverse((at, i as u64 + 1)), Task::Script(i));
+            self.queue.push(at, i as u64 + 1, Task::Script(i));
         }
     }
 
     fn schedule(&mut self, at: Millis, task: Task) {
         debug_assert!(at >= self.now, "a task scheduled in the past");
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq)), task);
+        self.queue.push(at, self.seq, task);
     }
 
     fn record(&mut self, actor: SystemId, kind: StepKind) {
@@ -377,7 +372,7 @@ impl Simulation {
         }
         // A message task whose message was rescheduled (or is gone) is stale: skip it.
         let (at, task) = loop {
-            let Some((Reverse((at, _)), task)) = self.queue.pop() else {
+            let Some((at, _, task)) = self.queue.pop() else {
                 return false;
             };
             match task {

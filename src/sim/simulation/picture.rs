@@ -1,8 +1,6 @@
 //! What the explorer's picture needs beyond the bus's messages: replicas' change requests
 //! on their way to the source, and what each replica holds back, gave up on or fired.
 
-use std::cmp::Reverse;
-
 use super::{Simulation, Task};
 use crate::sim::ids::{Millis, RecordId, WriteId};
 
@@ -39,16 +37,16 @@ impl Simulation {
     pub fn requests_in_flight(&self) -> Vec<RequestInFlight> {
         self.queue
             .iter()
-            .filter_map(|(Reverse((at, _)), task)| match task {
+            .filter_map(|(at, task)| match task {
                 Task::Request(write) => {
                     let w = &self.writes[write.0 as usize - 1];
                     Some(RequestInFlight {
-                        write: *write,
+                        write,
                         replica: w.system.replica_index()?,
                         record: w.record,
                         version: w.base_version + 1,
                         sent_at: w.at,
-                        arrives_at: *at,
+                        arrives_at: at,
                     })
                 }
                 _ => None,
