@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::command::Command;
+use super::record::Values;
 use super::resolver::Strategy;
 use super::scenario::{Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
 
@@ -119,39 +120,54 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
             lifecycle: None,
         })
         .collect();
-    // Room for the three steps added below, so that the script does not double its
-    // capacity for them (a long script is most of a scenario's memory).
-    let mut script: Vec<ScriptStep> = Vec::with_capacity(commands + 3);
-    script.extend((0..commands).map(|i| ScriptStep {
-        at: i as u64,
-        command: Command::Write {
-            record: format!("rec-{}", (i * 7919) % records),
-            event: None,
-            set: [("n".to_string(), i.to_string())].into_iter().collect(),
-        },
-    }));
     let end = commands as u64;
-    script.push(ScriptStep {
-        at: end / 3,
-        command: Command::Crash {
-            system: "replica-0".into(),
-            until: end / 3 + 500,
+    // The three steps besides the writes go where their times put them, after the write
+    // of the same millisecond: the script is then in time order, and a run need not sort
+    // it (a run orders equal times by position, so this is the order they always ran in).
+    let extra = [
+        ScriptStep {
+            at: end / 3,
+            command: Command::Crash {
+                system: "replica-0".into(),
+                until: end / 3 + 500,
+            },
         },
-    });
-    script.push(ScriptStep {
-        at: 0,
-        command: Command::Poison {
-            system: "replica-1".into(),
-            record: "rec-0".into(),
-            until: Some(end / 2),
+        ScriptStep {
+            at: 0,
+            command: Command::Poison {
+                system: "replica-1".into(),
+                record: "rec-0".into(),
+                until: Some(end / 2),
+            },
         },
-    });
-    script.push(ScriptStep {
-        at: end + 5000,
-        command: Command::ReplayDeadLetters {
-            system: "replica-1".into(),
+        ScriptStep {
+            at: end + 5000,
+            command: Command::ReplayDeadLetters {
+                system: "replica-1".into(),
+            },
         },
-    });
+    ];
+    let order = super::ordered::positions_by_key(extra.iter().map(|s| s.at));
+    let mut extra = order
+        .into_iter()
+        .map(|i| extra[i as usize].clone())
+        .peekable();
+    let names: Vec<String> = (0..records).map(|i| format!("rec-{i}")).collect();
+    let mut script: Vec<ScriptStep> = Vec::with_capacity(commands + extra.len());
+    for i in 0..commands {
+        script.push(ScriptStep {
+            at: i as u64,
+            command: Command::Write {
+                record: names[(i * 7919) % records].clone(),
+                event: None,
+                set: Values::one("n", i.to_string()),
+            },
+        });
+        while let Some(step) = extra.next_if(|s| s.at <= i as u64) {
+            script.push(step);
+        }
+    }
+    script.extend(extra);
     let clocks = super::ordered::map_of([(
         "replica-2".to_string(),
         super::scenario::Clock {

@@ -32,6 +32,10 @@ pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
 /// sort code instead of one per element type.
 pub fn positions_by_key(keys: impl IntoIterator<Item = u64>) -> Vec<u32> {
     let mut keyed: Vec<(u64, u32)> = keys.into_iter().zip(0u32..).collect();
+    // A script is usually written in time order: then there is nothing to sort.
+    if keyed.is_sorted() {
+        return keyed.into_iter().map(|(_, i)| i).collect();
+    }
     // Keys are unique (the position breaks ties): an unstable sort gives the stable order.
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
@@ -53,6 +57,7 @@ mod tests {
     fn positions_follow_their_keys_and_ties_keep_their_order() {
         assert_eq!(positions_by_key([30, 10, 20, 10]), [1, 3, 2, 0]);
         assert!(positions_by_key([]).is_empty());
+        assert_eq!(positions_by_key([5, 5, 7, 9]), [0, 1, 2, 3]);
     }
 
     #[test]

@@ -18,6 +18,14 @@ use super::ids::{Millis, SystemId, WriteId};
 pub struct Values(LiteMap<String, String>);
 
 impl Values {
+    /// The single value `value` of field `name`.
+    pub fn one(name: impl Into<String>, value: impl Into<String>) -> Values {
+        Values(LiteMap::from_sorted_store_unchecked(vec![(
+            name.into(),
+            value.into(),
+        )]))
+    }
+
     /// Whether there are no values (for serde's `skip_serializing_if`).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
