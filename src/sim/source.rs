@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
-use super::record::{Fields, RecordState};
+use super::ids::{EventId, Millis, RecordId, WriteId};
+use super::invariants::WriteLog;
+use super::record::RecordState;
 use super::shared_log::SharedLog;
 
 /// One committed change in a record's history.
@@ -103,32 +104,29 @@ impl SourceOfTruth {
         }
     }
 
-    /// Commits `fields` as the next version of `record` and queues it in the outbox.
-    #[allow(clippy::too_many_arguments)]
+    /// Commits `write`'s values as the next version of its record, stamped `modified_at`,
+    /// at `now`, and queues it in the outbox as a change of `kind`. Returns the version.
     pub fn commit(
         &mut self,
-        record: RecordId,
-        fields: Fields,
+        write: &WriteLog,
         modified_at: Millis,
-        writer: SystemId,
-        write: WriteId,
-        base_version: u64,
         kind: EventKind,
         now: Millis,
     ) -> u64 {
+        let record = write.record;
         let current = &mut self.records[record.0 as usize];
         let previous = current.version;
         *current = RecordState {
-            fields,
+            fields: write.fields.clone(),
             version: previous + 1,
             modified_at,
-            writer,
-            write,
+            writer: write.system,
+            write: write.id,
         };
         self.history[record.0 as usize].push(Commit {
             version: previous + 1,
-            write,
-            base_version,
+            write: write.id,
+            base_version: write.base_version,
             at: now,
         });
         self.outbox.push((record, kind, previous));
@@ -158,21 +156,24 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::sim::ids::SystemId;
+    use crate::sim::record::Fields;
 
     #[test]
     fn commit_bumps_version_records_history_and_publishes_once() {
         let empty: Fields = Arc::default();
         let mut source = SourceOfTruth::new(vec![RecordState::initial(empty.clone())]);
-        let v = source.commit(
-            RecordId(0),
-            empty.clone(),
-            40,
-            SystemId(2),
-            WriteId(5),
-            1,
-            EventKind::Changed,
-            50,
-        );
+        let write = WriteLog {
+            id: WriteId(5),
+            kind: crate::sim::invariants::WriteKind::LocalWrite,
+            system: SystemId(2),
+            record: RecordId(0),
+            fields: empty.clone(),
+            base_version: 1,
+            at: 45,
+            stamp: 40,
+        };
+        let v = source.commit(&write, 40, EventKind::Changed, 50);
         assert_eq!(v, 2);
         assert_eq!(source.records[0].writer, SystemId(2));
         assert_eq!(

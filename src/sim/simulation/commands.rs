@@ -357,15 +357,8 @@ impl Simulation {
                 escalation: id,
             },
         );
-        self.commit(
-            record,
-            fields,
-            self.now,
-            SystemId::SOURCE,
-            write,
-            current.version,
-            EventKind::Resolved,
-        );
+        // A person's decision is stamped with the virtual time, not the source's clock.
+        self.commit(write, self.now, EventKind::Resolved);
         Ok(())
     }
 

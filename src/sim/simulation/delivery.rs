@@ -27,27 +27,11 @@ impl Simulation {
         id
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn commit(
-        &mut self,
-        record: RecordId,
-        fields: Fields,
-        modified_at: Millis,
-        writer: SystemId,
-        write: WriteId,
-        base: u64,
-        kind: EventKind,
-    ) {
-        let version = self.source.commit(
-            record,
-            fields,
-            modified_at,
-            writer,
-            write,
-            base,
-            kind,
-            self.now,
-        );
+    /// The source commits `write` (already logged), stamped `modified_at`, and publishes it.
+    pub(super) fn commit(&mut self, write: WriteId, modified_at: Millis, kind: EventKind) {
+        let log = &self.writes[write.0 as usize - 1];
+        let record = log.record;
+        let version = self.source.commit(log, modified_at, kind, self.now);
         self.record(
             SystemId::SOURCE,
             StepKind::Commit {
@@ -427,15 +411,7 @@ impl Simulation {
                 for lost in skipped {
                     self.lose(record, lost, write);
                 }
-                self.commit(
-                    record,
-                    log.fields,
-                    log.stamp,
-                    log.system,
-                    write,
-                    log.base_version,
-                    EventKind::Changed,
-                );
+                self.commit(write, log.stamp, EventKind::Changed);
             }
             SourceVerdict::DiscardSilently => self.lose(record, write, current.write),
             SourceVerdict::RejectConflict => self.report_conflict(SystemId::SOURCE, record, write),

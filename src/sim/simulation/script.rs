@@ -59,15 +59,7 @@ impl Simulation {
             self.lose(record, write, current.write);
             return true;
         }
-        self.commit(
-            record,
-            fields,
-            stamp,
-            SystemId::SOURCE,
-            write,
-            base,
-            EventKind::Changed,
-        );
+        self.commit(write, stamp, EventKind::Changed);
         true
     }
 
