@@ -281,7 +281,13 @@ mod tests {
         let scenario = library::by_name("saga").unwrap().unwrap();
         let mut sim = Simulation::new(&scenario, 2, Strategy::VersionComparison).unwrap();
         sim.run_to_end();
-        let kinds = StepKind::one_of_each(RecordId(0), WriteId(1), EventId(1), 0, 0);
+        let kinds = StepKind::one_of_each(&crate::sim::trace::Samples {
+            record: RecordId(0),
+            write: WriteId(1),
+            event: EventId(1),
+            saga: 0,
+            note: 0,
+        });
         for kind in kinds {
             let step = TraceStep {
                 time: 5,
