@@ -1,0 +1,120 @@
+//! Playback: the step on show, moving it by hand or in time with the clock, and the
+//! panels' slower pace while playing.
+
+use leptos::prelude::*;
+
+use crate::layout::pace::{SKIP_NOTE_MS, SPEEDS, advance};
+use crate::sim::explain::duration_words;
+
+use super::Explorer;
+
+/// Real milliseconds between two panel updates during playback.
+pub const PANEL_EVERY_MS: f64 = 200.0;
+
+impl Explorer {
+    /// Shows step `task` (clamped), with its virtual time.
+    pub fn go_to(&self, task: u64) {
+        let Some((task, time)) = self.with_branch(|b| {
+            let t = task.min(b.timeline.len());
+            (t, b.timeline.time_at(t))
+        }) else {
+            return;
+        };
+        self.task.set(task);
+        self.panel_task.set(task);
+        self.vnow.set(time as f64);
+        self.skipped.set(None);
+    }
+
+    /// Shows the last step done at or before virtual time `time`.
+    pub fn go_to_time(&self, time: u64) {
+        if let Some(task) = self.with_branch(|b| b.timeline.task_at_time(time)) {
+            self.go_to(task);
+        }
+    }
+
+    /// Starts playback from the step on show.
+    pub fn play(&self) {
+        self.playing.set(true);
+    }
+
+    /// Sets the playback speed to `SPEEDS[index]` (the fastest for an index past the end).
+    pub fn set_speed(&self, index: usize) {
+        self.speed.set(index.min(SPEEDS.len() - 1));
+    }
+
+    /// Stops playback and brings the panels up to the step on show.
+    pub fn pause(&self) {
+        self.playing.set(false);
+        self.panel_task.set(self.task.get_untracked());
+    }
+
+    /// One step forward.
+    pub fn step_forward(&self) {
+        self.playing.set(false);
+        self.go_to(self.task.get_untracked() + 1);
+    }
+
+    /// One step back.
+    pub fn step_back(&self) {
+        self.playing.set(false);
+        self.go_to(self.task.get_untracked().saturating_sub(1));
+    }
+
+    /// Moves playback on by `delta_ms` of real time.
+    pub fn tick(&self, delta_ms: f64) {
+        let speed = SPEEDS[self.speed.get_untracked()].1;
+        let task = self.task.get_untracked();
+        let done = self.with_branch(|b| {
+            let tl = &b.timeline;
+            let end = tl.time_at(tl.len()) as f64;
+            let (next_task, next_time, skip) = match speed {
+                Some(factor) => {
+                    // A long quiet stretch (a saga's two hours, a late script step) is
+                    // skipped, keeping a short lead before the next step, and said.
+                    let next_step = tl.time_at((task + 1).min(tl.len())) as f64;
+                    let (v, skipped) =
+                        advance(self.vnow.get_untracked(), delta_ms, factor, next_step, end);
+                    let skip = skipped.map(|ms| duration_words(ms.round() as u64));
+                    (tl.task_at_time(v as u64).max(task.min(tl.len())), v, skip)
+                }
+                None => {
+                    let t = (task + crate::sim::timeline::SNAPSHOT_EVERY).min(tl.len());
+                    (t, tl.time_at(t) as f64, None)
+                }
+            };
+            (
+                next_task,
+                next_time,
+                next_task >= tl.len() && tl.is_complete() && next_time >= end,
+                skip,
+            )
+        });
+        if let Some((next_task, next_time, finished, skip)) = done {
+            if let Some(words) = skip {
+                self.skipped.set(Some(format!("{words} later")));
+                self.since_skip.set_value(0.0);
+            } else if self.skipped.get_untracked().is_some() {
+                let since = self.since_skip.get_value() + delta_ms;
+                self.since_skip.set_value(since);
+                if since > SKIP_NOTE_MS {
+                    self.skipped.set(None);
+                }
+            }
+            self.vnow.set(next_time);
+            if next_task != task {
+                self.task.set(next_task);
+            }
+            let since = self.since_panels.get_value() + delta_ms;
+            if since >= PANEL_EVERY_MS || finished {
+                self.since_panels.set_value(0.0);
+                self.panel_task.set(next_task);
+            } else {
+                self.since_panels.set_value(since);
+            }
+            if finished {
+                self.playing.set(false);
+            }
+        }
+    }
+}
