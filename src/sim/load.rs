@@ -91,7 +91,42 @@ fn grouped(n: usize) -> String {
 /// Every feature is on: duplicates, drops, reordering, side effects with idempotency keys,
 /// a skewed clock, a crash and restart, and a poison record whose dead letters are replayed.
 pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenario {
-    let replicas = (0..replicas)
+    let replicas = load_replicas(replicas);
+    let records_list = (0..records)
+        .map(|i| RecordSpec {
+            id: format!("rec-{i}"),
+            fields: [("n".to_string(), "0".to_string())].into_iter().collect(),
+            lifecycle: None,
+        })
+        .collect();
+    let script = load_script(records, commands);
+    let clocks = super::ordered::map_of([(
+        "replica-2".to_string(),
+        super::scenario::Clock {
+            offset_ms: -20,
+            drift_ppm: 500,
+        },
+    )]);
+    Scenario {
+        name: "load".into(),
+        title: "Generated load".into(),
+        description: "A steady stream of commands to many replicas, for benchmarks.".into(),
+        seed: 1,
+        strategy: Strategy::VersionComparison,
+        idempotency: true,
+        source: "source".into(),
+        replicas,
+        records: records_list,
+        script,
+        clocks,
+        lifecycles: BTreeMap::new(),
+        sagas: Vec::new(),
+    }
+}
+
+/// `n` replicas with every fault knob turned on a little, odd ones reordering.
+fn load_replicas(n: usize) -> Vec<ReplicaSpec> {
+    (0..n)
         .map(|i| ReplicaSpec {
             name: format!("replica-{i}"),
             link: LinkFaults {
@@ -112,14 +147,12 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
                 idempotency_keys: true,
             }),
         })
-        .collect();
-    let records_list = (0..records)
-        .map(|i| RecordSpec {
-            id: format!("rec-{i}"),
-            fields: [("n".to_string(), "0".to_string())].into_iter().collect(),
-            lifecycle: None,
-        })
-        .collect();
+        .collect()
+}
+
+/// One write a millisecond, `commands` in all, over `records` records, with a crash, a
+/// poison record and a replay of its dead letters among them.
+fn load_script(records: usize, commands: usize) -> Vec<ScriptStep> {
     let end = commands as u64;
     // The three steps besides the writes go where their times put them, after the write
     // of the same millisecond: the script is then in time order, and a run need not sort
@@ -168,28 +201,7 @@ pub fn load_scenario(replicas: usize, records: usize, commands: usize) -> Scenar
         }
     }
     script.extend(extra);
-    let clocks = super::ordered::map_of([(
-        "replica-2".to_string(),
-        super::scenario::Clock {
-            offset_ms: -20,
-            drift_ppm: 500,
-        },
-    )]);
-    Scenario {
-        name: "load".into(),
-        title: "Generated load".into(),
-        description: "A steady stream of commands to many replicas, for benchmarks.".into(),
-        seed: 1,
-        strategy: Strategy::VersionComparison,
-        idempotency: true,
-        source: "source".into(),
-        replicas,
-        records: records_list,
-        script,
-        clocks,
-        lifecycles: BTreeMap::new(),
-        sagas: Vec::new(),
-    }
+    script
 }
 
 #[cfg(test)]
