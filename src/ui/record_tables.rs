@@ -117,14 +117,12 @@ fn SystemRecords(
             <tbody>
                 {
                     let source = source.clone();
-                    // Rows are kept by position and their texts follow the step: a jump
-                    // changes most rows, and rewriting texts costs a fraction of drawing
-                    // the rows anew.
                     keyed(move || {
-                        (0..rows.with(Vec::len))
-                            .map(|index| {
+                        rows.get()
+                            .into_iter()
+                            .map(|line| {
                                 let source = source.clone();
-                                row(index.to_string(), move || view! { <RecordLine rows=rows index=index source=source /> })
+                                row(line.key(), move || view! { <RecordLine row=line source=source /> })
                             })
                             .collect()
                     })
@@ -154,50 +152,49 @@ fn SystemRecords(
     }
 }
 
-/// The row at `index` of a table.
+/// One record's row.
 #[component]
 fn RecordLine(
-    /// The table's rows.
-    rows: Memo<Vec<RecordRow>>,
-    /// Which of them this is.
-    index: usize,
+    /// The record as this system holds it.
+    row: RecordRow,
     /// The source of truth's name.
     source: String,
 ) -> impl IntoView {
-    let line = Memo::new(move |_| rows.with(|r| r.get(index).cloned()));
-    let read = move |f: fn(&RecordRow) -> String| {
-        move || line.with(|l| l.as_ref().map(f).unwrap_or_default())
-    };
-    let note = {
-        let source = source.clone();
-        Memo::new(move |_| {
-            line.with(|l| {
-                l.as_ref()
-                    .and_then(|l| l.source_version.and(reason(l, &source)))
-            })
-        })
-    };
-    let twice = move || line.with(|l| l.as_ref().and_then(|l| l.applied_twice.clone()));
-    let fields = move || line.with(|l| l.as_ref().map_or(0, |l| l.fields.len()));
+    let why = row.why.clone();
+    let version_note = row.source_version.and_then(|_| reason(&row, &source));
+    let version_differs = version_note.is_some();
+    let version_hidden = version_note.as_ref().map(|n| format!(" (differs: {n})"));
     view! {
-        <tr data-record=read(|l| l.record.clone())>
-            <th scope="row">{read(|l| l.record.clone())}</th>
+        <tr data-record=row.record.clone()>
+            <th scope="row">{row.record.clone()}</th>
             <td>
                 <ul class="fields">
-                    {keyed(move || {
-                        (0..fields())
-                            .map(|field| {
-                                let source = source.clone();
-                                row(field.to_string(), move || view! { <FieldLine line=line field=field source=source /> })
-                            })
-                            .collect()
-                    })}
+                    {row
+                        .fields
+                        .into_iter()
+                        .map(|f| {
+                            let note = f.source_value.as_ref().map(|s| match &why {
+                                Some(w) => format!("{source} has \"{s}\": {w}"),
+                                None => format!("{source} has \"{s}\""),
+                            });
+                            let differs = note.is_some();
+                            let hidden = note.as_ref().map(|n| format!(" (differs: {n})"));
+                            view! {
+                                <li class:differs=differs title=note tabindex=differs.then_some("0")>
+                                    <span class="field-name">{f.name}</span>
+                                    ": "
+                                    <span class="field-value">{breakable(&f.value)}</span>
+                                    {hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </td>
-            <td class:differs=move || note.with(Option::is_some) title=move || note.get() tabindex=move || note.with(Option::is_some).then_some("0")>
-                {read(|l| format!("v{}", l.version))}
-                {move || note.get().map(|n| view! { <span class="visually-hidden">{format!(" (differs: {n})")}</span> })}
-                {move || twice().map(|why| (why.clone(), why)).map(|(title, why)| view! {
+            <td class:differs=version_differs title=version_note tabindex=version_differs.then_some("0")>
+                {format!("v{}", row.version)}
+                {version_hidden.map(|h| view! { <span class="visually-hidden">{h}</span> })}
+                {row.applied_twice.map(|why| (why.clone(), why)).map(|(title, why)| view! {
                     " "
                     <details class="applied-twice" title=title>
                         <summary>
@@ -208,41 +205,8 @@ fn RecordLine(
                     </details>
                 })}
             </td>
-            <td>{read(|l| format!("{} at {} ms", l.writer, l.modified_at))}</td>
+            <td>{format!("{} at {} ms", row.writer, row.modified_at)}</td>
         </tr>
-    }
-}
-
-/// Field `field` of a row, its value marked where it differs from the source.
-#[component]
-fn FieldLine(
-    /// The row.
-    line: Memo<Option<RecordRow>>,
-    /// Which field of it this is.
-    field: usize,
-    /// The source of truth's name.
-    source: String,
-) -> impl IntoView {
-    let cell = Memo::new(move |_| {
-        line.with(|l| {
-            let l = l.as_ref()?;
-            let f = l.fields.get(field)?;
-            let note = f.source_value.as_ref().map(|s| match &l.why {
-                Some(w) => format!("{source} has \"{s}\": {w}"),
-                None => format!("{source} has \"{s}\""),
-            });
-            Some((f.name.clone(), f.value.clone(), note))
-        })
-    });
-    let note = move || cell.with(|c| c.as_ref().and_then(|c| c.2.clone()));
-    let differs = move || cell.with(|c| c.as_ref().is_some_and(|c| c.2.is_some()));
-    view! {
-        <li class:differs=differs title=note tabindex=move || differs().then_some("0")>
-            <span class="field-name">{move || cell.with(|c| c.as_ref().map(|c| c.0.clone()))}</span>
-            ": "
-            <span class="field-value">{move || cell.with(|c| c.as_ref().map(|c| breakable(&c.1)))}</span>
-            {move || note().map(|n| view! { <span class="visually-hidden">{format!(" (differs: {n})")}</span> })}
-        </li>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Runs the engine for the page and reshapes its output into what the page draws.
 //! Plain data, no Leptos: the components only read these structs.
 
+use super::keyed::key;
 use crate::sim::explain::why_differs;
 use crate::sim::invariants::{Verdict, Violation};
 use crate::sim::metrics::Metrics;
@@ -63,6 +64,34 @@ pub struct RecordRow {
     pub writer: String,
     /// When they were written.
     pub modified_at: u64,
+}
+
+impl RecordRow {
+    /// Everything the row shows, as one text: two rows with the same key look the same.
+    pub fn key(&self) -> String {
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| {
+                key(&[
+                    &f.name,
+                    &f.value,
+                    &f.source_value.as_deref().unwrap_or("\u{0}"),
+                ])
+            })
+            .collect();
+        key(&[
+            &self.record,
+            &self.version,
+            &self.source_version.map_or(String::new(), |v| v.to_string()),
+            &self.why.as_deref().unwrap_or_default(),
+            &self.applied_twice.as_deref().unwrap_or_default(),
+            &self.writer,
+            &self.modified_at,
+            // Fields apart from each other by the record separator.
+            &fields.join("\u{1e}"),
+        ])
+    }
 }
 
 /// One field value, and the source's value when it differs.
