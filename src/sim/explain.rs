@@ -1,8 +1,7 @@
 //! Words for what the engine did: why a replica's copy differs from the source, and a
 //! sentence for each notable step. The explorer shows these; it does not work them out.
 
-use super::command::Command;
-use super::ids::{EventId, Millis, RecordId, WriteId};
+use super::ids::{EventId, Millis, RecordId, SystemId, WriteId};
 use super::invariants::LostWrite;
 use super::record::describe;
 use super::resolver::StaleReason;

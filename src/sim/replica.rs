@@ -95,7 +95,8 @@ pub struct Replica {
     /// Events processed recently, whose acknowledgement a crash could still lose.
     recent: VecDeque<(Millis, EventId, RecordId)>,
     /// Records whose events the consumer fails on, each until an optional time.
-    poison: Vec<(RecordId, Option<Millis>)>,
+    /// Poison faults: the record, when it started, and when a fix ends it (if ever).
+    poison: Vec<(RecordId, Millis, Option<Millis>)>,
     /// Events that failed every attempt, oldest first.
     dead_letters: Vec<DeadLetter>,
     /// Events held back, by (record, the version they follow).
@@ -182,9 +183,19 @@ impl Replica {
         }
     }
 
-    /// From now on its consumer fails on every event about `record`, until `until`.
-    pub fn poison(&mut self, record: RecordId, until: Option<Millis>) {
-        self.poison.push((record, until));
+    /// From `now` on its consumer fails on every event about `record`, until `until`.
+    pub fn poison(&mut self, record: RecordId, now: Millis, until: Option<Millis>) {
+        self.poison.push((record, now, until));
+    }
+
+    /// When the poison fault on `record` that started at `from` ends: `Some(None)` if
+    /// never, `None` if no such fault started then.
+    pub fn poison_ends(&self, record: RecordId, from: Millis) -> Option<Option<Millis>> {
+        self.poison
+            .iter()
+            .rev()
+            .find(|&&(r, start, _)| r == record && start == from)
+            .map(|&(_, _, until)| until)
     }
 
     /// An event that failed every attempt joins the dead-letter queue.
@@ -264,7 +275,7 @@ impl Replica {
     pub fn is_poisoned(&self, record: RecordId, now: Millis) -> bool {
         self.poison
             .iter()
-            .any(|&(r, until)| r == record && until.is_none_or(|u| now < u))
+            .any(|&(r, _, until)| r == record && until.is_none_or(|u| now < u))
     }
 
     /// Takes in one delivery of `event`. With `idempotent`, an event already processed is
@@ -411,7 +422,9 @@ mod tests {
     #[test]
     fn poison_lasts_until_its_end() {
         let mut r = replica();
-        r.poison.push((RecordId(0), Some(100)));
+        r.poison(RecordId(0), 10, Some(100));
+        assert_eq!(r.poison_ends(RecordId(0), 10), Some(Some(100)));
+        assert_eq!(r.poison_ends(RecordId(0), 11), None);
         assert!(r.is_poisoned(RecordId(0), 99));
         assert!(!r.is_poisoned(RecordId(0), 100));
         assert!(!r.is_poisoned(RecordId(1), 50));

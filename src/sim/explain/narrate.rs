@@ -14,6 +14,7 @@ pub fn narrate(sim: &Simulation, index: usize) -> String {
 fn narrate_step(sim: &Simulation, step: TraceStep) -> String {
     let words = Words {
         sim,
+        actor: step.actor,
         who: sim.scenario().system_name(step.actor),
         source: &sim.scenario().source,
         time: step.time,
@@ -33,6 +34,8 @@ fn narrate_step(sim: &Simulation, step: TraceStep) -> String {
 #[derive(Clone, Copy)]
 struct Words<'a> {
     sim: &'a Simulation,
+    /// The acting system.
+    actor: SystemId,
     /// The acting system's name.
     who: &'a str,
     /// The source of truth's name.
@@ -184,17 +187,12 @@ impl Words<'_> {
                 self.ev(event)
             ),
             StepKind::Poisoned { record } => {
-                // The script step behind it says when the fix is deployed, if ever.
-                let fixed = sim.scenario().script.iter().find_map(|s| match &s.command {
-                    Command::Poison {
-                        system,
-                        record: r,
-                        until,
-                    } if s.at == time && system == who && r == sim.record_name(record) => {
-                        Some(*until)
-                    }
-                    _ => None,
-                });
+                // The replica knows when the fix is deployed, if ever, whether the fault
+                // came from the script or from a person.
+                let fixed = self
+                    .actor
+                    .replica_index()
+                    .and_then(|r| sim.poison_ends(r, record, time));
                 let until = match fixed.flatten() {
                     Some(t) => format!("until a fix is deployed at {t} ms"),
                     None => "for the rest of the run".into(),
@@ -274,6 +272,30 @@ fn attempt(n: u32) -> String {
 mod tests {
     use super::*;
     use crate::sim::{Strategy, SystemId, library};
+
+    #[test]
+    fn a_persons_poison_is_told_with_its_end() {
+        // email-conflict has billing and the record customer-1; a person poisons it for
+        // 500 ms at step 3, which no script step says.
+        let scenario = library::by_name("email-conflict").unwrap().unwrap();
+        let mut sim = Simulation::new(&scenario, 1, Strategy::VersionComparison).unwrap();
+        sim.run_for(3);
+        let now = sim.now();
+        let poison = |until| crate::sim::Command::Poison {
+            system: "billing".into(),
+            record: "customer-1".into(),
+            until,
+        };
+        sim.apply(&poison(Some(now + 500))).unwrap();
+        let told = narrate(&sim, sim.trace().len() - 1);
+        assert!(
+            told.ends_with(&format!("until a fix is deployed at {} ms.", now + 500)),
+            "{told}"
+        );
+        sim.apply(&poison(None)).unwrap();
+        let told = narrate(&sim, sim.trace().len() - 1);
+        assert!(told.ends_with("for the rest of the run."), "{told}");
+    }
 
     #[test]
     fn every_kind_of_step_has_a_sentence_of_its_own() {

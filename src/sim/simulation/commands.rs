@@ -53,7 +53,7 @@ impl Simulation {
                 if let Some(until) = until {
                     self.future("a fix, counted from now,", *until)?;
                 }
-                self.replicas[r].poison(t.record, *until);
+                self.replicas[r].poison(t.record, self.now, *until);
                 self.record(t.system, StepKind::Poisoned { record: t.record });
                 Ok(())
             }

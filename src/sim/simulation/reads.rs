@@ -132,4 +132,10 @@ impl Simulation {
     pub fn note_text(&self, note: u32) -> &str {
         &self.notes[note as usize]
     }
+
+    /// When the poison fault on `record` that started at `from` at replica `r` ends:
+    /// `Some(None)` if never, `None` if no such fault started then.
+    pub fn poison_ends(&self, r: usize, record: RecordId, from: Millis) -> Option<Option<Millis>> {
+        self.replicas[r].poison_ends(record, from)
+    }
 }
