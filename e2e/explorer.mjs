@@ -19,7 +19,7 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 const errors = watchErrors(page);
 page.setDefaultTimeout(15000);
 const metric = (name) => page.locator(`[data-metric="${name}"] dd`).textContent();
-const step = async () => Number((await page.locator('#step-label').textContent()).split(' ')[1]);
+const step = async () => Number((await page.locator('#step-label').textContent()).split(' ')[1].replaceAll(',', ''));
 const toEnd = async () => {
   await page.click('#to-end');
   await page.waitForFunction(() => !document.querySelector('.recording'));

@@ -48,7 +48,7 @@ try {
     const sawProgress = await page.waitForSelector('.recording', { timeout: 5000 }).then(() => true, () => false);
     await page.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 120000 });
     const recordMs = Date.now() - start;
-    const steps = (await page.locator('#step-label').textContent()).split(' of ')[1];
+    const steps = (await page.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', '');
     const long = await page.evaluate(() => window.__long.splice(0));
     records.push({ recordMs, sawProgress, steps, long });
     if (i < 4) await page.close();
@@ -114,7 +114,7 @@ try {
   await big.waitForSelector('.recording', { timeout: 10000 });
   await big.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 300000, polling: 500 });
   const bigMs = Date.now() - bigStart;
-  const bigSteps = Number((await big.locator('#step-label').textContent()).split(' of ')[1]);
+  const bigSteps = Number((await big.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', ''));
   const bigLong = await big.evaluate(() => window.__long.splice(0));
   const jumps = await big.evaluate(async (n) => {
     const s = document.querySelector('#scrubber');
@@ -135,7 +135,7 @@ try {
       await settled();
       document.body.offsetHeight; // style and layout of the new step
       work.push(performance.now() - start);
-      while (!label.textContent.startsWith(`Step ${t} `)) await frame();
+      while (!label.textContent.startsWith(`Step ${t.toLocaleString('en-US')} `)) await frame();
       await frame();
       shown.push(performance.now() - start);
     }

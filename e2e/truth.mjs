@@ -49,7 +49,7 @@ const read = () => page.evaluate(() => {
     lost: Number(metric('Lost updates')),
     converged: metric('Converged'),
     pending: document.querySelectorAll('article.escalation').length,
-    step: Number(document.querySelector('#step-label').textContent.split(' ')[1]),
+    step: Number(document.querySelector('#step-label').textContent.split(' ')[1].replaceAll(',', '')),
     shown,
   };
 });
@@ -90,7 +90,7 @@ try {
             s.value = String(t);
             s.dispatchEvent(new Event('input', { bubbles: true }));
           }, at);
-          await page.waitForFunction((t) => document.querySelector('#step-label').textContent.startsWith(`Step ${t} `), at);
+          await page.waitForFunction((t) => document.querySelector('#step-label').textContent.startsWith(`Step ${t.toLocaleString('en-US')} `), at);
           // Panels catch up in a frame of their own.
           await page.waitForTimeout(50);
           const p = await read();

@@ -12,6 +12,19 @@ mod narrate;
 
 pub use narrate::narrate;
 
+/// `n` with a comma between thousands: 10,200. Step counts and sizes are shown this way.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A stretch of virtual time in words a person reads at a glance: "40 ms", "1.5 s",
 /// "2 min", "2 h", "3 days" (one decimal at most).
 pub fn duration_words(ms: Millis) -> String {
@@ -256,6 +269,14 @@ pub fn divergence(sim: &Simulation, copies: usize, r: usize, record: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(10_200), "10,200");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
     use crate::sim::{Strategy, library};
 
     fn run(name: &str, strategy: Strategy) -> Simulation {

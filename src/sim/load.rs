@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::command::Command;
+use super::explain::grouped;
 use super::record::Values;
 use super::resolver::Strategy;
 use super::scenario::{Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario, ScriptStep};
@@ -59,8 +60,8 @@ impl ExplorerLoad {
         format!(
             "Generated load: {} replicas, {} commands (about {} steps)",
             self.replicas,
-            grouped(self.commands),
-            grouped(self.steps)
+            grouped(self.commands as u64),
+            grouped(self.steps as u64)
         )
     }
 
@@ -71,19 +72,6 @@ impl ExplorerLoad {
             self.replicas, self.records
         )
     }
-}
-
-/// `n` with a comma between thousands: 10,200.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A scenario with `replicas` replicas, `records` records and one command per virtual
@@ -211,9 +199,6 @@ mod tests {
 
     #[test]
     fn each_explorer_load_is_named_by_its_size() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(10_200), "10,200");
-        assert_eq!(grouped(1_234_567), "1,234,567");
         for load in EXPLORER_LOADS {
             let scenario = std::sync::Arc::new(load.scenario());
             let mut sim =

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::explorer::Explorer;
 use crate::layout::pace::SPEEDS;
+use crate::sim::explain::grouped;
 
 /// Playback controls and the keyboard shortcuts that drive them.
 #[component]
@@ -99,7 +100,7 @@ pub fn PlaybackControls() -> impl IntoView {
                     min="0"
                     max=move || len().to_string()
                     prop:value=move || explorer.task().to_string()
-                    aria-valuetext=move || format!("step {} of {}, {} ms", explorer.task(), len(), time())
+                    aria-valuetext=move || format!("step {} of {}, {} ms", grouped(explorer.task()), grouped(len()), time())
                     on:input=move |ev| {
                         explorer.pause();
                         if let Ok(t) = event_target_value(&ev).parse::<u64>() {
@@ -109,10 +110,10 @@ pub fn PlaybackControls() -> impl IntoView {
                 />
             </label>
             <p class="position" aria-live="off">
-                <span id="step-label">{move || format!("Step {} of {}", explorer.task(), len())}</span>
+                <span id="step-label">{move || format!("Step {} of {}", grouped(explorer.task()), grouped(len()))}</span>
                 " · "
                 <span id="time-label">{move || format!("{} ms", time())}</span>
-                {move || explorer.recording().then(|| view! { <span class="recording">" · computing… "{len}" steps so far"</span> })}
+                {move || explorer.recording().then(|| view! { <span class="recording">" · computing… "{move || grouped(len())}" steps so far"</span> })}
                 <span id="skip-note" class="skip-note" aria-live="polite">{move || explorer.skipped().map(|s| format!(" · {s}: nothing happened in between"))}</span>
             </p>
             <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
