@@ -46,7 +46,7 @@ const read = () => page.evaluate(() => {
     twice: document.querySelectorAll('.applied-twice').length,
     differs: document.querySelectorAll('li.differs').length,
     narration: document.querySelector('.narration').textContent,
-    lost: Number(metric('Lost updates')),
+    lost: Number(metric('Lost updates').replaceAll(',', '')),
     converged: metric('Converged'),
     pending: document.querySelectorAll('article.escalation').length,
     step: Number(document.querySelector('#step-label').textContent.split(' ')[1].replaceAll(',', '')),

@@ -58,13 +58,6 @@ fn PendingCard(
             label,
         );
     };
-    // The merged value starts as the replica's; a person edits each field.
-    let merged: Vec<(String, RwSignal<String>)> = escalation
-        .replica_value
-        .iter()
-        .map(|(k, v)| (k.clone(), RwSignal::new(v.clone())))
-        .collect();
-    let merged_for_submit = merged.clone();
     let title = format!(
         "#{} · {} · {} vs {}",
         id, escalation.record, escalation.replica, source
@@ -91,37 +84,53 @@ fn PendingCard(
                     {format!("Take {}'s value", escalation.replica)}
                 </button>
             </div>
-            <fieldset class="merge">
-                <legend>"Or write a merged value"</legend>
-                {merged
-                    .into_iter()
-                    .map(|(name, value)| {
-                        view! {
-                            <label>
-                                <span>{name}</span>
-                                <input
-                                    type="text"
-                                    prop:value=move || value.get()
-                                    on:input=move |ev| value.set(event_target_value(&ev))
-                                />
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-                <button
-                    type="button"
-                    class="merge-submit"
-                    on:click=move |_| {
-                        let fields = merged_for_submit
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.get_untracked()))
-                            .collect();
-                        decide(Decision::Merge(fields));
-                    }
-                >
-                    "Use merged value"
-                </button>
-            </fieldset>
+            {merge_form(escalation.replica_value.clone(), decide)}
         </article>
+    }
+}
+
+/// The merged value a person can write instead of picking a side: it starts as the
+/// replica's, one field each; `decide` gets it.
+fn merge_form(
+    replica_value: Vec<(String, String)>,
+    decide: impl Fn(Decision) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let merged: Vec<(String, RwSignal<String>)> = replica_value
+        .into_iter()
+        .map(|(k, v)| (k, RwSignal::new(v)))
+        .collect();
+    let merged_for_submit = merged.clone();
+    view! {
+        <fieldset class="merge">
+            <legend>"Or write a merged value"</legend>
+            {merged
+                .into_iter()
+                .map(|(name, value)| {
+                    view! {
+                        <label>
+                            <span>{name}</span>
+                            <input
+                                type="text"
+                                prop:value=move || value.get()
+                                on:input=move |ev| value.set(event_target_value(&ev))
+                            />
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <button
+                type="button"
+                class="merge-submit"
+                on:click=move |_| {
+                    let fields = merged_for_submit
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.get_untracked()))
+                        .collect();
+                    decide(Decision::Merge(fields));
+                }
+            >
+                "Use merged value"
+            </button>
+        </fieldset>
     }
 }

@@ -117,10 +117,87 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
     let sim = &f.sim;
     let system = SystemId(id);
     let name = sim.scenario().system_name(system).to_string();
+    let offset = sim.clock(system).offset_ms;
+    let replica_part = system
+        .replica_index()
+        .map(|r| replica_actions(sim, r, name.clone(), explorer));
+    view! {
+        <h3>{format!("{name}{}", if id == 0 { " (source of truth)" } else { "" })}</h3>
+        <p>{format!("Clock offset {offset:+} ms.")}</p>
+        {replica_part}
+        {clock_form(sim.clock(system), name, explorer)}
+    }
+    .into_any()
+}
+
+/// Crash or restart replica `r` (called `name`), and write to its copy of a record.
+fn replica_actions(sim: &Simulation, r: usize, name: String, explorer: Explorer) -> impl IntoView {
+    let down = sim.down_until(r);
+    let now = sim.now();
+    let crash_label = format!("Crash {name} for 1 s");
+    let (crash_name, restart_name) = (name.clone(), name.clone());
+    let restart_label = format!("Restart {name}");
+    let records: Vec<String> = sim
+        .scenario()
+        .records
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let first = records.first().cloned().unwrap_or_default();
+    let record = RwSignal::new(first);
+    let field = RwSignal::new("note".to_string());
+    let value = RwSignal::new(format!("written by {name}"));
+    let write_name = name.clone();
+    let name_for_note = name.clone();
+    let write = move |_| {
+        let set = [(field.get_untracked(), value.get_untracked())].into();
+        explorer.intervene(
+            Command::LocalWrite {
+                system: write_name.clone(),
+                record: record.get_untracked(),
+                set,
+            },
+            format!(
+                "{write_name} writes {}={} to {}",
+                field.get_untracked(),
+                value.get_untracked(),
+                record.get_untracked()
+            ),
+        )
+    };
+    view! {
+        <div class="actions">
+            {match down {
+                Some(t) => view! {
+                    <p>{format!("Down until {t} ms.")}</p>
+                    <button type="button" id="restart-system" on:click=move |_| explorer.intervene(Command::Restart { system: restart_name.clone() }, restart_label.clone())>"Restart now"</button>
+                }.into_any(),
+                None => view! {
+                    <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Command::Crash { system: crash_name.clone(), until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
+                }.into_any(),
+            }}
+        </div>
+        <fieldset class="local-write" disabled=down.is_some() aria-describedby=down.map(|_| "local-write-note")>
+            <legend>"Local write"</legend>
+            {down.map(|t| view! { <p class="action-note" id="local-write-note">{format!("{name_for_note} is down until {t} ms: nobody can write to it. Restart it first.")}</p> })}
+            <label><span>"Record"</span>
+                <select prop:value=move || record.get() on:change=move |ev| record.set(event_target_value(&ev))>
+                    {records.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label><span>"Field"</span><input type="text" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev)) /></label>
+            <label><span>"Value"</span><input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
+            <button type="button" id="local-write" on:click=write>"Write"</button>
+        </fieldset>
+    }
+}
+
+/// Set the clock of the system called `name`, now `clock`, to another offset.
+fn clock_form(clock: Clock, name: String, explorer: Explorer) -> impl IntoView {
     let Clock {
         offset_ms: offset,
         drift_ppm,
-    } = sim.clock(system);
+    } = clock;
     let skew_text = RwSignal::new((offset + 500).to_string());
     let skew_error = move || {
         let max = crate::sim::scenario::limits::MAX_TIME_MS;
@@ -132,7 +209,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
             )),
         }
     };
-    let name_for_skew = name.clone();
+    let name_for_skew = name;
     let skew = move |_| {
         if let (Ok(offset_ms), None) = (
             skew_text.get_untracked().trim().parse::<i64>(),
@@ -149,56 +226,7 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
             );
         }
     };
-    let replica_part = system.replica_index().map(|r| {
-        let down = sim.down_until(r);
-        let now = sim.now();
-        let crash_label = format!("Crash {name} for 1 s");
-        let (crash_name, restart_name) = (name.clone(), name.clone());
-        let restart_label = format!("Restart {name}");
-        let records: Vec<String> = sim.scenario().records.iter().map(|r| r.id.clone()).collect();
-        let first = records.first().cloned().unwrap_or_default();
-        let record = RwSignal::new(first);
-        let field = RwSignal::new("note".to_string());
-        let value = RwSignal::new(format!("written by {name}"));
-        let write_name = name.clone();
-        let name_for_note = name.clone();
-        let write = move |_| {
-            let set = [(field.get_untracked(), value.get_untracked())].into();
-            explorer.intervene(
-                Command::LocalWrite { system: write_name.clone(), record: record.get_untracked(), set },
-                format!("{write_name} writes {}={} to {}", field.get_untracked(), value.get_untracked(), record.get_untracked()),
-            )
-        };
-        view! {
-            <div class="actions">
-                {match down {
-                    Some(t) => view! {
-                        <p>{format!("Down until {t} ms.")}</p>
-                        <button type="button" id="restart-system" on:click=move |_| explorer.intervene(Command::Restart { system: restart_name.clone() }, restart_label.clone())>"Restart now"</button>
-                    }.into_any(),
-                    None => view! {
-                        <button type="button" id="crash-system" on:click=move |_| explorer.intervene(Command::Crash { system: crash_name.clone(), until: now + 1000 }, crash_label.clone())>"Crash for 1 s"</button>
-                    }.into_any(),
-                }}
-            </div>
-            <fieldset class="local-write" disabled=down.is_some() aria-describedby=down.map(|_| "local-write-note")>
-                <legend>"Local write"</legend>
-                {down.map(|t| view! { <p class="action-note" id="local-write-note">{format!("{name_for_note} is down until {t} ms: nobody can write to it. Restart it first.")}</p> })}
-                <label><span>"Record"</span>
-                    <select prop:value=move || record.get() on:change=move |ev| record.set(event_target_value(&ev))>
-                        {records.into_iter().map(|id| view! { <option value=id.clone()>{id.clone()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label><span>"Field"</span><input type="text" prop:value=move || field.get() on:input=move |ev| field.set(event_target_value(&ev)) /></label>
-                <label><span>"Value"</span><input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) /></label>
-                <button type="button" id="local-write" on:click=write>"Write"</button>
-            </fieldset>
-        }
-    });
     view! {
-        <h3>{format!("{name}{}", if id == 0 { " (source of truth)" } else { "" })}</h3>
-        <p>{format!("Clock offset {offset:+} ms.")}</p>
-        {replica_part}
         <div class="skew">
             <label>
                 <span>"Clock offset (ms)"</span>
@@ -208,7 +236,6 @@ fn system_view(f: &Frame, id: u16, explorer: Explorer) -> impl IntoView {
             <p class="field-error" aria-live="polite">{skew_error}</p>
         </div>
     }
-    .into_any()
 }
 
 fn link_view(f: &Frame, r: usize, explorer: Explorer) -> impl IntoView {

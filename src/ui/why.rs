@@ -18,24 +18,7 @@ pub fn WhyPanel(
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let frame = explorer.panel_frame;
-    let items = move || {
-        view.get()
-            .map(|v| {
-                v.invariants
-                    .iter()
-                    .map(|(name, verdict)| {
-                        let reasons: Vec<(u64, String)> = v
-                            .violations
-                            .iter()
-                            .filter(|x| x.name == *name)
-                            .map(|x| (x.time, x.message.clone()))
-                            .collect();
-                        (*name, verdict.clone(), reasons)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
+    let items = move || view.with(|v| v.as_ref().map(invariant_items).unwrap_or_default());
     // The last twelve trace entries, newest first, with their event if any.
     let story = Memo::new(move |_| {
         frame
@@ -59,27 +42,7 @@ pub fn WhyPanel(
                 {keyed(move || items().into_iter().map(|(name, verdict, reasons)| {
                     let reasons_text = reasons.iter().map(|(t, m)| format!("{t} {m}")).collect::<Vec<_>>().join("\n");
                     let key = key(&[&name, &verdict.as_str(), &verdict.reason().unwrap_or_default(), &reasons_text]);
-                    row(key, move || view! {
-                    <li class=verdict.as_str() data-invariant=name data-verdict=verdict.as_str()>
-                        <span class="status" aria-hidden="true">{mark(&verdict)}</span>
-                        <code>{name}</code>
-                        <span class="visually-hidden">{format!(" {}", verdict.words())}</span>
-                        {verdict.reason().map(|r| view! { <span class="verdict-reason">{format!(": {r}")}</span> })}
-                        <ul class="reasons">
-                            {reasons
-                                .into_iter()
-                                .map(|(time, message)| view! {
-                                    <li>
-                                        {format!("At {time} ms: {message} ")}
-                                        <button type="button" class="link-button" on:click=move |_| explorer.go_to_time(time)>
-                                            {format!("Go to {time} ms")}
-                                        </button>
-                                    </li>
-                                })
-                                .collect_view()}
-                        </ul>
-                    </li>
-                    })
+                    row(key, move || invariant_line(name, verdict, reasons, explorer))
                 }).collect())}
             </ul>
             <h3>"What just happened"</h3>
@@ -114,5 +77,56 @@ fn mark(verdict: &Verdict) -> &'static str {
         Verdict::Violated => "✗",
         Verdict::DoesNotApply(_) => "–",
         Verdict::NotYetDecided(_) => "…",
+    }
+}
+
+/// An invariant's name, its verdict, and each failure's time and explanation.
+type InvariantItem = (&'static str, Verdict, Vec<(u64, String)>);
+
+/// Each invariant with its verdict at the step of `v` and the failures behind it (time
+/// and explanation).
+fn invariant_items(v: &RunView) -> Vec<InvariantItem> {
+    v.invariants
+        .iter()
+        .map(|(name, verdict)| {
+            let reasons: Vec<(u64, String)> = v
+                .violations
+                .iter()
+                .filter(|x| x.name == *name)
+                .map(|x| (x.time, x.message.clone()))
+                .collect();
+            (*name, verdict.clone(), reasons)
+        })
+        .collect()
+}
+
+/// One invariant: its mark, name and verdict in words, and each failure with a button
+/// that goes to it.
+fn invariant_line(
+    name: &'static str,
+    verdict: Verdict,
+    reasons: Vec<(u64, String)>,
+    explorer: Explorer,
+) -> impl IntoView {
+    view! {
+                    <li class=verdict.as_str() data-invariant=name data-verdict=verdict.as_str()>
+                        <span class="status" aria-hidden="true">{mark(&verdict)}</span>
+                        <code>{name}</code>
+                        <span class="visually-hidden">{format!(" {}", verdict.words())}</span>
+                        {verdict.reason().map(|r| view! { <span class="verdict-reason">{format!(": {r}")}</span> })}
+                        <ul class="reasons">
+                            {reasons
+                                .into_iter()
+                                .map(|(time, message)| view! {
+                                    <li>
+                                        {format!("At {time} ms: {message} ")}
+                                        <button type="button" class="link-button" on:click=move |_| explorer.go_to_time(time)>
+                                            {format!("Go to {time} ms")}
+                                        </button>
+                                    </li>
+                                })
+                                .collect_view()}
+                        </ul>
+                    </li>
     }
 }

@@ -1,6 +1,7 @@
 //! The narration: one sentence for every kind of trace entry, so that the page is never
-//! silent about something the picture shows. The kinds are told in four groups: at the
-//! source of truth, on the bus, at a replica, and what an operator or a saga does.
+//! silent about something the picture shows. The kinds are told in five groups: at the
+//! source of truth, on the bus, at a replica, when a replica's consumer fails, and what
+//! an operator or a saga does.
 
 use super::*;
 use crate::sim::trace::TraceStep;
@@ -23,6 +24,7 @@ fn narrate_step(sim: &Simulation, step: TraceStep) -> String {
         .at_the_source(step.kind)
         .or_else(|| words.on_the_bus(step.kind))
         .or_else(|| words.at_a_replica(step.kind))
+        .or_else(|| words.when_a_consumer_fails(step.kind))
         .or_else(|| words.by_an_operator_or_a_saga(step.kind))
         // Every kind is told in one of the groups; a kind added without a sentence
         // still reads as something, never as a panic in the page.
@@ -150,7 +152,7 @@ impl Words<'_> {
 
     /// What a replica's consumer does with an event.
     fn at_a_replica(&self, kind: StepKind) -> Option<String> {
-        let Words { sim, who, time, .. } = *self;
+        let who = self.who;
         Some(match kind {
             StepKind::Apply {
                 event, again: true, ..
@@ -186,6 +188,24 @@ impl Words<'_> {
                 "{who} takes up {} now that the version before it arrived.",
                 self.ev(event)
             ),
+            StepKind::Effect { write, again } => format!(
+                "{who} fired its side effect for {}{}.",
+                self.wr(write),
+                if again { " again" } else { "" }
+            ),
+            StepKind::EffectSkipped { write } => format!(
+                "the external service recognised the idempotency key of {} and did nothing.",
+                self.wr(write)
+            ),
+            _ => return None,
+        })
+    }
+
+    /// A replica's consumer failing: a poison record, failed tries, retries, the
+    /// dead-letter queue and what an operator does with it.
+    fn when_a_consumer_fails(&self, kind: StepKind) -> Option<String> {
+        let Words { sim, who, time, .. } = *self;
+        Some(match kind {
             StepKind::Poisoned { record } => {
                 // The replica knows when the fix is deployed, if ever, whether the fault
                 // came from the script or from a person.
@@ -220,15 +240,6 @@ impl Words<'_> {
             StepKind::Discard { event } => format!(
                 "an operator discarded {} from {who}'s dead-letter queue.",
                 self.ev(event)
-            ),
-            StepKind::Effect { write, again } => format!(
-                "{who} fired its side effect for {}{}.",
-                self.wr(write),
-                if again { " again" } else { "" }
-            ),
-            StepKind::EffectSkipped { write } => format!(
-                "the external service recognised the idempotency key of {} and did nothing.",
-                self.wr(write)
             ),
             _ => return None,
         })

@@ -80,24 +80,7 @@ impl Picture {
                 .unwrap_or_default()
         });
         let layout = Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len())));
-        let dots = Memo::new(move |_| {
-            frame
-                .get()
-                .map(|f| {
-                    let sim = &f.sim;
-                    let version = |e: crate::sim::EventId| {
-                        sim.events()
-                            .get(e.0 as usize - 1)
-                            .map_or(0, |p| p.state.version)
-                    };
-                    sim.in_flight()
-                        .iter()
-                        .map(|(slot, m)| Dot::new(*slot, m, version(m.event)))
-                        .chain(sim.requests_in_flight().iter().map(Dot::request))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        });
+        let dots = dots_of(frame);
         // What changes step by step. The systems are keyed by name and only these details
         // update, so the DOM is not rebuilt every frame. Depths are counted from the dots
         // already listed rather than from a second copy of the bus.
@@ -112,47 +95,8 @@ impl Picture {
             });
             depths
         });
-        let conditions = Memo::new(move |_| {
-            let Some(f) = frame.get() else {
-                return Vec::new();
-            };
-            let sim = &f.sim;
-            (0..sim.scenario().replicas.len())
-                .map(|i| Condition {
-                    down: sim.down_until(i),
-                    partitioned: sim.is_partitioned(i),
-                    offset: sim.clock(crate::sim::SystemId::replica(i)).offset_ms,
-                })
-                .collect::<Vec<_>>()
-        });
-        // What each replica holds back, gave up on and fired, in words under its box.
-        let activities = Memo::new(move |_| {
-            let Some(f) = frame.get() else {
-                return Vec::new();
-            };
-            let sim = &f.sim;
-            sim.scenario()
-                .replicas
-                .iter()
-                .enumerate()
-                .map(|(i, spec)| {
-                    let a = sim.activity(i);
-                    let mut parts = Vec::new();
-                    if a.held > 0 {
-                        parts.push(format!("{} held back", a.held));
-                    }
-                    if a.dead_letters > 0 {
-                        parts.push(format!("{} dead-lettered", a.dead_letters));
-                    }
-                    if let Some(effect) = &spec.effect
-                        && a.effects > 0
-                    {
-                        parts.push(format!("{} ×{}", effect.name, a.effects));
-                    }
-                    parts.join(" · ")
-                })
-                .collect::<Vec<_>>()
-        });
+        let conditions = conditions_of(frame);
+        let activities = activities_of(frame);
         // The last thing that happened: its system is ringed and its sentence is the caption.
         let last = Memo::new(move |_| {
             frame.get().and_then(|f| {
@@ -189,4 +133,74 @@ pub(super) fn nth<T: Clone + Default + Send + Sync + 'static>(list: Memo<Vec<T>>
 /// Whether `system` did the last thing that happened.
 pub(super) fn acted(last: Memo<Option<(u16, String)>>, system: u16) -> bool {
     last.with(|l| l.as_ref().is_some_and(|(a, _)| *a == system))
+}
+
+/// Every message and request in flight in `frame`'s run.
+fn dots_of(frame: Memo<Option<Frame>>) -> Memo<Vec<Dot>> {
+    Memo::new(move |_| {
+        frame
+            .get()
+            .map(|f| {
+                let sim = &f.sim;
+                let version = |e: crate::sim::EventId| {
+                    sim.events()
+                        .get(e.0 as usize - 1)
+                        .map_or(0, |p| p.state.version)
+                };
+                sim.in_flight()
+                    .iter()
+                    .map(|(slot, m)| Dot::new(*slot, m, version(m.event)))
+                    .chain(sim.requests_in_flight().iter().map(Dot::request))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Each replica's condition in `frame`'s run.
+fn conditions_of(frame: Memo<Option<Frame>>) -> Memo<Vec<Condition>> {
+    Memo::new(move |_| {
+        let Some(f) = frame.get() else {
+            return Vec::new();
+        };
+        let sim = &f.sim;
+        (0..sim.scenario().replicas.len())
+            .map(|i| Condition {
+                down: sim.down_until(i),
+                partitioned: sim.is_partitioned(i),
+                offset: sim.clock(crate::sim::SystemId::replica(i)).offset_ms,
+            })
+            .collect::<Vec<_>>()
+    })
+}
+
+/// What each replica holds back, gave up on and fired in `frame`'s run, in words under its box.
+fn activities_of(frame: Memo<Option<Frame>>) -> Memo<Vec<String>> {
+    Memo::new(move |_| {
+        let Some(f) = frame.get() else {
+            return Vec::new();
+        };
+        let sim = &f.sim;
+        sim.scenario()
+            .replicas
+            .iter()
+            .enumerate()
+            .map(|(i, spec)| {
+                let a = sim.activity(i);
+                let mut parts = Vec::new();
+                if a.held > 0 {
+                    parts.push(format!("{} held back", a.held));
+                }
+                if a.dead_letters > 0 {
+                    parts.push(format!("{} dead-lettered", a.dead_letters));
+                }
+                if let Some(effect) = &spec.effect
+                    && a.effects > 0
+                {
+                    parts.push(format!("{} ×{}", effect.name, a.effects));
+                }
+                parts.join(" · ")
+            })
+            .collect::<Vec<_>>()
+    })
 }
