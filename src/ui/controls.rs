@@ -62,39 +62,13 @@ impl RunSettings {
 pub fn RunControls() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let settings = explorer.settings;
-    let scenarios = library::all();
     let seed_error = move || parse_seed(&settings.seed_text.get()).err();
     // What choosing a scenario changed of the person's settings; a setting changed by
     // hand afterwards makes it old news.
     let note = RwSignal::new(None::<String>);
     view! {
         <form class="run-controls" aria-label="Run settings" on:submit=|ev| ev.prevent_default()>
-            <label>
-                <span>"Scenario"</span>
-                <select
-                    id="scenario"
-                    prop:value=move || settings.scenario.get()
-                    on:change=move |ev| {
-                        let name = event_target_value(&ev);
-                        if ExplorerLoad::named(&name).is_some() {
-                            settings.scenario.set(name);
-                            note.set(None);
-                        } else if let Some(s) = library::built_in(&name) {
-                            note.set(settings.load(&s));
-                        }
-                        explorer.reload();
-                    }
-                >
-                    {scenarios
-                        .into_iter()
-                        .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
-                        .collect_view()}
-                    {EXPLORER_LOADS
-                        .into_iter()
-                        .map(|l| view! { <option value=l.name>{l.title()}</option> })
-                        .collect_view()}
-                </select>
-            </label>
+            {scenario_select(explorer, note)}
             <label>
                 <span>"Strategy"</span>
                 <select
@@ -147,6 +121,41 @@ pub fn RunControls() -> impl IntoView {
             <p id="seed-error" class="field-error" aria-live="polite">{seed_error}</p>
             <p id="settings-note" class="settings-note" aria-live="polite">{move || note.get()}</p>
         </form>
+    }
+}
+
+/// The scenario list: the built-ins, then the generated loads. Choosing one sets what the
+/// scenario is built with and says so in `note`.
+fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl IntoView {
+    let settings = explorer.settings;
+    let scenarios = library::all();
+    view! {
+        <label>
+            <span>"Scenario"</span>
+            <select
+                id="scenario"
+                prop:value=move || settings.scenario.get()
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    if ExplorerLoad::named(&name).is_some() {
+                        settings.scenario.set(name);
+                        note.set(None);
+                    } else if let Some(s) = library::built_in(&name) {
+                        note.set(settings.load(&s));
+                    }
+                    explorer.reload();
+                }
+            >
+                {scenarios
+                    .into_iter()
+                    .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
+                    .collect_view()}
+                {EXPLORER_LOADS
+                    .into_iter()
+                    .map(|l| view! { <option value=l.name>{l.title()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
 

@@ -20,40 +20,7 @@ pub fn PlaybackControls() -> impl IntoView {
             explorer.tick(args.delta.min(100.0));
         }
     });
-    let _ = use_event_listener(window(), ev::keydown, move |e: web_sys::KeyboardEvent| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
-            return;
-        }
-        if e.key() == " " && on_button(&e) {
-            return; // Space presses the focused button instead
-        }
-        let handled = match e.key().as_str() {
-            " " | "k" => {
-                toggle(explorer);
-                true
-            }
-            "ArrowRight" | "l" => {
-                explorer.step_forward();
-                true
-            }
-            "ArrowLeft" | "j" => {
-                explorer.step_back();
-                true
-            }
-            "Home" => {
-                explorer.go_to(0);
-                true
-            }
-            "End" => {
-                explorer.go_to(u64::MAX);
-                true
-            }
-            _ => false,
-        };
-        if handled {
-            e.prevent_default();
-        }
-    });
+    let _ = use_event_listener(window(), ev::keydown, move |e| shortcut(explorer, &e));
     let len = move || explorer.steps_recorded();
     let time = move || explorer.vnow().round() as u64;
     view! {
@@ -118,6 +85,43 @@ pub fn PlaybackControls() -> impl IntoView {
             </p>
             <p class="shortcuts">"Keys: Space play/pause · ← → step · Home/End jump"</p>
         </section>
+    }
+}
+
+/// Space or k plays and pauses, the arrows (or j, l) step, Home and End jump; not while
+/// a person types in a field, nor with a modifier held.
+fn shortcut(explorer: Explorer, e: &web_sys::KeyboardEvent) {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(e) {
+        return;
+    }
+    if e.key() == " " && on_button(e) {
+        return; // Space presses the focused button instead
+    }
+    let handled = match e.key().as_str() {
+        " " | "k" => {
+            toggle(explorer);
+            true
+        }
+        "ArrowRight" | "l" => {
+            explorer.step_forward();
+            true
+        }
+        "ArrowLeft" | "j" => {
+            explorer.step_back();
+            true
+        }
+        "Home" => {
+            explorer.go_to(0);
+            true
+        }
+        "End" => {
+            explorer.go_to(u64::MAX);
+            true
+        }
+        _ => false,
+    };
+    if handled {
+        e.prevent_default();
     }
 }
 

@@ -82,26 +82,6 @@ fn SystemRecords(
                 .unwrap_or_default()
         })
     });
-    // Why each differing copy differs, as one disclosure under the table (keyboard and
-    // touch reach it; the cells' hover texts say the same). Its list is built only while
-    // it is open: during playback the rows change five times a second, and a disclosure
-    // per row made each of those updates a long task.
-    let source_name = source.clone();
-    let reasons = move || {
-        rows.with(|rows| {
-            rows.iter()
-                .filter_map(|r| reason(r, &source_name).map(|why| (r.record.clone(), why)))
-                .collect::<Vec<_>>()
-        })
-    };
-    let differing = Memo::new(move |_| {
-        rows.with(|rows| {
-            rows.iter()
-                .filter(|r| r.why.is_some() || r.source_version.is_some())
-                .count()
-        })
-    });
-    let open = RwSignal::new(false);
     view! {
         <div class="system-records" data-system=name.clone()>
         <table class="record-table" data-system=name.clone()>
@@ -129,26 +109,54 @@ fn SystemRecords(
                 }
             </tbody>
         </table>
-        <details class="reasons" class:hidden=move || differing.get() == 0 prop:open=move || open.get()>
-            <summary on:click=move |ev| {
-                ev.prevent_default();
-                open.update(|o| *o = !*o);
-            }>
-                {move || match differing.get() {
-                    1 => "Why 1 copy differs".to_string(),
-                    n => format!("Why {n} copies differ"),
-                }}
-            </summary>
-            {move || open.get().then(|| view! {
-                <ul>
-                    {reasons()
-                        .into_iter()
-                        .map(|(record, why)| view! { <li><strong>{record}</strong>": "{why}</li> })
-                        .collect_view()}
-                </ul>
-            })}
-        </details>
+        {why_they_differ(rows, source)}
         </div>
+    }
+}
+
+/// Why each of `rows` that differs from the source differs, as one disclosure under the
+/// table.
+fn why_they_differ(rows: Memo<Vec<RecordRow>>, source: String) -> impl IntoView {
+    // One disclosure, not one per row (keyboard and touch reach it; the cells' hover
+    // texts say the same). Its list is built only while it is open: during playback the
+    // rows change five times a second, and a disclosure per row made each of those
+    // updates a long task.
+    let source_name = source;
+    let reasons = move || {
+        rows.with(|rows| {
+            rows.iter()
+                .filter_map(|r| reason(r, &source_name).map(|why| (r.record.clone(), why)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let differing = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .filter(|r| r.why.is_some() || r.source_version.is_some())
+                .count()
+        })
+    });
+    let open = RwSignal::new(false);
+    view! {
+    <details class="reasons" class:hidden=move || differing.get() == 0 prop:open=move || open.get()>
+        <summary on:click=move |ev| {
+            ev.prevent_default();
+            open.update(|o| *o = !*o);
+        }>
+            {move || match differing.get() {
+                1 => "Why 1 copy differs".to_string(),
+                n => format!("Why {n} copies differ"),
+            }}
+        </summary>
+        {move || open.get().then(|| view! {
+            <ul>
+                {reasons()
+                    .into_iter()
+                    .map(|(record, why)| view! { <li><strong>{record}</strong>": "{why}</li> })
+                    .collect_view()}
+            </ul>
+        })}
+    </details>
     }
 }
 

@@ -39,34 +39,7 @@ pub fn TopologyView() -> impl IntoView {
         0 => "source of truth".to_string(),
         o => format!("clock {o:+} ms"),
     };
-    // While playing, messages have no buttons of their own, and while paused only the
-    // `MAX_TARGETS` due soonest have: a click on the drawing picks the message under the
-    // pointer. (A button's own click stops here, so a message is picked once.)
-    let pick = move |e: leptos::ev::MouseEvent| {
-        let Some(stage) = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let rect = stage.get_bounding_client_rect();
-        let hit = p.layout.with_untracked(|layout| {
-            let per_pixel = units_per_pixel(layout.width, rect.width());
-            let at = Point {
-                x: (f64::from(e.client_x()) - rect.left()) * per_pixel,
-                y: (f64::from(e.client_y()) - rect.top()) * per_pixel,
-            };
-            let now = (!reduced.get_untracked()).then(|| untrack(|| explorer.vnow()));
-            p.dots.with_untracked(|dots| {
-                let bus: Vec<&Dot> = dots.iter().filter(|d| d.on_bus()).collect();
-                let spots: Vec<Point> = bus.iter().map(|d| d.position(layout, now)).collect();
-                nearest(&spots, at, 10.0).map(|i| bus[i].selection())
-            })
-        });
-        if let Some(selection) = hit {
-            explorer.select(Some(selection));
-        }
-    };
+    let pick = move |e: leptos::ev::MouseEvent| pick_message(&e, p, reduced, explorer);
     let targets = move || {
         if explorer.playing() {
             Vec::new()
@@ -113,6 +86,35 @@ pub fn TopologyView() -> impl IntoView {
             </p>
             {parts::legend()}
         </section>
+    }
+}
+
+/// Selects the message nearest a click on the drawing. While playing, messages have no
+/// buttons of their own, and while paused only the `MAX_TARGETS` due soonest have: this
+/// picks any other. (A button's own click stops before it, so a message is picked once.)
+fn pick_message(e: &leptos::ev::MouseEvent, p: Picture, reduced: Signal<bool>, explorer: Explorer) {
+    let Some(stage) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let rect = stage.get_bounding_client_rect();
+    let hit = p.layout.with_untracked(|layout| {
+        let per_pixel = units_per_pixel(layout.width, rect.width());
+        let at = Point {
+            x: (f64::from(e.client_x()) - rect.left()) * per_pixel,
+            y: (f64::from(e.client_y()) - rect.top()) * per_pixel,
+        };
+        let now = (!reduced.get_untracked()).then(|| untrack(|| explorer.vnow()));
+        p.dots.with_untracked(|dots| {
+            let bus: Vec<&Dot> = dots.iter().filter(|d| d.on_bus()).collect();
+            let spots: Vec<Point> = bus.iter().map(|d| d.position(layout, now)).collect();
+            nearest(&spots, at, 10.0).map(|i| bus[i].selection())
+        })
+    });
+    if let Some(selection) = hit {
+        explorer.select(Some(selection));
     }
 }
 
