@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::layout::topology::{Topology, topology};
+use crate::sim::explain::grouped;
 
 use super::super::explorer::Frame;
 use super::super::message_canvas::Dot;
@@ -189,15 +190,15 @@ fn activities_of(frame: Memo<Option<Frame>>) -> Memo<Vec<String>> {
                 let a = sim.activity(i);
                 let mut parts = Vec::new();
                 if a.held > 0 {
-                    parts.push(format!("{} held back", a.held));
+                    parts.push(format!("{} held back", grouped(a.held as u64)));
                 }
                 if a.dead_letters > 0 {
-                    parts.push(format!("{} dead-lettered", a.dead_letters));
+                    parts.push(format!("{} dead-lettered", grouped(a.dead_letters as u64)));
                 }
                 if let Some(effect) = &spec.effect
                     && a.effects > 0
                 {
-                    parts.push(format!("{} ×{}", effect.name, a.effects));
+                    parts.push(format!("{} ×{}", effect.name, grouped(a.effects)));
                 }
                 parts.join(" · ")
             })
