@@ -35,6 +35,10 @@ pub const MARGIN: f64 = 44.0;
 pub const SOURCE_HALF_WIDTH: f64 = 70.0;
 /// Half the width of a replica's box.
 pub const REPLICA_HALF_WIDTH: f64 = 62.0;
+/// Half the width and half the height of a queue's box (its number is its depth).
+pub const QUEUE_HALF: (f64, f64) = (26.0, 13.0);
+/// Room a message keeps from a box's edge: a drawn message is up to 8 units across.
+const CLEARANCE: f64 = 8.0;
 
 /// The layout for `replicas` replicas (1 to 10): replicas evenly spaced in a column, each
 /// queue level with its replica, the source centred vertically.
@@ -127,6 +131,69 @@ pub fn along(path: &[Point], t: f64) -> Point {
         left -= len;
     }
     *path.last().expect("a path has points")
+}
+
+/// The point a fraction `t` (0 to 1, clamped) of the way along `route` (a message's
+/// route: to its queue, then on), leaving out the stretch inside the queue's box: a
+/// message goes in on one side and comes out on the other, never drawn over the box's
+/// number (its depth).
+pub fn along_past_queue(route: [Point; 3], t: f64) -> Point {
+    let [from, queue, to] = route;
+    // How far from the queue's centre a segment towards `p` leaves the box, plus room.
+    let exit = |p: Point| {
+        let (dx, dy) = ((p.x - queue.x).abs(), (p.y - queue.y).abs());
+        let len = (dx * dx + dy * dy).sqrt();
+        if len == 0.0 {
+            return 0.0;
+        }
+        // Where it crosses the box grown by the clearance on every side.
+        let to_side = if dx == 0.0 {
+            f64::INFINITY
+        } else {
+            (QUEUE_HALF.0 + CLEARANCE) * len / dx
+        };
+        let to_top = if dy == 0.0 {
+            f64::INFINITY
+        } else {
+            (QUEUE_HALF.1 + CLEARANCE) * len / dy
+        };
+        to_side.min(to_top).min(len)
+    };
+    let shorten = |a: Point, b: Point, by_a: f64, by_b: f64| {
+        let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+        if len == 0.0 {
+            return (a, b);
+        }
+        let at = |d: f64| Point {
+            x: a.x + (b.x - a.x) * d / len,
+            y: a.y + (b.y - a.y) * d / len,
+        };
+        // An end not moved stays exactly where it was.
+        let start = if by_a == 0.0 { a } else { at(by_a) };
+        let end = if by_b == 0.0 { b } else { at(len - by_b) };
+        (start, end)
+    };
+    let (a0, a1) = shorten(from, queue, 0.0, exit(from));
+    let (b0, b1) = shorten(queue, to, exit(to), 0.0);
+    let first = ((a1.x - a0.x).powi(2) + (a1.y - a0.y).powi(2)).sqrt();
+    let second = ((b1.x - b0.x).powi(2) + (b1.y - b0.y).powi(2)).sqrt();
+    if first + second == 0.0 {
+        return along(&route, t);
+    }
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let d = t * (first + second);
+    if d <= first {
+        along(&[a0, a1], if first == 0.0 { 0.0 } else { d / first })
+    } else {
+        along(
+            &[b0, b1],
+            if second == 0.0 {
+                1.0
+            } else {
+                (d - first) / second
+            },
+        )
+    }
 }
 
 /// How far (0 to 1) a message sent at `sent` and due at `due` has come at time `now`.
@@ -298,6 +365,39 @@ mod tests {
             assert_eq!(to.y, t.replica(i).y);
         }
         assert_eq!(t.route(9), [t.source; 3]);
+    }
+
+    #[test]
+    fn a_message_never_covers_its_queues_box() {
+        let t = topology(8);
+        for i in 0..8 {
+            let q = t.queue(i);
+            let mut route = t.route(i);
+            for backwards in [false, true] {
+                if backwards {
+                    route.reverse();
+                }
+                let close =
+                    |p: Point, q: Point| (p.x - q.x).abs() < 1e-9 && (p.y - q.y).abs() < 1e-9;
+                assert!(
+                    close(along_past_queue(route, 0.0), route[0]),
+                    "it starts where it did"
+                );
+                assert!(
+                    close(along_past_queue(route, 1.0), route[2]),
+                    "it ends where it did"
+                );
+                for k in 0..=200 {
+                    let p = along_past_queue(route, k as f64 / 200.0);
+                    let inside = (p.x - q.x).abs() < QUEUE_HALF.0 + CLEARANCE - 0.01
+                        && (p.y - q.y).abs() < QUEUE_HALF.1 + CLEARANCE - 0.01;
+                    assert!(
+                        !inside,
+                        "replica {i}, t = {k}/200: {p:?} is on the box at {q:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

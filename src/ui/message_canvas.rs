@@ -13,7 +13,7 @@ use leptos_use::use_preferred_dark;
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d;
 
-use crate::layout::topology::{Point, Topology, along, canvas_pixels, progress};
+use crate::layout::topology::{Point, Topology, along_past_queue, canvas_pixels, progress};
 use crate::sim::bus::Message;
 use crate::sim::simulation::RequestInFlight;
 
@@ -156,14 +156,14 @@ impl Dot {
     }
 
     /// Where it is at virtual time `now`; with reduced motion (`now` is `None`) it rests
-    /// half-way along its link.
+    /// half-way along its link. It is never drawn over its queue's box.
     pub fn position(&self, layout: &Topology, now: Option<f64>) -> Point {
         let t = now.map_or(0.5, |now| progress(self.sent, self.due, now));
         let mut route = layout.route(self.replica);
         if self.kind == MessageKind::Request {
             route.reverse();
         }
-        along(&route, t)
+        along_past_queue(route, t)
     }
 
     /// Whether it is a message on the bus (which a person can select and act on), not a
