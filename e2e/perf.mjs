@@ -17,6 +17,28 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
+// A fresh page, settled (the panels drawn, every table shown) so that what is measured
+// next is not the start-up still going on beside it, with its long tasks observed from
+// here on in window.__long and its errors watched.
+const errorLists = []; // one list per page, filled as errors come
+async function settledPage() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  errorLists.push(watchErrors(page));
+  await page.goto(url);
+  await page.waitForSelector('#faults-title');
+  await page.waitForSelector('.tables[aria-busy="false"]');
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
+      .observe({ type: 'longtask', buffered: false });
+  });
+  return page;
+}
+
+// Steps in the run on show, from "Step 12 of 100,488".
+const stepsOf = async (page) =>
+  Number((await page.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', ''));
+
 try {
   const renders = [];
   for (let i = 0; i < 3; i++) {
@@ -32,23 +54,14 @@ try {
   // run says little about the longest task.
   let page;
   const records = [];
-  const errorLists = []; // one list per page, filled as errors come
   for (let i = 0; i < 5; i++) {
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    errorLists.push(watchErrors(page));
-    await page.goto(url);
-    await page.waitForSelector('table.record-table');
-    await page.evaluate(() => {
-      window.__long = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
-        .observe({ type: 'longtask', buffered: false });
-    });
+    page = await settledPage();
     const start = Date.now();
     await page.selectOption('#scenario', 'generated-load');
     const sawProgress = await page.waitForSelector('.recording', { timeout: 5000 }).then(() => true, () => false);
     await page.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 120000 });
     const recordMs = Date.now() - start;
-    const steps = (await page.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', '');
+    const steps = await stepsOf(page);
     const long = await page.evaluate(() => window.__long.splice(0));
     records.push({ recordMs, sawProgress, steps, long });
     if (i < 4) await page.close();
@@ -97,24 +110,13 @@ try {
 
   // The ~1,000,000-step load: recorded in chunks, then 20 random steps reached with the
   // scrubber, each timed from the input to the frame that shows it.
-  const big = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  errorLists.push(watchErrors(big));
-  await big.goto(url);
-  // The page settled first (the panels drawn, every table shown): what is measured is the
-  // load, not the start-up still going on beside it.
-  await big.waitForSelector('#faults-title');
-  await big.waitForSelector('.tables[aria-busy="false"]');
-  await big.evaluate(() => {
-    window.__long = [];
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
-      .observe({ type: 'longtask', buffered: false });
-  });
+  const big = await settledPage();
   const bigStart = Date.now();
   await big.selectOption('#scenario', 'generated-load-1m');
   await big.waitForSelector('.recording', { timeout: 10000 });
   await big.waitForFunction(() => !document.querySelector('.recording'), null, { timeout: 300000, polling: 500 });
   const bigMs = Date.now() - bigStart;
-  const bigSteps = Number((await big.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', ''));
+  const bigSteps = await stepsOf(big);
   const bigLong = await big.evaluate(() => window.__long.splice(0));
   const jumps = await big.evaluate(async (n) => {
     const s = document.querySelector('#scrubber');

@@ -269,14 +269,6 @@ pub fn divergence(sim: &Simulation, copies: usize, r: usize, record: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(7), "7");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(10_200), "10,200");
-        assert_eq!(grouped(1_234_567), "1,234,567");
-    }
     use crate::sim::{Strategy, library};
 
     fn run(name: &str, strategy: Strategy) -> Simulation {
@@ -293,6 +285,14 @@ mod tests {
             narrate(&sim, 0),
             "0 ms: billing's consumer starts failing on every event about order-7 (a bug), until a fix is deployed at 5000 ms."
         );
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(10_200), "10,200");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[test]

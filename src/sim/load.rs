@@ -201,6 +201,8 @@ mod tests {
     fn each_explorer_load_is_named_by_its_size() {
         for load in EXPLORER_LOADS {
             let scenario = std::sync::Arc::new(load.scenario());
+            // Written in time order, so that a run has nothing to sort.
+            assert!(scenario.script.is_sorted_by_key(|s| s.at));
             let mut sim =
                 Simulation::from_shared(scenario, 1, Strategy::VersionComparison).unwrap();
             sim.run_to_end();

@@ -325,12 +325,11 @@ impl Simulation {
         event: EventId,
     ) -> Option<String> {
         let machine = self.machines[record.0 as usize].as_ref()?;
-        let from = previous.fields.get("state")?;
-        let empty = String::new();
+        let from = previous.fields.get("state")?.as_str();
         let to = self.replicas[r].records[record.0 as usize]
             .fields
             .get("state")
-            .unwrap_or(&empty);
+            .map_or("", String::as_str);
         (from != to && !machine.reachable(from, to)).then(|| {
             format!(
                 "{} moved {} from {from} back to {to}, which its lifecycle never allows, when it applied {event}.",
