@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { serve, launch, watchErrors, checks } from './serve.mjs';
+import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -29,7 +29,7 @@ const toEnd = async () => {
 try {
   await check('the release bundle renders the first scenario', async () => {
     await page.goto(url);
-    await page.waitForSelector('table.record-table');
+    await page.waitForSelector(LIVE_TABLE);
     expect(await page.locator('table.record-table').count() === 4, 'baseline shows 4 systems');
     expect(await page.locator('g.system').count() === 4, 'and draws them');
   });
@@ -121,7 +121,7 @@ try {
     const still = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     const stillErrors = watchErrors(still);
     await still.goto(url);
-    await still.waitForSelector('table.record-table');
+    await still.waitForSelector(LIVE_TABLE);
     await still.selectOption('#scenario', 'email-conflict');
     await still.click('#step-forward');
     const dot = still.locator('g.message[aria-label^="evt-1 (customer-1 v2) to billing"]');
@@ -166,12 +166,29 @@ try {
     await fresh.route('**/*.wasm', async (route) => { await held; await route.continue(); });
     await fresh.goto(url);
     await fresh.waitForSelector('.run-controls[inert]');
+    await fresh.evaluate(() => {
+      window.__shifted = 0;
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shifted += e.value; }).observe({ type: 'layout-shift', buffered: true });
+    });
     const before = await fresh.locator('#scenario-description').boundingBox();
     const text = await fresh.locator('#scenario-description').textContent();
     expect(text.startsWith('The CRM is the source of truth'), `the copy describes the first scenario: ${text}`);
     expect(await fresh.locator('#scenario option').count() === 0, 'no live controls yet');
+    // The prerendered first view: the playback bar, the picture and every table, inert.
+    expect(await fresh.locator('#app > .shell[inert] table.record-table').count() === 4, 'the copy has a table per system');
+    expect(await fresh.locator('#app > .shell g.system').count() === 4, 'and draws every system');
+    expect(await fresh.locator('#app > .shell [id]').count() === 0, 'and leaves the ids to the app');
+    const parts = ['.playback', '.stage'];
+    const look = (root) => Promise.all(parts.map(async (part) =>
+      fresh.screenshot({ clip: await fresh.locator(`${root} ${part}`).boundingBox(), fullPage: true })));
+    const copy = await look('#app > .shell');
     release();
-    await fresh.waitForSelector('table.record-table');
+    await fresh.waitForSelector(LIVE_TABLE);
+    await fresh.waitForSelector('#faults-title');
+    const live = await look('#app > .run-body');
+    parts.forEach((part, i) => expect(copy[i].equals(live[i]), `the app's ${part} looks exactly as the copy did`));
+    expect(await fresh.locator('#app > .shell').count() === 0, 'the copy of the first view is gone');
+    expect(await fresh.evaluate(() => window.__shifted) === 0, 'nothing moved when the app took over');
     const after = await fresh.locator('#scenario-description').boundingBox();
     expect(Math.abs(before.y - after.y) < 1 && Math.abs(before.height - after.height) < 1,
       `the description stays where it was: ${JSON.stringify(before)} then ${JSON.stringify(after)}`);
@@ -185,7 +202,7 @@ try {
   await check('an internal error shows the error panel with a reload button', async () => {
     const fresh = await browser.newPage();
     await fresh.goto(url);
-    await fresh.waitForSelector('table.record-table');
+    await fresh.waitForSelector(LIVE_TABLE);
     // A panic aborts the wasm, which the page sees as a WebAssembly.RuntimeError.
     await fresh.evaluate(() => dispatchEvent(new ErrorEvent('error', { error: new WebAssembly.RuntimeError('unreachable') })));
     const panel = fresh.locator('#panic-panel[role=alertdialog]');
@@ -202,7 +219,7 @@ try {
     let fail = true;
     await fresh.route('**/split_panels-*.wasm', (route) => (fail ? route.abort() : route.continue()));
     await fresh.goto(url);
-    await fresh.waitForSelector('table.record-table');
+    await fresh.waitForSelector(LIVE_TABLE);
     const alert = fresh.locator('.run-error[role=alert]', { hasText: 'could not be downloaded' });
     await alert.waitFor();
     expect(await fresh.locator('#faults-title').count() === 0, 'no panel is drawn without its code');

@@ -7,7 +7,7 @@
 //   then record tables on screen), at 1 min a second and at the fastest speed: frame-time
 //   percentiles, frames over 20 ms, and main-thread tasks over 50 ms;
 // - the ~1,000,000-step load: recording it (longest task) and reaching random steps of it.
-import { serve, launch, watchErrors } from './serve.mjs';
+import { serve, launch, watchErrors, LIVE_TABLE } from './serve.mjs';
 
 const { server, url } = await serve();
 const browser = await launch();
@@ -44,7 +44,7 @@ try {
   for (let i = 0; i < 3; i++) {
     const page = await browser.newPage();
     await page.goto(url);
-    await page.waitForSelector('table.record-table');
+    await page.waitForSelector(LIVE_TABLE);
     renders.push(await page.evaluate(() => performance.now()));
     await page.close();
   }

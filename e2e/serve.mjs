@@ -23,6 +23,10 @@ export function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
 }
 
+/** The app's own first view, shown: the page's HTML holds an inert prerendered copy of it
+ * (scripts/prerender.mjs) until then, whose tables match `table.record-table` too. */
+export const LIVE_TABLE = '#app > .run-body:not([hidden]) table.record-table';
+
 /** Launches Debian's Chromium headless, with the flags this machine needs. */
 export function launch() {
   return chromium.launch({

@@ -19,7 +19,7 @@ try {
     await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm'] });
     await page.goto(url);
     await page.waitForSelector('#faults-title');
-    await page.waitForFunction(() => document.querySelector('table.record-table') && !document.querySelector('.recording'));
+    await page.waitForFunction(() => document.querySelector('#app > .run-body:not([hidden]) table.record-table') && !document.querySelector('.recording'));
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents;
     const nav = events.find((e) => e.name === 'navigationStart') ?? events.find((e) => e.name === 'TracingStartedInBrowser');

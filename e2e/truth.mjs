@@ -3,7 +3,7 @@
 // badge, a metric or the narration; the mark, its screen-reader words and its data agree;
 // and no system name from another scenario appears. Then long quiet stretches are skipped
 // and said. Run after a release build (scripts/test does).
-import { serve, launch, watchErrors, checks } from './serve.mjs';
+import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
 
 const { check, expect, finish } = checks();
 
@@ -56,7 +56,7 @@ const read = () => page.evaluate(() => {
 
 try {
   await page.goto(url);
-  await page.waitForSelector('table.record-table');
+  await page.waitForSelector(LIVE_TABLE);
   const scenarios = await page.evaluate(() => [...document.querySelectorAll('#scenario option')]
     .map((o) => o.value).filter((v) => !v.startsWith('generated-load')));
   expect(scenarios.length === 10, `ten built-ins, found ${scenarios.length}: ${scenarios}`);

@@ -5,13 +5,15 @@
 //   one (wasm-opt -Oz), names it with a hash of its content as Trunk does, and puts the
 //   loader into the app's JS;
 // - minifies every JS file with terser (Trunk's own minifier stops at the wasm-bindgen
-//   loader's `export default`, and the loader is downloaded before the app can start).
+//   loader's `export default`, and the loader is downloaded before the app can start);
+// - prerenders the first view into index.html (scripts/prerender.mjs).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { minify } from 'terser';
+import { prerender } from './prerender.mjs';
 
 const LOADER = '__wasm_split.js';
 const hashed = (stem, ext, bytes) =>
@@ -62,4 +64,5 @@ if (process.env.TRUNK_PROFILE === 'release') {
     const { code } = await minify(await readFile(path, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
     await writeFile(path, code);
   }
+  await prerender(dir);
 }

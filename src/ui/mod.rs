@@ -92,13 +92,48 @@ fn mount_explorer(
     };
     // The rest in a task of its own: one task for both was a long one on a slow phone.
     explorer::later(move || {
-        body.set_inner_html("");
-        leptos::mount::mount_to(body, move || {
+        let Some(live) = out_of_sight(&body) else {
+            return;
+        };
+        leptos::mount::mount_to(live, move || {
             provide_context(made);
             view! { <RunBody /> }
         })
         .forget();
     });
+}
+
+/// A new element at the end of `app`, hidden, for the run's body: it is drawn over several
+/// tasks beside what `app` shows until then (the first view prerendered at build time,
+/// `scripts/prerender.mjs`, or a note), and `take_over` shows it once its own first view is
+/// drawn, so that a half-drawn page never shows and the first view never jumps.
+fn out_of_sight(app: &web_sys::HtmlElement) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let live: web_sys::HtmlElement = app
+        .owner_document()?
+        .create_element("div")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    live.set_class_name("run-body");
+    live.set_hidden(true);
+    app.append_child(&live).ok()?;
+    Some(live)
+}
+
+/// Shows the run's body that `mount_page` drew out of sight, in place of what the page
+/// showed until then. Nothing to do when the body was mounted on its own (`App`).
+fn take_over() {
+    let live = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("#app > .run-body").ok().flatten());
+    let Some(live) = live else {
+        return;
+    };
+    while let Some(before) = live.previous_element_sibling() {
+        before.remove();
+    }
+    let _ = live.remove_attribute("hidden");
 }
 
 /// The description of the scenario the settings name.
@@ -140,7 +175,18 @@ fn RunBody() -> impl IntoView {
     };
     // The panels' wasm is fetched once the first view is drawn, not while: on a phone's two
     // or four cores, its download and compilation would slow the first view down.
-    parts::draw(owner, parts::first_view(slots), drawn, load_panels.clone());
+    let first_view_drawn = {
+        let load_panels = load_panels.clone();
+        // Shown once whole, as the prerendered copy is (`scripts/prerender.mjs`); the panels
+        // after it, so that the copy never holds some of them.
+        move || {
+            reveal::when_all_revealed(move || {
+                take_over();
+                load_panels();
+            })
+        }
+    };
+    parts::draw(owner, parts::first_view(slots), drawn, first_view_drawn);
     let Slots {
         stage, side, lower, ..
     } = slots;

@@ -5,7 +5,65 @@
 //! the first time, and the browser compiles it then (four tables at once were a task of
 //! 40 ms on a two-core machine).
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use leptos::prelude::*;
+
+/// What waits until no list is being revealed.
+type Waiting = Vec<Box<dyn FnOnce()>>;
+
+thread_local! {
+    /// How many lists are still being revealed, and what waits until none is.
+    static PENDING: RefCell<(usize, Waiting)> = RefCell::new((0, Vec::new()));
+}
+
+/// Calls `f` once every list on the page is wholly drawn. Asked in a task of its own: the
+/// lists of views mounted in this task start counting in their effects, which run after it.
+pub fn when_all_revealed(f: impl FnOnce() + 'static) {
+    set_timeout(
+        move || {
+            let f: Box<dyn FnOnce()> = Box::new(f);
+            let now = PENDING.with_borrow_mut(|(lists, waiting)| {
+                if *lists == 0 {
+                    return Some(f);
+                }
+                waiting.push(f);
+                None
+            });
+            // Not while borrowed: `f` may reveal lists of its own.
+            if let Some(f) = now {
+                f();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// Counts a list as being revealed (once).
+fn started(counted: &Cell<bool>) {
+    if !counted.replace(true) {
+        PENDING.with_borrow_mut(|(lists, _)| *lists += 1);
+    }
+}
+
+/// Counts a list as wholly drawn (or gone), and calls what waited if it was the last.
+fn finished(counted: &Cell<bool>) {
+    if !counted.replace(false) {
+        return;
+    }
+    let waiting = PENDING.with_borrow_mut(|(lists, waiting)| {
+        *lists -= 1;
+        if *lists == 0 {
+            std::mem::take(waiting)
+        } else {
+            Vec::new()
+        }
+    });
+    for f in waiting {
+        f();
+    }
+}
 
 /// Most items drawn at once, once the view has drawn its first list; a longer list gets
 /// one more per frame.
@@ -29,6 +87,9 @@ where
 {
     let shown = RwSignal::new((Vec::<T>::new(), 0usize));
     let warm = StoredValue::new(false);
+    // Whether this list counts among those being revealed (`when_all_revealed`); not a
+    // stored value, which would go with the view while a frame still counts on it.
+    let counted = Rc::new(Cell::new(false));
     Effect::new(move |_| {
         let all = items.get();
         let n = first_count(all.len(), warm.get_value());
@@ -36,7 +97,7 @@ where
             warm.set_value(true);
         }
         shown.set((all, n));
-        reveal_more(shown);
+        reveal_more(shown, counted.clone());
     });
     move || {
         let all = items.get();
@@ -54,16 +115,23 @@ where
 /// Shows one more item after the next animation frame, and so on until all are shown.
 /// The item is drawn in a task of its own, not in the frame's callback, so that building
 /// it and laying out the page are not one long task either.
-fn reveal_more<T: Send + Sync + 'static>(shown: RwSignal<(Vec<T>, usize)>) {
-    if shown.with_untracked(|(list, n)| *n >= list.len()) {
+fn reveal_more<T: Send + Sync + 'static>(
+    shown: RwSignal<(Vec<T>, usize)>,
+    counted: Rc<Cell<bool>>,
+) {
+    if shown
+        .try_with_untracked(|(list, n)| *n >= list.len())
+        .unwrap_or(true)
+    {
+        finished(&counted);
         return;
     }
+    started(&counted);
     request_animation_frame(move || {
         set_timeout(
             move || {
-                if shown.try_update(|(_, n)| *n += 1).is_some() {
-                    reveal_more(shown);
-                }
+                let _ = shown.try_update(|(_, n)| *n += 1);
+                reveal_more(shown, counted);
             },
             std::time::Duration::ZERO,
         );
