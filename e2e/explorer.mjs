@@ -157,6 +157,24 @@ try {
     expect(inFlight > 40, `the note: ${note}`);
   });
 
+  await check('a jump in a long run moves the picture and the label at once, and the tables follow', async () => {
+    // generated-load is longer than PANELS_FOLLOW_FROM: its panels follow in the next task.
+    const { label, tablesThen } = await page.evaluate(async () => {
+      const s = document.querySelector('#scrubber');
+      const t = Math.floor(Number(s.max) / 3);
+      const done = new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+      s.value = String(t);
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      await done;
+      return { label: document.querySelector('#step-label').textContent, tablesThen: t };
+    });
+    expect(Number(label.split(' ')[1].replaceAll(',', '')) === tablesThen, `the label moved in the input's own task: ${label}`);
+    await page.waitForFunction((t) => document.querySelector('.tables').dataset.step === String(t), tablesThen);
+    await page.waitForFunction(() => document.querySelectorAll('g.message').length === 40);
+    const shown = await page.locator('table.record-table tbody tr').count();
+    expect(shown > 0, 'the tables show the step');
+  });
+
   await check('the page paints its plain-HTML first view, then the app takes it over in place', async () => {
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const freshErrors = watchErrors(fresh);

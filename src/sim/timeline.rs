@@ -22,7 +22,7 @@ pub const MAX_SNAPSHOTS: usize = 24;
 /// A long run may keep one snapshot per this many tasks (more than `MAX_SNAPSHOTS`), so
 /// that rebuilding a step of it never replays much more than this: its snapshots grow with
 /// the run, as its trace does, and its jumps stay short.
-pub const TASKS_PER_SNAPSHOT: u64 = 15_000;
+pub const TASKS_PER_SNAPSHOT: u64 = 7_500;
 
 /// A whole run, with a snapshot every `SNAPSHOT_EVERY` tasks (more sparsely once there would
 /// be more than `MAX_SNAPSHOTS`). Snapshots are shared with forks, which replay only what

@@ -14,6 +14,7 @@ pub fn RecordTables(
     // Tables are keyed by system (and the source's name, which their texts quote) and rows
     // by their content, so a step re-renders only the rows that changed, and no text
     // outlives the scenario it names.
+    let explorer = expect_context::<super::Explorer>();
     let tables = Memo::new(move |_| {
         view.get()
             .map(|v| {
@@ -41,8 +42,9 @@ pub fn RecordTables(
                     <p class="legend">{format!("Showing {} records, those that differ first; {hidden} more are left out.", super::run_view::MAX_ROWS)}</p>
                 })
             }}
-            // Busy while tables are still to come, for screen readers (and tests) to wait.
-            <div class="tables" aria-busy=move || (visible().len() < tables.with(Vec::len)).to_string()>
+            // Busy while tables are still to come, for screen readers (and tests) to wait;
+            // the step they show, for tests to wait for after a jump in a long run.
+            <div class="tables" aria-busy=move || (visible().len() < tables.with(Vec::len)).to_string() data-step=move || explorer.panel_task()>
                 {keyed(move || {
                     visible()
                         .into_iter()

@@ -110,6 +110,8 @@ pub struct Explorer {
     /// The run at `panel_task`.
     pub panel_frame: Memo<Option<Frame>>,
     since_panels: StoredValue<f64>,
+    /// Whether the panels are due to follow a jump in a task of their own (`panels_follow`).
+    panels_due: StoredValue<bool>,
     /// Counts reloads, so that the chunks of a replaced run stop.
     runs: StoredValue<u64>,
 }
@@ -168,6 +170,7 @@ impl Explorer {
             panel_task,
             panel_frame,
             since_panels: StoredValue::new(0.0),
+            panels_due: StoredValue::new(false),
             runs: StoredValue::new(0),
             vnow: RwSignal::new(0.0),
             playing: RwSignal::new(false),

@@ -11,19 +11,52 @@ use super::Explorer;
 /// Real milliseconds between two panel updates during playback.
 pub const PANEL_EVERY_MS: f64 = 200.0;
 
+/// Runs longer than this many steps bring their panels to a step they jump to in a task
+/// after the one that moves the picture and the step label: the tables' rows are most of
+/// such a jump's work, and one task for both took 40-90 ms in the 1,000,000-step run.
+/// Shorter runs (every built-in scenario) show the step everywhere at once.
+pub const PANELS_FOLLOW_FROM: u64 = 10_000;
+
 impl Explorer {
     /// Shows step `task` (clamped), with its virtual time.
     pub fn go_to(&self, task: u64) {
-        let Some((task, time)) = self.with_branch(|b| {
+        let Some((task, time, long)) = self.with_branch(|b| {
             let t = task.min(b.timeline.len());
-            (t, b.timeline.time_at(t))
+            (
+                t,
+                b.timeline.time_at(t),
+                b.timeline.len() > PANELS_FOLLOW_FROM,
+            )
         }) else {
             return;
         };
         self.task.set(task);
-        self.panel_task.set(task);
+        if long {
+            self.panels_follow();
+        } else {
+            self.panel_task.set(task);
+        }
         self.vnow.set(time as f64);
         self.skipped.set(None);
+    }
+
+    /// Brings the panels to the step on show in the next task, once however many jumps
+    /// come before it.
+    fn panels_follow(&self) {
+        if self.panels_due.get_value() {
+            return;
+        }
+        self.panels_due.set_value(true);
+        let explorer = *self;
+        super::later(move || {
+            if explorer
+                .panels_due
+                .try_update_value(|due| *due = false)
+                .is_some()
+            {
+                explorer.panel_task.set(explorer.task.get_untracked());
+            }
+        });
     }
 
     /// Shows the last step done at or before virtual time `time`.

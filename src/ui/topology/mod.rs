@@ -40,8 +40,10 @@ pub fn TopologyView() -> impl IntoView {
         o => format!("clock {o:+} ms"),
     };
     let pick = move |e: leptos::ev::MouseEvent| pick_message(&e, p, reduced, explorer);
+    // Not while the panels are still to follow a jump (`Explorer::panels_follow`): the
+    // buttons come with them, so that the picture moves in a task of its own.
     let targets = move || {
-        if explorer.playing() {
+        if explorer.playing() || explorer.panel_task() != explorer.task() {
             Vec::new()
         } else {
             let mut bus: Vec<Dot> = p.dots.get().into_iter().filter(Dot::on_bus).collect();
