@@ -330,7 +330,7 @@ impl Explorer {
 
     /// Shows branch `index` at the same step (clamped).
     pub fn show_branch(&self, index: usize) {
-        self.playing.set(false);
+        self.stop_playing();
         self.active.set(index);
         self.go_to(self.task.get_untracked());
     }

@@ -76,21 +76,32 @@ impl Explorer {
         self.speed.set(index.min(SPEEDS.len() - 1));
     }
 
+    /// Stops playback, telling the views only if it was playing (a signal set to the value
+    /// it has still notifies, and every message button would be redrawn).
+    pub(super) fn stop_playing(&self) {
+        self.playing.maybe_update(|p| std::mem::replace(p, false));
+    }
+
     /// Stops playback and brings the panels up to the step on show.
     pub fn pause(&self) {
-        self.playing.set(false);
-        self.panel_task.set(self.task.get_untracked());
+        self.stop_playing();
+        // Only if they lag: setting a signal notifies even when its value stays, and the
+        // panels would rebuild the step they already show.
+        let task = self.task.get_untracked();
+        if self.panel_task.get_untracked() != task {
+            self.panel_task.set(task);
+        }
     }
 
     /// One step forward.
     pub fn step_forward(&self) {
-        self.playing.set(false);
+        self.stop_playing();
         self.go_to(self.task.get_untracked() + 1);
     }
 
     /// One step back.
     pub fn step_back(&self) {
-        self.playing.set(false);
+        self.stop_playing();
         self.go_to(self.task.get_untracked().saturating_sub(1));
     }
 

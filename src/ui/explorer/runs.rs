@@ -51,7 +51,7 @@ impl Explorer {
 
     /// Starts the run the settings describe; `first` at start-up.
     pub(super) fn start_run(&self, first: bool) {
-        self.playing.set(false);
+        self.stop_playing();
         self.selected.set(None);
         self.error.set(None);
         let seed = match crate::ui::run_view::parse_seed(&self.settings.seed_text.get_untracked()) {

@@ -40,13 +40,19 @@ pub fn TopologyView() -> impl IntoView {
         o => format!("clock {o:+} ms"),
     };
     let pick = move |e: leptos::ev::MouseEvent| pick_message(&e, p, reduced, explorer);
-    // Not while the panels are still to follow a jump (`Explorer::panels_follow`): the
-    // buttons come with them, so that the picture moves in a task of its own.
+    // The buttons move with the panels (`Explorer::panels_follow`), not with the picture:
+    // after a jump in a long run the picture moves in a task of its own.
     let targets = move || {
-        if explorer.playing() || explorer.panel_task() != explorer.task() {
+        if explorer.playing() {
             Vec::new()
         } else {
-            let mut bus: Vec<Dot> = p.dots.get().into_iter().filter(Dot::on_bus).collect();
+            explorer.panel_frame.track();
+            let mut bus: Vec<Dot> = p
+                .dots
+                .get_untracked()
+                .into_iter()
+                .filter(Dot::on_bus)
+                .collect();
             // The next to arrive first: those are the ones a person acts on.
             bus.sort_unstable_by_key(|d| (d.due as u64, d.slot));
             bus.truncate(MAX_TARGETS);
