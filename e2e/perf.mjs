@@ -1,6 +1,5 @@
 // Browser benchmarks of the release bundle in headless Chromium (not pass/fail tests: the
 // figures go in the closing note). Prints:
-// - first render: navigation start to the first record table, from loopback;
 // - recording the ~100,000-step generated load: total time, and the longest main-thread
 //   task while it records in chunks;
 // - playback of that load (8 replicas, ~200 messages in flight) at 1x (topology on screen,
@@ -8,7 +7,7 @@
 //   percentiles, frames over 20 ms, and main-thread tasks over 50 ms;
 // - the ~1,000,000-step load: recording it (longest task) and reaching random steps of it:
 //   the picture and the step label first, the panels in the task after.
-import { serve, launch, watchErrors, LIVE_TABLE } from './serve.mjs';
+import { serve, launch, watchErrors } from './serve.mjs';
 
 const { server, url } = await serve();
 const browser = await launch();
@@ -41,16 +40,6 @@ const stepsOf = async (page) =>
   Number((await page.locator('#step-label').textContent()).split(' of ')[1].replaceAll(',', ''));
 
 try {
-  const renders = [];
-  for (let i = 0; i < 3; i++) {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForSelector(LIVE_TABLE);
-    renders.push(await page.evaluate(() => performance.now()));
-    await page.close();
-  }
-  console.log(`first render: ${renders.map((r) => r.toFixed(0)).join(', ')} ms (best ${Math.min(...renders).toFixed(0)} ms)`);
-
   // Recording is measured on fresh pages, five times: on a shared two-core machine one
   // run says little about the longest task.
   let page;
