@@ -16,6 +16,7 @@ pub mod ids;
 pub mod invariants;
 pub mod library;
 pub mod lifecycle;
+pub mod link;
 pub mod load;
 pub mod metrics;
 pub mod ordered;

@@ -1,0 +1,397 @@
+//! A view as a link: which run (a scenario, its strategy, seed and idempotency, and the
+//! changes its forks made, in the engine's one vocabulary of changes) and what of it is on
+//! show (the step, the speed, the selection), written as a URL query a person can read:
+//! `?v=1&scenario=email-conflict&strategy=lww&seed=3&step=12`.
+//!
+//! A link is untrusted input. Reading one never fails: each parameter that is unknown,
+//! malformed or out of range is left at its default and reported as a `LinkNotice` that
+//! names it and says what is allowed, and a query longer than `MAX_QUERY_CHARS` is not read
+//! at all. A link carries the format it was written in and, optionally, the trace hash of
+//! the run it showed, so that a page can say when the run now plays out differently.
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+use super::command::Command;
+use super::library;
+use super::load::ExplorerLoad;
+use super::resolver::Strategy;
+
+/// The format this module writes (`v=`). A link of a later format is read as far as it can
+/// be, with a notice.
+pub const FORMAT: u32 = 1;
+
+/// The longest query read; a longer one is refused with a notice, not parsed.
+pub const MAX_QUERY_CHARS: usize = 16_000;
+
+/// The seed, strategy and idempotency of a scenario the link does not override: the
+/// generated loads' (`load::load_scenario`), or a built-in's own.
+fn scenario_defaults(scenario: &str) -> Option<(Strategy, u64, bool)> {
+    if ExplorerLoad::named(scenario).is_some() {
+        return Some((Strategy::VersionComparison, 1, true));
+    }
+    library::built_in(scenario).map(|s| (s.strategy, s.seed, s.idempotency))
+}
+
+/// What is selected in the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Picked {
+    /// A message in flight, by bus slot and generation (`message:3.1`).
+    Message {
+        /// Bus slot.
+        slot: u32,
+        /// Generation of the slot.
+        generation: u32,
+    },
+    /// A published event, by number (`event:4`).
+    Event(u64),
+    /// A system, 0 being the source of truth (`system:2`).
+    System(u16),
+    /// The link to replica `n`, from 0 (`link:1`).
+    Link(usize),
+}
+
+impl fmt::Display for Picked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Picked::Message { slot, generation } => write!(f, "message:{slot}.{generation}"),
+            Picked::Event(n) => write!(f, "event:{n}"),
+            Picked::System(n) => write!(f, "system:{n}"),
+            Picked::Link(n) => write!(f, "link:{n}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Picked {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (kind, rest) = s.split_once(':').ok_or(())?;
+        match kind {
+            "message" => {
+                let (slot, generation) = rest.split_once('.').ok_or(())?;
+                Ok(Picked::Message {
+                    slot: slot.parse().map_err(|_| ())?,
+                    generation: generation.parse().map_err(|_| ())?,
+                })
+            }
+            "event" => rest.parse().map(Picked::Event).map_err(|_| ()),
+            "system" => rest.parse().map(Picked::System).map_err(|_| ()),
+            "link" => rest.parse().map(Picked::Link).map_err(|_| ()),
+            _ => Err(()),
+        }
+    }
+}
+
+/// A view: the run and what of it is on show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewLink {
+    /// A built-in scenario's name, or a generated load's.
+    pub scenario: String,
+    /// The strategy.
+    pub strategy: Strategy,
+    /// The seed.
+    pub seed: u64,
+    /// Whether replicas skip events already processed.
+    pub idempotent: bool,
+    /// The step on show (tasks done).
+    pub step: u64,
+    /// The playback speed, as an index into the page's list of speeds; `None`: the page's
+    /// default.
+    pub speed: Option<usize>,
+    /// What is selected, if anything.
+    pub selected: Option<Picked>,
+    /// The changes that lead from the scenario's run to the run on show, with the step
+    /// each was made at (`timeline::replay` makes the run).
+    pub changes: Vec<(u64, Command)>,
+    /// The trace hash of the whole run on show when the link was made.
+    pub hash: Option<String>,
+}
+
+/// A parameter of a link that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkNotice {
+    /// The parameter (`seed`), or `link` for the link as a whole.
+    pub parameter: String,
+    /// What was wrong and what is allowed.
+    pub problem: String,
+}
+
+impl fmt::Display for LinkNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "The link's {}: {}", self.parameter, self.problem)
+    }
+}
+
+/// A link read: the view (defaults where a part could not be used) and what could not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The view to show.
+    pub view: ViewLink,
+    /// One notice per parameter left at its default.
+    pub notices: Vec<LinkNotice>,
+}
+
+/// What a parameter's value must not contain unencoded: everything but letters, digits and
+/// `-._~:,`, which keep a link readable (`message:3.1`, `generated-load`).
+const ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':')
+    .remove(b',');
+
+impl ViewLink {
+    /// The view of `scenario`'s own run at step 0, nothing selected: `None` when no
+    /// built-in scenario or generated load has that name.
+    pub fn of(scenario: &str) -> Option<ViewLink> {
+        let (strategy, seed, idempotent) = scenario_defaults(scenario)?;
+        Some(ViewLink {
+            scenario: scenario.to_string(),
+            strategy,
+            seed,
+            idempotent,
+            step: 0,
+            speed: None,
+            selected: None,
+            changes: Vec::new(),
+            hash: None,
+        })
+    }
+
+    /// The query part of the view's link, without `?`: the format first, then the
+    /// scenario, then only what differs from the scenario's own settings, then the step,
+    /// speed, selection, changes (JSON) and hash.
+    pub fn to_query(&self) -> String {
+        let mut pairs = vec![
+            ("v", FORMAT.to_string()),
+            ("scenario", self.scenario.clone()),
+        ];
+        let own = scenario_defaults(&self.scenario);
+        if own.map(|o| o.0) != Some(self.strategy) {
+            pairs.push(("strategy", self.strategy.as_str().to_string()));
+        }
+        if own.map(|o| o.1) != Some(self.seed) {
+            pairs.push(("seed", self.seed.to_string()));
+        }
+        if own.map(|o| o.2) != Some(self.idempotent) {
+            pairs.push(("idempotent", u8::from(self.idempotent).to_string()));
+        }
+        pairs.push(("step", self.step.to_string()));
+        if let Some(speed) = self.speed {
+            pairs.push(("speed", speed.to_string()));
+        }
+        if let Some(selected) = self.selected {
+            pairs.push(("select", selected.to_string()));
+        }
+        if !self.changes.is_empty() {
+            // Serialising plain data with derived impls cannot fail.
+            let json = serde_json::to_string(&self.changes).unwrap_or_default();
+            pairs.push(("changes", json));
+        }
+        if let Some(hash) = &self.hash {
+            pairs.push(("hash", hash.clone()));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, ESCAPED)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Reads a link's query (with or without its `?`). `speeds` is how many playback
+    /// speeds the page offers. Never fails: see the module's notes.
+    pub fn from_query(query: &str, speeds: usize) -> Opened {
+        let first = library::NAMES[0];
+        let mut notices = Vec::new();
+        let fallback = || ViewLink::of(first).expect("the first built-in scenario exists");
+        let query = query.strip_prefix('?').unwrap_or(query);
+        if query.len() > MAX_QUERY_CHARS {
+            notices.push(notice(
+                "link",
+                format!(
+                    "it is {} characters long; at most {MAX_QUERY_CHARS} are read, so it was not opened.",
+                    query.len()
+                ),
+            ));
+            return Opened {
+                view: fallback(),
+                notices,
+            };
+        }
+        let pairs = decoded_pairs(query, &mut notices);
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let mut view = match get("scenario").map(|s| (s, ViewLink::of(s))) {
+            Some((_, Some(view))) => view,
+            Some((name, None)) => {
+                notices.push(notice(
+                    "scenario",
+                    format!(
+                        "no scenario is called \"{name}\"; showing \"{first}\". Built-in scenarios: {}; generated loads: {}.",
+                        library::names(),
+                        crate::sim::load::EXPLORER_LOADS.map(|l| l.name).join(", ")
+                    ),
+                ));
+                fallback()
+            }
+            None => fallback(),
+        };
+        read_settings(&mut view, &get, speeds, &mut notices);
+        for (key, _) in &pairs {
+            if !KNOWN.contains(&key.as_str()) {
+                notices.push(notice(
+                    key,
+                    format!(
+                        "not a parameter SyncScope knows; it reads {}.",
+                        KNOWN.join(", ")
+                    ),
+                ));
+            }
+        }
+        Opened { view, notices }
+    }
+}
+
+/// Every parameter a link may carry.
+const KNOWN: [&str; 10] = [
+    "v",
+    "scenario",
+    "strategy",
+    "seed",
+    "idempotent",
+    "step",
+    "speed",
+    "select",
+    "changes",
+    "hash",
+];
+
+fn notice(parameter: &str, problem: String) -> LinkNotice {
+    LinkNotice {
+        parameter: parameter.to_string(),
+        problem,
+    }
+}
+
+/// The query's `key=value` pairs, decoded; a pair that is not valid UTF-8 once decoded is
+/// reported and left out.
+fn decoded_pairs(query: &str, notices: &mut Vec<LinkNotice>) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| {
+                percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8()
+                    .map(|c| c.into_owned())
+            };
+            match (decode(k), decode(v)) {
+                (Ok(k), Ok(v)) => Some((k, v)),
+                _ => {
+                    notices.push(notice(
+                        k,
+                        "its text is not valid UTF-8 once decoded.".into(),
+                    ));
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// Reads every parameter but the scenario into `view`.
+fn read_settings<'a>(
+    view: &mut ViewLink,
+    get: &impl Fn(&str) -> Option<&'a str>,
+    speeds: usize,
+    notices: &mut Vec<LinkNotice>,
+) {
+    if let Some(v) = get("v")
+        && v.parse::<u32>().map_or(true, |v| v > FORMAT)
+    {
+        notices.push(notice("v", format!("\"{v}\" is not a link format this page knows (it writes {FORMAT}); the rest is read as format {FORMAT}.")));
+    }
+    if let Some(s) = get("strategy") {
+        match s.parse() {
+            Ok(strategy) => view.strategy = strategy,
+            Err(why) => notices.push(notice("strategy", format!("{why}."))),
+        }
+    }
+    let number = |key: &str, notices: &mut Vec<LinkNotice>| -> Option<u64> {
+        let text = get(key)?;
+        let parsed = text.parse().ok();
+        if parsed.is_none() {
+            notices.push(notice(
+                key,
+                format!(
+                    "expected a whole number from 0 to {}, found \"{text}\".",
+                    u64::MAX
+                ),
+            ));
+        }
+        parsed
+    };
+    if let Some(seed) = number("seed", notices) {
+        view.seed = seed;
+    }
+    if let Some(step) = number("step", notices) {
+        view.step = step;
+    }
+    match get("idempotent") {
+        Some("1") => view.idempotent = true,
+        Some("0") => view.idempotent = false,
+        Some(other) => notices.push(notice(
+            "idempotent",
+            format!("expected 1 (on) or 0 (off), found \"{other}\"."),
+        )),
+        None => {}
+    }
+    if let Some(speed) = number("speed", notices) {
+        if speed < speeds as u64 {
+            view.speed = Some(speed as usize);
+        } else {
+            notices.push(notice(
+                "speed",
+                format!(
+                    "expected a speed from 0 (slowest) to {} (fastest), found {speed}.",
+                    speeds.saturating_sub(1)
+                ),
+            ));
+        }
+    }
+    if let Some(s) = get("select") {
+        match s.parse() {
+            Ok(picked) => view.selected = Some(picked),
+            Err(()) => notices.push(notice(
+                "select",
+                format!(
+                    "expected message:SLOT.GENERATION, event:N, system:N or link:N, found \"{s}\"."
+                ),
+            )),
+        }
+    }
+    if let Some(json) = get("changes") {
+        match serde_json::from_str::<Vec<(u64, Command)>>(json) {
+            Ok(changes) => view.changes = changes,
+            Err(e) => notices.push(notice("changes", format!("expected a JSON list of [step, change] pairs ({e}); the run is shown without them."))),
+        }
+    }
+    if let Some(hash) = get("hash") {
+        if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            view.hash = Some(hash.to_ascii_lowercase());
+        } else {
+            notices.push(notice(
+                "hash",
+                format!("expected 16 hexadecimal digits, found \"{hash}\"."),
+            ));
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! A view as a link (`sim::link`): it reads as it was written, a person can read it, every
+//! bad parameter gets a notice that names it, and the changes it carries rebuild the run
+//! with the same trace hash.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use proptest::strategy::Strategy as _;
+use syncscope::sim::library;
+use syncscope::sim::link::{MAX_QUERY_CHARS, Picked, ViewLink};
+use syncscope::sim::load::EXPLORER_LOADS;
+use syncscope::sim::timeline::{Timeline, replay};
+use syncscope::sim::{Command, Simulation, Strategy};
+
+/// The page's number of playback speeds.
+const SPEEDS: usize = 7;
+
+#[test]
+fn the_common_parts_are_readable_and_the_scenarios_own_settings_are_left_out() {
+    let mut view = ViewLink::of("email-conflict").unwrap();
+    // email-conflict's own settings: escalation, seed 1, idempotency on.
+    assert_eq!(view.to_query(), "v=1&scenario=email-conflict&step=0");
+    view.strategy = Strategy::LastWriteWins;
+    view.seed = 3;
+    view.step = 12;
+    assert_eq!(
+        view.to_query(),
+        "v=1&scenario=email-conflict&strategy=lww&seed=3&step=12"
+    );
+    view.idempotent = false;
+    view.selected = Some(Picked::Message {
+        slot: 3,
+        generation: 1,
+    });
+    assert_eq!(
+        view.to_query(),
+        "v=1&scenario=email-conflict&strategy=lww&seed=3&idempotent=0&step=12&select=message:3.1"
+    );
+}
+
+#[test]
+fn a_link_without_parameters_opens_the_first_scenario() {
+    let opened = ViewLink::from_query("", SPEEDS);
+    assert_eq!(opened.view, ViewLink::of(library::NAMES[0]).unwrap());
+    assert!(opened.notices.is_empty());
+}
+
+#[test]
+fn every_bad_parameter_gets_a_notice_that_names_it_and_the_rest_is_read() {
+    // (query, the parameter named, words the notice must hold)
+    let cases = [
+        (
+            "scenario=nope",
+            "scenario",
+            "no scenario is called \"nope\"",
+        ),
+        (
+            "scenario=saga&strategy=fastest",
+            "strategy",
+            "lww, version, escalate",
+        ),
+        ("scenario=saga&seed=-1", "seed", "whole number"),
+        (
+            "scenario=saga&seed=18446744073709551616",
+            "seed",
+            "whole number",
+        ),
+        ("scenario=saga&step=12x", "step", "found \"12x\""),
+        (
+            "scenario=saga&idempotent=yes",
+            "idempotent",
+            "1 (on) or 0 (off)",
+        ),
+        (
+            "scenario=saga&speed=7",
+            "speed",
+            "from 0 (slowest) to 6 (fastest)",
+        ),
+        (
+            "scenario=saga&select=message:3",
+            "select",
+            "message:SLOT.GENERATION",
+        ),
+        ("scenario=saga&select=crm", "select", "found \"crm\""),
+        (
+            "scenario=saga&changes=%5B1%2C2%5D",
+            "changes",
+            "JSON list of [step, change]",
+        ),
+        (
+            "scenario=saga&changes=%5B%5B1%2C%7B%22Explode%22%3A%7B%7D%7D%5D%5D",
+            "changes",
+            "shown without them",
+        ),
+        ("scenario=saga&hash=xyz", "hash", "16 hexadecimal digits"),
+        ("scenario=saga&v=2", "v", "not a link format"),
+        ("scenario=saga&colour=red", "colour", "not a parameter"),
+        ("scenario=saga&%FF=1", "%FF", "not valid UTF-8"),
+    ];
+    for (query, parameter, words) in cases {
+        let opened = ViewLink::from_query(query, SPEEDS);
+        assert_eq!(opened.notices.len(), 1, "{query}: {:?}", opened.notices);
+        let notice = &opened.notices[0];
+        assert_eq!(notice.parameter, parameter, "{query}");
+        assert!(
+            notice.problem.contains(words),
+            "{query}: {}",
+            notice.problem
+        );
+        assert!(
+            notice
+                .to_string()
+                .starts_with(&format!("The link's {parameter}: "))
+        );
+        // The part in error stays at its default; the scenario named is still opened.
+        let expected = if parameter == "scenario" {
+            library::NAMES[0]
+        } else {
+            "saga"
+        };
+        let defaults = ViewLink::of(expected).unwrap();
+        assert_eq!(opened.view, defaults, "{query}");
+    }
+}
+
+#[test]
+fn a_good_part_is_kept_beside_a_bad_one() {
+    let opened = ViewLink::from_query("?scenario=saga&seed=x&step=4&strategy=lww", SPEEDS);
+    assert_eq!(opened.notices.len(), 1);
+    assert_eq!(opened.view.seed, ViewLink::of("saga").unwrap().seed);
+    assert_eq!(opened.view.step, 4);
+    assert_eq!(opened.view.strategy, Strategy::LastWriteWins);
+}
+
+#[test]
+fn an_oversized_link_is_refused_unread() {
+    let query = format!("scenario=saga&seed={}", "1".repeat(MAX_QUERY_CHARS));
+    let opened = ViewLink::from_query(&query, SPEEDS);
+    assert_eq!(opened.notices.len(), 1);
+    assert_eq!(opened.notices[0].parameter, "link");
+    assert!(opened.notices[0].problem.contains("was not opened"));
+    assert_eq!(opened.view, ViewLink::of(library::NAMES[0]).unwrap());
+}
+
+/// The run a view shows: its scenario with the view's settings, replayed with its changes.
+fn run_of(view: &ViewLink) -> Simulation {
+    let mut scenario = library::built_in(&view.scenario).unwrap();
+    scenario.idempotency = view.idempotent;
+    let start = Simulation::new(&scenario, view.seed, view.strategy).unwrap();
+    replay(start, &view.changes).unwrap()
+}
+
+#[test]
+fn a_forks_link_rebuilds_the_fork_with_its_trace_hash() {
+    let scenario = library::built_in("email-conflict").unwrap();
+    let original =
+        Timeline::record(Simulation::new(&scenario, 1, Strategy::VersionComparison).unwrap());
+    let crash = Command::Crash {
+        system: "billing".into(),
+        until: original.time_at(2) + 500,
+    };
+    let mut fork = original.branch(2, &crash).unwrap();
+    while fork.advance(u64::MAX) {}
+    let skew = Command::Skew {
+        system: "warehouse".into(),
+        offset_ms: -250,
+        drift_ppm: 0,
+    };
+    let mut fork = fork.branch(3, &skew).unwrap();
+    while fork.advance(u64::MAX) {}
+    let hash = fork.full().trace().hash();
+    assert_ne!(
+        hash,
+        original.full().trace().hash(),
+        "the changes change the run"
+    );
+    let mut view = ViewLink::of("email-conflict").unwrap();
+    view.strategy = Strategy::VersionComparison;
+    view.step = 3;
+    view.changes = vec![(2, crash), (3, skew)];
+    view.hash = Some(hash.clone());
+    let opened = ViewLink::from_query(&view.to_query(), SPEEDS);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert_eq!(opened.view, view);
+    assert_eq!(run_of(&opened.view).trace().hash(), hash);
+}
+
+/// Text with what a URL must escape: separators, percent signs, spaces, non-ASCII.
+fn awkward_text() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("[a-z0-9 &=%+#?/:,.é\"\\\\-]{0,12}").unwrap()
+}
+
+fn command() -> impl proptest::strategy::Strategy<Value = Command> {
+    prop_oneof![
+        (awkward_text(), 0..10_000u64).prop_map(|(system, until)| Command::Crash { system, until }),
+        awkward_text().prop_map(|system| Command::Restart { system }),
+        (
+            awkward_text(),
+            awkward_text(),
+            awkward_text(),
+            awkward_text()
+        )
+            .prop_map(|(system, record, field, value)| Command::LocalWrite {
+                system,
+                record,
+                set: [(field, value)].into(),
+            }),
+        (0..500u32).prop_map(|slot| Command::Drop { slot }),
+        (awkward_text(), -5_000..5_000i64).prop_map(|(system, offset_ms)| Command::Skew {
+            system,
+            offset_ms,
+            drift_ppm: 0,
+        }),
+    ]
+}
+
+fn picked() -> impl proptest::strategy::Strategy<Value = Option<Picked>> {
+    proptest::option::of(prop_oneof![
+        (any::<u32>(), any::<u32>())
+            .prop_map(|(slot, generation)| Picked::Message { slot, generation }),
+        any::<u64>().prop_map(Picked::Event),
+        any::<u16>().prop_map(Picked::System),
+        (0..64usize).prop_map(Picked::Link),
+    ])
+}
+
+fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
+    let names: Vec<&'static str> = library::NAMES
+        .into_iter()
+        .chain(EXPLORER_LOADS.map(|l| l.name))
+        .collect();
+    (
+        proptest::sample::select(names),
+        proptest::sample::select(Strategy::ALL.to_vec()),
+        any::<u64>(),
+        any::<bool>(),
+        any::<u64>(),
+        proptest::option::of(0..SPEEDS),
+        picked(),
+        proptest::collection::vec((any::<u64>(), command()), 0..4),
+        proptest::option::of("[0-9a-f]{16}"),
+    )
+        .prop_map(
+            |(scenario, strategy, seed, idempotent, step, speed, selected, changes, hash)| {
+                ViewLink {
+                    scenario: scenario.to_string(),
+                    strategy,
+                    seed,
+                    idempotent,
+                    step,
+                    speed,
+                    selected,
+                    changes,
+                    hash,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_view_reads_back_as_it_was_written(view in view()) {
+        let query = view.to_query();
+        let opened = ViewLink::from_query(&query, SPEEDS);
+        prop_assert!(opened.notices.is_empty(), "{query}: {:?}", opened.notices);
+        prop_assert_eq!(opened.view, view);
+    }
+}
+
+#[test]
+fn the_documented_link_opens_without_a_notice() {
+    let doc = include_str!("../docs/links.md");
+    let example = doc.split("```text\n").nth(1).unwrap().split('\n').next().unwrap();
+    let opened = ViewLink::from_query(example, SPEEDS);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert_eq!(opened.view.scenario, "email-conflict");
+    assert_eq!(opened.view.strategy, Strategy::LastWriteWins);
+    assert_eq!((opened.view.seed, opened.view.step), (3, 12));
+    assert_eq!(opened.view.to_query(), example.trim_start_matches('?'));
+}
