@@ -271,7 +271,13 @@ proptest! {
 #[test]
 fn the_documented_link_opens_without_a_notice() {
     let doc = include_str!("../docs/links.md");
-    let example = doc.split("```text\n").nth(1).unwrap().split('\n').next().unwrap();
+    let example = doc
+        .split("```text\n")
+        .nth(1)
+        .unwrap()
+        .split('\n')
+        .next()
+        .unwrap();
     let opened = ViewLink::from_query(example, SPEEDS);
     assert!(opened.notices.is_empty(), "{:?}", opened.notices);
     assert_eq!(opened.view.scenario, "email-conflict");
