@@ -100,6 +100,8 @@ try {
 
   // The ~1,000,000-step load: recorded in chunks, then 20 random steps reached with the
   // scrubber, each timed from the input to the frame that shows it.
+  // Nothing else runs beside it: the playback page is closed first.
+  await page.close();
   const big = await settledPage();
   const bigStart = Date.now();
   await big.selectOption('#scenario', 'generated-load-1m');
