@@ -242,12 +242,21 @@ try {
     await alert.waitFor();
     expect(await fresh.locator('#faults-title').count() === 0, 'no panel is drawn without its code');
     expect(await fresh.locator('table.record-table').count() > 0, 'the picture and tables stay');
+    // The other built-in scenarios come with the panels' code too.
+    await fresh.selectOption('#scenario', 'saga');
+    await fresh.locator('#settings-note', { hasText: '"saga" could not be downloaded' }).waitFor();
+    expect(await fresh.locator('#scenario').inputValue() === 'baseline', 'the list shows the scenario still on show');
+    expect((await fresh.locator('#scenario-description').textContent()).startsWith('The CRM is the source of truth'), 'and so does the description');
     fail = false;
     await alert.getByRole('button', { name: 'Try again' }).click();
     await fresh.waitForSelector('#faults-title');
     expect(await alert.count() === 0, 'the message goes once the panels are there');
+    await fresh.selectOption('#scenario', 'saga');
+    await fresh.waitForFunction(() => document.querySelector('#scenario-description').textContent.includes('saga'));
     const chunks = fetched.filter((p) => /split_panels-[0-9a-f]+\.wasm$/.test(p));
-    expect(chunks.length === 2, `the panels' wasm was fetched once per try: ${chunks.join(', ')}`);
+    // Tries: the first view's, choosing saga while it fails, "Try again" (choosing saga
+    // then needs no fetch).
+    expect(chunks.length === 3, `the panels' wasm was fetched once per try: ${chunks.join(', ')}`);
     await fresh.close();
   });
 

@@ -398,6 +398,7 @@ fn generate() -> String {
         out.push_str(&format!("        {i} => scenario_{i}(),\n"));
     }
     out.push_str("        _ => return None,\n    })\n}\n\n");
+    out.push_str("/// The first built-in scenario, alone: the page's first view needs no other, and its\n/// first download holds no other (`ui::scenarios`).\npub fn first() -> Scenario {\n    scenario_0()\n}\n\n");
     out.push_str("/// Built-in lifecycle number `index`, in `library::LIFECYCLES` order.\npub fn lifecycle(index: usize) -> Option<Lifecycle> {\n    Some(match index {\n");
     for (i, _) in library::LIFECYCLES.iter().enumerate() {
         out.push_str(&format!("        {i} => lifecycle_{i}(),\n"));

@@ -39,6 +39,12 @@ pub fn scenario(index: usize) -> Option<Scenario> {
     })
 }
 
+/// The first built-in scenario, alone: the page's first view needs no other, and its
+/// first download holds no other (`ui::scenarios`).
+pub fn first() -> Scenario {
+    scenario_0()
+}
+
 /// Built-in lifecycle number `index`, in `library::LIFECYCLES` order.
 pub fn lifecycle(index: usize) -> Option<Lifecycle> {
     Some(match index {

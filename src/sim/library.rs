@@ -56,6 +56,31 @@ pub const NAMES: [&str; 10] = [
     "consumer-crash",
 ];
 
+/// The titles of the built-in scenarios, in `NAMES` order: the page lists them before it has
+/// any scenario but the first (`ui::scenarios`).
+pub const TITLES: [&str; 10] = [
+    "Clean baseline: delays only",
+    "Duplicate-and-reorder storm",
+    "CRM and billing edit the same email",
+    "A partition and its heal",
+    "An order through its payment lifecycle",
+    "Out of stock two hours later: a saga compensates",
+    "A duplicate payment webhook, with and without idempotency keys",
+    "Last write wins under clock skew",
+    "A poison message ends in the dead-letter queue, then is replayed",
+    "A consumer crashes and its events are redelivered",
+];
+
+/// The first built-in scenario (`NAMES[0]`), without the code of the others.
+pub fn first() -> Scenario {
+    super::built_in::first()
+}
+
+/// Built-in scenario number `index` in `NAMES` order, not checked again (see `built_in`).
+pub fn built_in_at(index: usize) -> Option<Scenario> {
+    super::built_in::scenario(index)
+}
+
 /// Built-in lifecycles, usable by name from any scenario, as (name, JSON text).
 pub const LIFECYCLES: [(&str, &str); 1] =
     [("order", include_str!("../../public/lifecycles/order.json"))];
@@ -96,6 +121,14 @@ pub fn all() -> Vec<Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_titles_and_the_first_are_the_scenarios_own() {
+        let titles: Vec<String> = all().into_iter().map(|s| s.title).collect();
+        assert_eq!(titles, TITLES);
+        assert_eq!(first(), all()[0]);
+        assert_eq!(built_in_at(3).map(|s| s.name), Some(NAMES[3].to_string()));
+    }
 
     #[test]
     fn every_built_in_parses_and_is_named_like_its_file() {

@@ -128,7 +128,6 @@ pub fn RunControls() -> impl IntoView {
 /// scenario is built with and says so in `note`.
 fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl IntoView {
     let settings = explorer.settings;
-    let scenarios = library::all();
     view! {
         <label>
             <span>"Scenario"</span>
@@ -140,15 +139,29 @@ fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl I
                     if ExplorerLoad::named(&name).is_some() {
                         settings.scenario.set(name);
                         note.set(None);
-                    } else if let Some(s) = library::built_in(&name) {
-                        note.set(settings.load(&s));
+                        explorer.reload();
+                    } else if let Some(index) = library::NAMES.iter().position(|n| *n == name) {
+                        leptos::task::spawn_local(async move {
+                            match super::scenarios::built_in(index).await {
+                                Ok(Some(scenario)) => {
+                                    note.set(explorer.choose(scenario));
+                                    explorer.reload();
+                                }
+                                _ => {
+                                    // The list shows the scenario still on show again, so
+                                    // that choosing this one again tries again.
+                                    settings.scenario.notify();
+                                    note.set(Some(format!("Scenario: \"{name}\" could not be downloaded; choose it again to try again.")));
+                                }
+                            }
+                        });
                     }
-                    explorer.reload();
                 }
             >
-                {scenarios
+                {library::NAMES
                     .into_iter()
-                    .map(|s| view! { <option value=s.name.clone()>{s.title.clone()}</option> })
+                    .zip(library::TITLES)
+                    .map(|(name, title)| view! { <option value=name>{title}</option> })
                     .collect_view()}
                 {EXPLORER_LOADS
                     .into_iter()

@@ -16,6 +16,7 @@ mod playback;
 mod record_tables;
 mod reveal;
 pub mod run_view;
+mod scenarios;
 mod topology;
 mod why;
 
@@ -33,7 +34,6 @@ pub use record_tables::RecordTables;
 pub use topology::TopologyView;
 pub use why::WhyPanel;
 
-use crate::sim::library;
 use parts::Slots;
 
 /// The whole page but its masthead (which `index.html` has), for `<main>`.
@@ -139,10 +139,15 @@ fn take_over() {
 /// The description of the scenario the settings name.
 fn description(explorer: &Explorer) -> String {
     let name = explorer.settings.scenario.get();
-    library::built_in(&name)
-        .map(|s| s.description)
-        .or_else(|| crate::sim::load::ExplorerLoad::named(&name).map(|l| l.description()))
-        .unwrap_or_default()
+    if let Some(load) = crate::sim::load::ExplorerLoad::named(&name) {
+        return load.description();
+    }
+    let chosen = explorer.chosen();
+    if chosen.name == name {
+        chosen.description.clone()
+    } else {
+        String::new()
+    }
 }
 
 /// Everything below the scenario's description: an error, playback, the picture and the

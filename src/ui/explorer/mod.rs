@@ -114,15 +114,15 @@ pub struct Explorer {
     panels_due: StoredValue<bool>,
     /// Counts reloads, so that the chunks of a replaced run stop.
     runs: StoredValue<u64>,
+    /// The built-in scenario chosen last (the first at start-up), fetched when chosen
+    /// (`ui::scenarios`).
+    chosen: RwSignal<Arc<crate::sim::Scenario>>,
 }
 
 impl Explorer {
     /// A new explorer, which starts the first built-in scenario in the next task.
     pub fn new() -> Self {
-        let first = library::all()
-            .into_iter()
-            .next()
-            .expect("at least one built-in scenario");
+        let first = library::first();
         let branches: StoredValue<Vec<Branch>> = StoredValue::new(Vec::new());
         let runs_changed = RwSignal::new(0u64);
         let (revision, active, task) = (
@@ -160,6 +160,7 @@ impl Explorer {
         });
         let explorer = Explorer {
             settings: RunSettings::new(&first),
+            chosen: RwSignal::new(Arc::new(first)),
             branches,
             active,
             revision,
@@ -185,6 +186,19 @@ impl Explorer {
         // draws the settings is long enough on a slow phone.
         later(move || explorer.start_run(true));
         explorer
+    }
+
+    /// The built-in scenario chosen last (tracks).
+    pub fn chosen(&self) -> Arc<crate::sim::Scenario> {
+        self.chosen.get()
+    }
+
+    /// Makes `scenario` (a built-in) the one the settings run, with its own strategy, seed
+    /// and idempotency; returns what that changed of the settings, in words.
+    pub fn choose(&self, scenario: crate::sim::Scenario) -> Option<String> {
+        let note = self.settings.load(&scenario);
+        self.chosen.set(Arc::new(scenario));
+        note
     }
 
     /// Reads the branch on show.

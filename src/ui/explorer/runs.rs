@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::sim::load::ExplorerLoad;
 use crate::sim::timeline::Timeline;
-use crate::sim::{Scenario, Simulation, library};
+use crate::sim::{Scenario, Simulation};
 
 use super::{Branch, Explorer, later};
 
@@ -40,8 +40,14 @@ impl Explorer {
         if let Some(load) = ExplorerLoad::named(&name) {
             return Ok(load.scenario());
         }
-        library::built_in(&name)
-            .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))
+        let chosen = self.chosen.get_untracked();
+        if chosen.name == name {
+            Ok((*chosen).clone())
+        } else {
+            Err(format!(
+                "Scenario: no built-in scenario is called \"{name}\"."
+            ))
+        }
     }
 
     /// Starts the run the settings describe from its first step, and records it in chunks.
