@@ -142,12 +142,10 @@ fn description(explorer: &Explorer) -> String {
     if let Some(load) = crate::sim::load::ExplorerLoad::named(&name) {
         return load.description();
     }
-    let chosen = explorer.chosen();
-    if chosen.name == name {
-        chosen.description.clone()
-    } else {
-        String::new()
-    }
+    explorer
+        .chosen(&name)
+        .map(|s| s.description.clone())
+        .unwrap_or_default()
 }
 
 /// Everything below the scenario's description: an error, playback, the picture and the

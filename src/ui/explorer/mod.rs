@@ -188,9 +188,10 @@ impl Explorer {
         explorer
     }
 
-    /// The built-in scenario chosen last (tracks).
-    pub fn chosen(&self) -> Arc<crate::sim::Scenario> {
-        self.chosen.get()
+    /// The built-in scenario chosen last, if it is the one called `name` (tracks).
+    pub fn chosen(&self, name: &str) -> Option<Arc<crate::sim::Scenario>> {
+        let chosen = self.chosen.get();
+        (chosen.name == name).then_some(chosen)
     }
 
     /// Makes `scenario` (a built-in) the one the settings run, with its own strategy, seed

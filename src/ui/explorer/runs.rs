@@ -35,19 +35,13 @@ fn stage(apart: bool, f: impl FnOnce() + 'static) {
 impl Explorer {
     /// The scenario the settings name. (A link's knobs are changed by forking the run,
     /// not by editing the scenario.)
-    pub fn scenario(&self) -> Result<Scenario, String> {
+    pub fn scenario(&self) -> Result<Arc<Scenario>, String> {
         let name = self.settings.scenario.get_untracked();
         if let Some(load) = ExplorerLoad::named(&name) {
-            return Ok(load.scenario());
+            return Ok(Arc::new(load.scenario()));
         }
-        let chosen = self.chosen.get_untracked();
-        if chosen.name == name {
-            Ok((*chosen).clone())
-        } else {
-            Err(format!(
-                "Scenario: no built-in scenario is called \"{name}\"."
-            ))
-        }
+        untrack(|| self.chosen(&name))
+            .ok_or_else(|| format!("Scenario: no built-in scenario is called \"{name}\"."))
     }
 
     /// Starts the run the settings describe from its first step, and records it in chunks.
@@ -89,9 +83,7 @@ impl Explorer {
                 return; // a newer reload replaced this one
             }
             match this.scenario() {
-                Ok(scenario) => stage(staged, move || {
-                    this.start(Arc::new(scenario), seed, run, pace)
-                }),
+                Ok(scenario) => stage(staged, move || this.start(scenario, seed, run, pace)),
                 Err(e) => this.fail(e),
             }
         });
