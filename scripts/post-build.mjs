@@ -6,7 +6,8 @@
 //   loader into the app's JS;
 // - minifies every JS file with terser (Trunk's own minifier stops at the wasm-bindgen
 //   loader's `export default`, and the loader is downloaded before the app can start);
-// - prerenders the first view into index.html (scripts/prerender.mjs).
+// - prerenders the first view into index.html (scripts/prerender.mjs);
+// - and, in every build, writes the site's address into oembed.json.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -65,4 +66,15 @@ if (process.env.TRUNK_PROFILE === 'release') {
     await writeFile(path, code);
   }
   await prerender(dir);
+}
+
+// The oEmbed description's frame points at the site dist/ is served from, when the build
+// is told it (SYNCSCOPE_SITE=https://example.org/syncscope/); else at the page beside it.
+{
+  const dir = process.env.TRUNK_STAGING_DIR;
+  const path = join(dir, 'oembed.json');
+  if (existsSync(path)) {
+    const site = JSON.stringify(process.env.SYNCSCOPE_SITE ?? './').slice(1, -1).replaceAll('"', '&quot;');
+    await writeFile(path, (await readFile(path, 'utf8')).replaceAll('{site}', site));
+  }
 }

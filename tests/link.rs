@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
 use syncscope::sim::library;
+use syncscope::sim::link::embed::{Controls, Embed, Panel, Theme, iframe_snippet};
 use syncscope::sim::link::{MAX_QUERY_CHARS, Picked, ViewLink};
 use syncscope::sim::load::EXPLORER_LOADS;
 use syncscope::sim::timeline::{Timeline, replay};
@@ -284,4 +285,103 @@ fn the_documented_link_opens_without_a_notice() {
     assert_eq!(opened.view.strategy, Strategy::LastWriteWins);
     assert_eq!((opened.view.seed, opened.view.step), (3, 12));
     assert_eq!(opened.view.to_query(), example.trim_start_matches('?'));
+}
+
+/// Embed options over every value each parameter allows.
+fn embed() -> impl proptest::strategy::Strategy<Value = Embed> {
+    (
+        0..3usize,
+        any::<bool>(),
+        proptest::option::of(0..50u64),
+        proptest::option::of(50..500u64),
+        0..3usize,
+        proptest::sample::subsequence(Panel::ALL.to_vec(), 0..=4),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(controls, autoplay, from, to, theme, panels, faults)| Embed {
+                controls: [Controls::None, Controls::Playback, Controls::Full][controls],
+                autoplay,
+                from,
+                to,
+                theme: [Theme::Auto, Theme::Light, Theme::Dark][theme],
+                panels,
+                faults,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn an_embedded_view_reads_back_as_it_was_written(view in view(), embed in embed()) {
+        let query = format!("{}&{}", view.to_query(), embed.to_query());
+        let opened = ViewLink::from_query(&query, SPEEDS);
+        prop_assert!(opened.notices.is_empty(), "{query}: {:?}", opened.notices);
+        prop_assert_eq!(opened.view, view);
+        prop_assert_eq!(opened.embed, Some(embed));
+    }
+}
+
+#[test]
+fn every_bad_embed_parameter_gets_a_notice_that_names_it() {
+    // (query, the parameter named, words the notice must hold)
+    let cases = [
+        ("embed=yes", "embed", "expected 1 (embedded view) or 0"),
+        ("autoplay=1", "autoplay", "only in an embedded view"),
+        (
+            "embed=1&controls=some",
+            "controls",
+            "none or playback or full",
+        ),
+        ("embed=1&autoplay=yes", "autoplay", "0 or 1"),
+        ("embed=1&theme=pink", "theme", "auto or light or dark"),
+        ("embed=1&from=-1", "from", "expected a step"),
+        ("embed=1&from=9&to=3", "to", "comes before from=9"),
+        (
+            "embed=1&panels=tables,charts",
+            "panels",
+            "\"charts\" is not a panel",
+        ),
+        ("embed=1&faults=2", "faults", "0 or 1"),
+    ];
+    for (query, parameter, words) in cases {
+        let opened = ViewLink::from_query(query, SPEEDS);
+        assert_eq!(opened.notices.len(), 1, "{query}: {:?}", opened.notices);
+        assert_eq!(opened.notices[0].parameter, parameter, "{query}");
+        assert!(
+            opened.notices[0].problem.contains(words),
+            "{query}: {}",
+            opened.notices[0].problem
+        );
+    }
+    // The good parts stay: tables are shown although "charts" is not a panel.
+    let opened = ViewLink::from_query("embed=1&panels=tables,charts&from=9&to=3", SPEEDS);
+    let embed = opened.embed.unwrap();
+    assert_eq!(embed.panels, vec![Panel::Tables]);
+    assert_eq!(embed.range(), (0, u64::MAX));
+}
+
+#[test]
+fn the_embed_snippet_is_an_iframe_whose_text_cannot_break_out_of_its_attributes() {
+    let mut view = ViewLink::of("email-conflict").unwrap();
+    view.step = 4;
+    let embed = Embed {
+        autoplay: true,
+        ..Embed::default()
+    };
+    let snippet = iframe_snippet(
+        "https://example.org/scope/",
+        &view,
+        &embed,
+        "Quotes \" and <tags>",
+        (640, 420),
+    );
+    assert_eq!(
+        snippet,
+        "<iframe src=\"https://example.org/scope/?v=1&amp;scenario=email-conflict&amp;step=4&amp;embed=1&amp;autoplay=1\" \
+         title=\"SyncScope: Quotes &quot; and &lt;tags&gt;\" width=\"640\" height=\"420\" loading=\"lazy\" \
+         style=\"border: 0; max-width: 100%\"></iframe>"
+    );
 }

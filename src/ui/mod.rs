@@ -17,6 +17,7 @@ mod record_tables;
 mod reveal;
 pub mod run_view;
 mod scenarios;
+mod share;
 mod topology;
 mod why;
 
@@ -191,9 +192,14 @@ fn RunBody() -> impl IntoView {
     };
     parts::draw(owner, parts::first_view(slots), drawn, first_view_drawn);
     let Slots {
-        stage, side, lower, ..
+        top,
+        stage,
+        side,
+        lower,
+        ..
     } = slots;
     Some(view! {
+        <div class="top" node_ref=top></div>
         <p class="run-error" role="alert">{move || explorer.error().filter(|_| frame.get().is_none())}</p>
         <PlaybackControls />
         <div class="explorer">

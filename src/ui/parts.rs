@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::explorer;
 use super::run_view::RunView;
+use super::share::{LinkNotices, SharePanel};
 use super::{
     EscalationInbox, FaultPanel, ForkBar, Inspector, MetricsPanel, RecordTables, TopologyView,
     WhyPanel,
@@ -19,6 +20,8 @@ pub type Part = Box<dyn FnOnce() -> Option<Box<dyn std::any::Any>>>;
 /// The columns the parts go into, and the run they show.
 #[derive(Clone, Copy)]
 pub struct Slots {
+    /// Above the run: the link's notices.
+    pub top: NodeRef<leptos::html::Div>,
     /// The picture and the tables.
     pub stage: NodeRef<leptos::html::Div>,
     /// Beside the picture: inspector, inbox, why.
@@ -33,6 +36,7 @@ impl Slots {
     /// Empty columns for the run `view`.
     pub fn new(view: Memo<Option<RunView>>) -> Self {
         Self {
+            top: NodeRef::new(),
             stage: NodeRef::new(),
             side: NodeRef::new(),
             lower: NodeRef::new(),
@@ -66,18 +70,25 @@ pub async fn panels(slots: Slots) -> Result<Vec<Part>, leptos::wasm_split::Split
     Ok(panel_parts(slots))
 }
 
-/// Inspector, inbox and why beside the picture; metrics, runs and faults below.
+/// The link's notices above the run; inspector, inbox and why beside the picture; metrics,
+/// runs, faults and sharing below.
 fn panel_parts(slots: Slots) -> Vec<Part> {
     let Slots {
-        side, lower, view, ..
+        top,
+        side,
+        lower,
+        view,
+        ..
     } = slots;
     vec![
+        part(top, || view! { <LinkNotices /> }),
         part(side, || view! { <Inspector /> }),
         part(side, move || view! { <EscalationInbox view=view /> }),
         part(side, move || view! { <WhyPanel view=view /> }),
         part(lower, move || view! { <MetricsPanel view=view /> }),
         part(lower, || view! { <ForkBar /> }),
         part(lower, || view! { <FaultPanel /> }),
+        part(lower, || view! { <SharePanel /> }),
     ]
 }
 

@@ -64,8 +64,8 @@ pub fn PlaybackControls() -> impl IntoView {
                 <input
                     id="scrubber"
                     type="range"
-                    min="0"
-                    max=move || len().to_string()
+                    min=move || explorer.range().0.to_string()
+                    max=move || len().min(explorer.range().1).to_string()
                     prop:value=move || explorer.task().to_string()
                     aria-valuetext=move || format!("step {} of {}, {} ms", grouped(explorer.task()), grouped(len()), time())
                     on:input=move |ev| {
@@ -151,11 +151,6 @@ fn icon(which: Icon) -> impl IntoView {
 }
 
 fn toggle(explorer: Explorer) {
-    if !untrack(|| explorer.playing())
-        && untrack(|| explorer.task()) >= explorer.with_branch(|b| b.timeline.len()).unwrap_or(0)
-    {
-        explorer.go_to(0); // play again from the start
-    }
     if untrack(|| explorer.playing()) {
         explorer.pause();
     } else {

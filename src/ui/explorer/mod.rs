@@ -14,6 +14,7 @@ use crate::sim::{Simulation, library};
 
 use super::controls::RunSettings;
 
+mod link;
 mod playback;
 mod runs;
 
@@ -117,6 +118,13 @@ pub struct Explorer {
     /// The built-in scenario chosen last (the first at start-up), fetched when chosen
     /// (`ui::scenarios`).
     chosen: RwSignal<Arc<crate::sim::Scenario>>,
+    /// What could not be used of the link the page was opened with, each a sentence the
+    /// person can dismiss.
+    pub notices: RwSignal<Vec<String>>,
+    /// The steps playback and the scrubber stay in (an embed's `from` and `to`).
+    range: RwSignal<(u64, u64)>,
+    /// How the view is embedded in another page, if it is (`embed=1`).
+    pub embedded: StoredValue<Option<crate::sim::link::Embed>>,
 }
 
 impl Explorer {
@@ -181,11 +189,32 @@ impl Explorer {
             selected: RwSignal::new(None),
             error: RwSignal::new(None),
             recording: RwSignal::new(false),
+            notices: RwSignal::new(Vec::new()),
+            range: RwSignal::new((0, u64::MAX)),
+            embedded: StoredValue::new(None),
         };
         // The first run starts in a task of its own: the task that instantiates the wasm and
         // draws the settings is long enough on a slow phone.
-        later(move || explorer.start_run(true));
+        let query = window().location().search().unwrap_or_default();
+        if query.len() > 1 {
+            later(move || explorer.open_link(query));
+        } else {
+            later(move || explorer.start_run(true));
+        }
         explorer
+    }
+
+    /// Opens the view a link's query describes; the code that reads links comes with the
+    /// panels' wasm (`ui::share`), fetched first for a page opened from a link.
+    fn open_link(self, query: String) {
+        leptos::task::spawn_local(async move {
+            if super::share::open(self, query).await.is_err() {
+                self.notices.set(vec![
+                    "The link could not be read: part of SyncScope could not be downloaded, so its first scenario is shown. Reload the page to try again.".into(),
+                ]);
+                self.start_run(true);
+            }
+        });
     }
 
     /// The built-in scenario chosen last, if it is the one called `name` (tracks).

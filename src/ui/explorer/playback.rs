@@ -20,8 +20,9 @@ pub const PANELS_FOLLOW_FROM: u64 = 10_000;
 impl Explorer {
     /// Shows step `task` (clamped), with its virtual time.
     pub fn go_to(&self, task: u64) {
+        let (from, to) = self.range.get_untracked();
         let Some((task, time, long)) = self.with_branch(|b| {
-            let t = task.min(b.timeline.len());
+            let t = task.clamp(from, to).min(b.timeline.len());
             (
                 t,
                 b.timeline.time_at(t),
@@ -66,9 +67,20 @@ impl Explorer {
         }
     }
 
-    /// Starts playback from the step on show.
+    /// Starts playback from the step on show (from the first step it may show, if it is at
+    /// the last).
     pub fn play(&self) {
+        let (from, to) = self.range.get_untracked();
+        let len = self.with_branch(|b| b.timeline.len()).unwrap_or(0);
+        if self.task.get_untracked() >= to.min(len) {
+            self.go_to(from); // play again from the start
+        }
         self.playing.set(true);
+    }
+
+    /// The steps playback and the scrubber stay in: the first and the last (tracks).
+    pub fn range(&self) -> (u64, u64) {
+        self.range.get()
     }
 
     /// Sets the playback speed to `SPEEDS[index]` (the fastest for an index past the end).
@@ -109,28 +121,33 @@ impl Explorer {
     pub fn tick(&self, delta_ms: f64) {
         let speed = SPEEDS[self.speed.get_untracked()].1;
         let task = self.task.get_untracked();
+        let last = self.range.get_untracked().1;
         let done = self.with_branch(|b| {
             let tl = &b.timeline;
-            let end = tl.time_at(tl.len()) as f64;
+            // Playback stops at the run's end, or at the end of the steps it stays in.
+            let limit = last.min(tl.len());
+            let over = limit < tl.len() || tl.is_complete();
+            let end = tl.time_at(limit) as f64;
             let (next_task, next_time, skip) = match speed {
                 Some(factor) => {
                     // A long quiet stretch (a saga's two hours, a late script step) is
                     // skipped, keeping a short lead before the next step, and said.
-                    let next_step = tl.time_at((task + 1).min(tl.len())) as f64;
+                    let next_step = tl.time_at((task + 1).min(limit)) as f64;
                     let (v, skipped) =
                         advance(self.vnow.get_untracked(), delta_ms, factor, next_step, end);
                     let skip = skipped.map(|ms| duration_words(ms.round() as u64));
-                    (tl.task_at_time(v as u64).max(task.min(tl.len())), v, skip)
+                    let next = tl.task_at_time(v as u64).max(task.min(limit)).min(limit);
+                    (next, v.min(end), skip)
                 }
                 None => {
-                    let t = (task + crate::sim::timeline::SNAPSHOT_EVERY).min(tl.len());
+                    let t = (task + crate::sim::timeline::SNAPSHOT_EVERY).min(limit);
                     (t, tl.time_at(t) as f64, None)
                 }
             };
             (
                 next_task,
                 next_time,
-                next_task >= tl.len() && tl.is_complete() && next_time >= end,
+                next_task >= limit && over && next_time >= end,
                 skip,
             )
         });

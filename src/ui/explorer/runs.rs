@@ -128,7 +128,7 @@ impl Explorer {
     }
 
     /// Tells the views that a run recorded more.
-    fn bump(&self) {
+    pub(super) fn bump(&self) {
         self.revision.update(|r| *r += 1);
     }
 

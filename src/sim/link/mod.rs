@@ -11,6 +11,10 @@
 
 use std::fmt;
 
+pub mod embed;
+
+pub use embed::Embed;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::command::Command;
@@ -129,6 +133,8 @@ impl fmt::Display for LinkNotice {
 pub struct Opened {
     /// The view to show.
     pub view: ViewLink,
+    /// How to show it inside another page, when the link asks for that (`embed=1`).
+    pub embed: Option<Embed>,
     /// One notice per parameter left at its default.
     pub notices: Vec<LinkNotice>,
 }
@@ -218,6 +224,7 @@ impl ViewLink {
             ));
             return Opened {
                 view: fallback(),
+                embed: None,
                 notices,
             };
         }
@@ -244,18 +251,25 @@ impl ViewLink {
             None => fallback(),
         };
         read_settings(&mut view, &get, speeds, &mut notices);
+        let embed = Embed::read(&get, &mut notices);
         for (key, _) in &pairs {
-            if !KNOWN.contains(&key.as_str()) {
+            let key = key.as_str();
+            if !KNOWN.contains(&key) && !embed::EMBED_PARAMETERS.contains(&key) {
                 notices.push(notice(
                     key,
                     format!(
-                        "not a parameter SyncScope knows; it reads {}.",
-                        KNOWN.join(", ")
+                        "not a parameter SyncScope knows; it reads {}, {}.",
+                        KNOWN.join(", "),
+                        embed::EMBED_PARAMETERS.join(", ")
                     ),
                 ));
             }
         }
-        Opened { view, notices }
+        Opened {
+            view,
+            embed,
+            notices,
+        }
     }
 }
 

@@ -1,0 +1,18 @@
+import { createServer } from 'node:http';
+import { serve, launch, watchErrors } from './serve.mjs';
+const { server, url } = await serve();
+const W = +(process.env.W ?? 400), H = +(process.env.H ?? 300);
+const q = process.env.Q ?? 'scenario=partition&embed=1&autoplay=1&from=5&to=40';
+const host = createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(`<!doctype html><body style="margin:0"><iframe id=f src="${url}?${q}" width=${W} height=${H} style="border:1px solid red"></iframe><script>window.heights=[];addEventListener('message',e=>heights.push(e.data))</script>`); });
+await new Promise((r) => host.listen(0, '127.0.0.1', r));
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: W + 40, height: H + 40 } });
+const errors = watchErrors(page);
+await page.goto(`http://127.0.0.1:${host.address().port}/`);
+await page.waitForTimeout(3000);
+const frame = page.frames()[1];
+console.log('embed step', await frame.textContent('#step-label'), 'heights', JSON.stringify(await page.evaluate(() => heights.slice(-3))));
+console.log('scroll', await frame.evaluate(() => [document.documentElement.scrollHeight, innerHeight, document.documentElement.scrollWidth, innerWidth]));
+await page.screenshot({ path: '/tmp/look-embed.png' });
+console.log(errors);
+await browser.close(); server.close(); host.close();
