@@ -7,12 +7,19 @@ import { chromium } from 'playwright-core';
 const DIST = process.env.DIST ?? new URL('../dist/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 
-/** Starts the static server; resolves to { server, url }. */
-export function serve() {
+/** Starts the static server, with dist/ at the sub-path `prefix` (e.g. '/courses/scope/');
+ * resolves to { server, url }, `url` being dist/'s address. */
+export function serve(prefix = '/') {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404);
+      res.end('not found');
+      return;
+    }
+    const path = normalize(full.slice(prefix.length)).replace(/^\/+/, '');
     try {
-      const body = await readFile(join(DIST, path === '' ? 'index.html' : path));
+      const body = await readFile(join(DIST, path === '' || path === '.' ? 'index.html' : path));
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'text/html' });
       res.end(body);
     } catch {
@@ -20,7 +27,7 @@ export function serve() {
       res.end('not found');
     }
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}${prefix}` })));
 }
 
 /** The app's own first view, shown: the page's HTML holds an inert prerendered copy of it

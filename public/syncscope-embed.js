@@ -1,14 +1,15 @@
 // <syncscope-embed>: a SyncScope view inside any page, as an <iframe> that grows to the
 // height of what it shows. No dependencies; docs/embedding.md lists the attributes.
 //
-//   <script type="module" src="https://example.org/syncscope/syncscope-embed.js"></script>
+//   <script src="https://example.org/syncscope/syncscope-embed.js" defer></script>
 //   <syncscope-embed scenario="email-conflict" strategy="lww" from="0" to="12" autoplay></syncscope-embed>
 //
 // The frame shows the SyncScope page this script was served with (or the one `src` names),
 // with `embed=1` and the element's attributes as the link's parameters; the page checks
-// every value and says in the frame which it could not use.
-
-const PAGE = new URL('./', import.meta.url);
+// every value and says in the frame which it could not use. A classic script (not a module),
+// so that a page of any origin can load it without CORS headers.
+(() => {
+const PAGE = new URL('./', document.currentScript?.src ?? location.href);
 // The link parameters an attribute may set, and those that are on when present.
 const PARAMETERS = ['scenario', 'strategy', 'seed', 'idempotent', 'step', 'speed', 'select', 'changes',
   'controls', 'autoplay', 'from', 'to', 'theme', 'panels', 'faults'];
@@ -72,3 +73,4 @@ class SyncScopeEmbed extends HTMLElement {
 }
 
 if (!customElements.get('syncscope-embed')) customElements.define('syncscope-embed', SyncScopeEmbed);
+})();
