@@ -385,3 +385,25 @@ fn the_embed_snippet_is_an_iframe_whose_text_cannot_break_out_of_its_attributes(
          style=\"border: 0; max-width: 100%\"></iframe>"
     );
 }
+
+#[test]
+fn the_embedding_guide_lists_every_embed_parameter_and_its_snippets_open_without_a_notice() {
+    let doc = include_str!("../docs/embedding.md");
+    let table = doc.split("## Parameters").nth(1).unwrap();
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    assert_eq!(listed, syncscope::sim::link::embed::EMBED_PARAMETERS);
+    // Every address in the snippets reads without a notice.
+    let mut seen = 0;
+    for part in doc.split("https://example.org/syncscope/?").skip(1) {
+        let query = part.split('"').next().unwrap();
+        let opened = ViewLink::from_query(query, SPEEDS);
+        assert!(opened.notices.is_empty(), "{query}: {:?}", opened.notices);
+        assert!(opened.embed.is_some(), "{query}");
+        seen += 1;
+    }
+    assert!(seen >= 4, "{seen} snippets");
+}
