@@ -144,7 +144,10 @@ fn an_oversized_link_is_refused_unread() {
 
 /// The run a view shows: its scenario with the view's settings, replayed with its changes.
 fn run_of(view: &ViewLink) -> Simulation {
-    let mut scenario = library::built_in(&view.scenario).unwrap();
+    let mut scenario = match &view.custom {
+        Some(custom) => (**custom).clone(),
+        None => library::built_in(&view.scenario).unwrap(),
+    };
     scenario.idempotency = view.idempotent;
     let start = Simulation::new(&scenario, view.seed, view.strategy).unwrap();
     replay(start, &view.changes).unwrap()
@@ -239,11 +242,22 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
         picked(),
         proptest::collection::vec((any::<u64>(), command()), 0..4),
         proptest::option::of("[0-9a-f]{16}"),
+        proptest::option::of((0..library::NAMES.len(), awkward_text())),
     )
         .prop_map(
-            |(scenario, strategy, seed, idempotent, step, speed, selected, changes, hash)| {
+            |(scenario, strategy, seed, idempotent, step, speed, selected, changes, hash, own)| {
+                // Sometimes a scenario of the person's own: a built-in renamed and retitled.
+                let custom = own.map(|(i, title)| {
+                    let mut scenario = library::built_in_at(i).unwrap();
+                    scenario.name = format!("my-{i}");
+                    scenario.title = title;
+                    std::sync::Arc::new(scenario)
+                });
                 ViewLink {
-                    scenario: scenario.to_string(),
+                    scenario: custom
+                        .as_ref()
+                        .map_or(scenario.to_string(), |c| c.name.clone()),
+                    custom,
                     strategy,
                     seed,
                     idempotent,
@@ -406,4 +420,50 @@ fn the_embedding_guide_lists_every_embed_parameter_and_its_snippets_open_without
         seen += 1;
     }
     assert!(seen >= 4, "{seen} snippets");
+}
+
+#[test]
+fn a_custom_scenario_travels_packed_and_a_broken_one_gets_a_notice() {
+    let mut scenario = library::built_in("partition").unwrap();
+    scenario.name = "my-partition".into();
+    scenario.title = "Mine: a partition & <its> heal".into();
+    let view = ViewLink::of_custom(std::sync::Arc::new(scenario.clone()));
+    let query = view.to_query();
+    assert!(
+        query.len() < 3_000,
+        "packed into {} characters",
+        query.len()
+    );
+    let opened = ViewLink::from_query(&query, SPEEDS);
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert_eq!(opened.view.custom.as_deref(), Some(&scenario));
+    // The run is the scenario's own.
+    let mut own = Simulation::new(&scenario, scenario.seed, scenario.strategy).unwrap();
+    own.run_to_end();
+    assert_eq!(run_of(&opened.view).trace().hash(), own.trace().hash());
+    for (text, words) in [
+        ("***", "not base64url"),
+        ("AAAA", "not a deflated scenario"),
+        (&"A".repeat(12_001)[..], "at most 12000"),
+    ] {
+        let opened = ViewLink::from_query(&format!("custom={text}"), SPEEDS);
+        assert_eq!(opened.notices.len(), 1, "{text}");
+        assert_eq!(opened.notices[0].parameter, "custom");
+        assert!(
+            opened.notices[0].problem.contains(words),
+            "{}",
+            opened.notices[0].problem
+        );
+        assert_eq!(opened.view.scenario, library::NAMES[0]);
+    }
+    // A packed scenario that is not valid names the field at fault.
+    let mut broken = scenario;
+    broken.replicas.clear();
+    let packed = syncscope::sim::link::custom::pack(&broken);
+    let opened = ViewLink::from_query(&format!("custom={packed}"), SPEEDS);
+    assert!(
+        opened.notices[0].problem.contains("replicas"),
+        "{}",
+        opened.notices[0].problem
+    );
 }

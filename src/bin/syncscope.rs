@@ -4,7 +4,8 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use syncscope::sim::{Scenario, Simulation, Strategy, export, library};
+use syncscope::sim::export::RunFile;
+use syncscope::sim::{Scenario, Simulation, Strategy, library};
 
 fn lifecycle_names() -> String {
     library::LIFECYCLES.map(|(name, _)| name).join(", ")
@@ -187,23 +188,18 @@ fn execute(command: Command) -> Result<(), String> {
                 .with_idempotency(idempotency);
             sim.run_to_end();
             match args.format {
-                Format::Trace => {
-                    for i in 0..sim.trace().len() {
-                        writeln!(out, "{}", syncscope::sim::export::step_json(&sim, i))
-                            .map_err(io_error)?;
-                    }
-                }
+                Format::Trace => write!(out, "{}", RunFile::Trace.text(&sim)).map_err(io_error)?,
                 Format::Summary => {
                     let report = serde_json::to_string_pretty(&sim.report())
                         .expect("a report always serialises");
                     writeln!(out, "{report}").map_err(io_error)?;
                 }
                 Format::CloudEvents => {
-                    let events = serde_json::to_string_pretty(&export::cloudevents(&sim))
-                        .expect("events serialise");
-                    writeln!(out, "{events}").map_err(io_error)?;
+                    write!(out, "{}", RunFile::CloudEvents.text(&sim)).map_err(io_error)?
                 }
-                Format::Mermaid => write!(out, "{}", export::mermaid(&sim)).map_err(io_error)?,
+                Format::Mermaid => {
+                    write!(out, "{}", RunFile::Mermaid.text(&sim)).map_err(io_error)?
+                }
             }
             out.flush().map_err(io_error)
         }

@@ -237,3 +237,61 @@ fn extras(sim: &Simulation, step: TraceStep) -> serde_json::Map<String, serde_js
     }
     extra
 }
+
+/// A file a run can be exported as: the same text the runner prints (`--format`) and the
+/// page downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunFile {
+    /// One JSON object per trace entry, a line each (`step_json`).
+    Trace,
+    /// The published events as a JSON array of CloudEvents (`cloudevents`).
+    CloudEvents,
+    /// The run as a Mermaid sequence diagram (`mermaid`).
+    Mermaid,
+}
+
+impl RunFile {
+    /// Every kind, in the order the page offers them.
+    pub const ALL: [RunFile; 3] = [RunFile::Trace, RunFile::CloudEvents, RunFile::Mermaid];
+
+    /// The file's text for `sim` (normally run to its end).
+    pub fn text(self, sim: &Simulation) -> String {
+        match self {
+            RunFile::Trace => (0..sim.trace().len())
+                .map(|i| format!("{}\n", step_json(sim, i)))
+                .collect(),
+            RunFile::CloudEvents => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&cloudevents(sim)).unwrap_or_default()
+            ),
+            RunFile::Mermaid => mermaid(sim),
+        }
+    }
+
+    /// The file's name for a run of scenario `name`.
+    pub fn file_name(self, name: &str) -> String {
+        match self {
+            RunFile::Trace => format!("{name}.trace.jsonl"),
+            RunFile::CloudEvents => format!("{name}.cloudevents.json"),
+            RunFile::Mermaid => format!("{name}.mmd"),
+        }
+    }
+
+    /// The file's media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            RunFile::Trace => "application/jsonl",
+            RunFile::CloudEvents => "application/cloudevents-batch+json",
+            RunFile::Mermaid => "text/plain",
+        }
+    }
+
+    /// What the file holds, in words, for its download button.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunFile::Trace => "Trace (JSON lines)",
+            RunFile::CloudEvents => "Published events (CloudEvents JSON)",
+            RunFile::Mermaid => "Sequence diagram (Mermaid)",
+        }
+    }
+}

@@ -10,7 +10,9 @@
 //! the run it showed, so that a page can say when the run now plays out differently.
 
 use std::fmt;
+use std::sync::Arc;
 
+pub mod custom;
 pub mod embed;
 
 pub use embed::Embed;
@@ -21,6 +23,7 @@ use super::command::Command;
 use super::library;
 use super::load::ExplorerLoad;
 use super::resolver::Strategy;
+use super::scenario::Scenario;
 
 /// The format this module writes (`v=`). A link of a later format is read as far as it can
 /// be, with a notice.
@@ -30,8 +33,11 @@ pub const FORMAT: u32 = 1;
 pub const MAX_QUERY_CHARS: usize = 16_000;
 
 /// The seed, strategy and idempotency of a scenario the link does not override: the
-/// generated loads' (`load::load_scenario`), or a built-in's own.
-fn scenario_defaults(scenario: &str) -> Option<(Strategy, u64, bool)> {
+/// generated loads' (`load::load_scenario`), a built-in's own, or the custom scenario's.
+fn scenario_defaults(scenario: &str, custom: Option<&Scenario>) -> Option<(Strategy, u64, bool)> {
+    if let Some(custom) = custom {
+        return Some((custom.strategy, custom.seed, custom.idempotency));
+    }
     if ExplorerLoad::named(scenario).is_some() {
         return Some((Strategy::VersionComparison, 1, true));
     }
@@ -91,8 +97,11 @@ impl std::str::FromStr for Picked {
 /// A view: the run and what of it is on show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewLink {
-    /// A built-in scenario's name, or a generated load's.
+    /// A built-in scenario's name, a generated load's, or the custom scenario's.
     pub scenario: String,
+    /// The scenario itself when it is none of SyncScope's own (imported by the person),
+    /// carried in the link packed (`custom::pack`).
+    pub custom: Option<Arc<Scenario>>,
     /// The strategy.
     pub strategy: Strategy,
     /// The seed.
@@ -153,9 +162,10 @@ impl ViewLink {
     /// The view of `scenario`'s own run at step 0, nothing selected: `None` when no
     /// built-in scenario or generated load has that name.
     pub fn of(scenario: &str) -> Option<ViewLink> {
-        let (strategy, seed, idempotent) = scenario_defaults(scenario)?;
+        let (strategy, seed, idempotent) = scenario_defaults(scenario, None)?;
         Some(ViewLink {
             scenario: scenario.to_string(),
+            custom: None,
             strategy,
             seed,
             idempotent,
@@ -167,6 +177,22 @@ impl ViewLink {
         })
     }
 
+    /// The view of a scenario of the person's own (`custom`), its own run at step 0.
+    pub fn of_custom(scenario: Arc<Scenario>) -> ViewLink {
+        ViewLink {
+            scenario: scenario.name.clone(),
+            strategy: scenario.strategy,
+            seed: scenario.seed,
+            idempotent: scenario.idempotency,
+            custom: Some(scenario),
+            step: 0,
+            speed: None,
+            selected: None,
+            changes: Vec::new(),
+            hash: None,
+        }
+    }
+
     /// The query part of the view's link, without `?`: the format first, then the
     /// scenario, then only what differs from the scenario's own settings, then the step,
     /// speed, selection, changes (JSON) and hash.
@@ -175,7 +201,10 @@ impl ViewLink {
             ("v", FORMAT.to_string()),
             ("scenario", self.scenario.clone()),
         ];
-        let own = scenario_defaults(&self.scenario);
+        if let Some(custom) = &self.custom {
+            pairs.push(("custom", custom::pack(custom)));
+        }
+        let own = scenario_defaults(&self.scenario, self.custom.as_deref());
         if own.map(|o| o.0) != Some(self.strategy) {
             pairs.push(("strategy", self.strategy.as_str().to_string()));
         }
@@ -235,7 +264,18 @@ impl ViewLink {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str())
         };
+        let custom = get("custom").and_then(|text| match custom::unpack(text) {
+            Ok(scenario) => Some(ViewLink::of_custom(Arc::new(scenario))),
+            Err(why) => {
+                notices.push(notice(
+                    "custom",
+                    format!("{why}; showing \"{first}\" instead."),
+                ));
+                None
+            }
+        });
         let mut view = match get("scenario").map(|s| (s, ViewLink::of(s))) {
+            _ if custom.is_some() => custom.unwrap_or_else(fallback), // custom is Some here
             Some((_, Some(view))) => view,
             Some((name, None)) => {
                 notices.push(notice(
@@ -274,9 +314,10 @@ impl ViewLink {
 }
 
 /// Every parameter a link may carry.
-const KNOWN: [&str; 10] = [
+const KNOWN: [&str; 11] = [
     "v",
     "scenario",
+    "custom",
     "strategy",
     "seed",
     "idempotent",
