@@ -124,8 +124,9 @@ pub fn RunControls() -> impl IntoView {
     }
 }
 
-/// The scenario list: the built-ins, then the generated loads. Choosing one sets what the
-/// scenario is built with and says so in `note`.
+/// The scenario list: the built-ins, then the generated loads (and "My scenarios", which
+/// `share::files` adds with the panels). Choosing one sets what the scenario is built with
+/// and says so in `note`.
 fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl IntoView {
     let settings = explorer.settings;
     view! {
@@ -136,7 +137,11 @@ fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl I
                 prop:value=move || settings.scenario.get()
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
-                    if ExplorerLoad::named(&name).is_some() {
+                    let mine = explorer.mine.with_untracked(|m| m.iter().find(|s| s.name == name).cloned());
+                    if let Some(scenario) = mine {
+                        note.set(explorer.choose(scenario));
+                        explorer.reload();
+                    } else if ExplorerLoad::named(&name).is_some() {
                         settings.scenario.set(name);
                         note.set(None);
                         explorer.reload();
@@ -144,7 +149,7 @@ fn scenario_select(explorer: Explorer, note: RwSignal<Option<String>>) -> impl I
                         leptos::task::spawn_local(async move {
                             match super::scenarios::built_in(index).await {
                                 Ok(Some(scenario)) => {
-                                    note.set(explorer.choose(scenario));
+                                    note.set(explorer.choose(std::sync::Arc::new(scenario)));
                                     explorer.reload();
                                 }
                                 _ => {

@@ -31,7 +31,10 @@ impl Explorer {
             self.range.set(embed.range());
         }
         self.embedded.set_value(embed);
-        if ExplorerLoad::named(&view.scenario).is_none() {
+        if let Some(custom) = &view.custom {
+            self.keep_mine(custom.clone());
+            self.chosen.set(custom.clone());
+        } else if ExplorerLoad::named(&view.scenario).is_none() {
             match library::built_in(&view.scenario) {
                 Some(scenario) => self.chosen.set(Arc::new(scenario)),
                 None => return self.start_run(true), // `from_query` checked the name
@@ -139,6 +142,16 @@ impl Explorer {
         made
     }
 
+    /// Adds `scenario` to "My scenarios", in place of one of the same name.
+    pub(crate) fn keep_mine(&self, scenario: Arc<crate::sim::Scenario>) {
+        self.mine.update(
+            |mine| match mine.iter_mut().find(|s| s.name == scenario.name) {
+                Some(same) => *same = scenario,
+                None => mine.push(scenario),
+            },
+        );
+    }
+
     /// The link of the view on show; `None` while the seed field holds no seed.
     pub(crate) fn link(&self) -> Option<ViewLink> {
         let settings = self.settings;
@@ -158,8 +171,12 @@ impl Explorer {
             })
             .unwrap_or_default();
         let speed = self.speed.get();
+        let scenario = settings.scenario.get();
+        let own =
+            library::NAMES.contains(&scenario.as_str()) || ExplorerLoad::named(&scenario).is_some();
         Some(ViewLink {
-            scenario: settings.scenario.get(),
+            custom: (!own).then(|| self.chosen.get()),
+            scenario,
             strategy: settings.strategy.get(),
             seed,
             idempotent: settings.idempotency.get(),

@@ -125,6 +125,9 @@ pub struct Explorer {
     range: RwSignal<(u64, u64)>,
     /// How the view is embedded in another page, if it is (`embed=1`).
     pub embedded: StoredValue<Option<crate::sim::link::Embed>>,
+    /// The person's own scenarios ("My scenarios"): kept in this browser, opened from a
+    /// file or pasted, or brought by a link.
+    pub mine: RwSignal<Vec<Arc<crate::sim::Scenario>>>,
 }
 
 impl Explorer {
@@ -192,6 +195,7 @@ impl Explorer {
             notices: RwSignal::new(Vec::new()),
             range: RwSignal::new((0, u64::MAX)),
             embedded: StoredValue::new(None),
+            mine: RwSignal::new(Vec::new()),
         };
         // The first run starts in a task of its own: the task that instantiates the wasm and
         // draws the settings is long enough on a slow phone.
@@ -223,11 +227,12 @@ impl Explorer {
         (chosen.name == name).then_some(chosen)
     }
 
-    /// Makes `scenario` (a built-in) the one the settings run, with its own strategy, seed
-    /// and idempotency; returns what that changed of the settings, in words.
-    pub fn choose(&self, scenario: crate::sim::Scenario) -> Option<String> {
+    /// Makes `scenario` (a built-in or one of the person's own) the one the settings run,
+    /// with its own strategy, seed and idempotency; returns what that changed of the
+    /// settings, in words.
+    pub fn choose(&self, scenario: Arc<crate::sim::Scenario>) -> Option<String> {
         let note = self.settings.load(&scenario);
-        self.chosen.set(Arc::new(scenario));
+        self.chosen.set(scenario);
         note
     }
 

@@ -4,8 +4,10 @@
 //! opened without a link downloads none of it first.
 
 mod address;
+mod files;
 mod notices;
 mod panel;
+mod storage;
 
 use leptos::wasm_split::SplitLoaderError;
 
@@ -14,6 +16,7 @@ use crate::sim::link::ViewLink;
 
 use super::explorer::Explorer;
 
+pub use files::ScenarioFiles;
 pub use notices::LinkNotices;
 pub use panel::SharePanel;
 

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::sim::link::MAX_QUERY_CHARS;
 use crate::sim::link::embed::{Embed, iframe_snippet};
 
 use super::{Explorer, address_of};
@@ -63,9 +64,17 @@ pub fn SharePanel() -> impl IntoView {
             <h2 id="share-title">"Share and embed"</h2>
             <div class="share-buttons">
                 <button type="button" id="share" on:click=move |_| {
-                    shown.set(Some("link"));
-                    if let Some(link) = address_of(explorer) {
-                        copy(link, "link", status);
+                    shown.set(None);
+                    match address_of(explorer) {
+                        Some(link) if link.len() > MAX_QUERY_CHARS => status.set(format!(
+                            "This view's link would be {} characters long, more than the {MAX_QUERY_CHARS} a link may have, because its scenario travels in it: download the scenario (Scenario files, below) and share the file instead.",
+                            link.len()
+                        )),
+                        Some(link) => {
+                            shown.set(Some("link"));
+                            copy(link, "link", status);
+                        }
+                        None => status.set("Enter a seed first: the link names the run's seed.".into()),
                     }
                 }>"Share: copy the link"</button>
                 <button type="button" id="embed" on:click=move |_| {

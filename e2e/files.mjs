@@ -1,0 +1,156 @@
+// End-to-end test of scenario files on the release bundle: a broken file shows its errors
+// (JSON path, line, column) beside its text, which is kept; a corrected paste opens and is
+// kept under My scenarios across reloads and travels in the link; a scenario exported and
+// imported again runs with the same trace hash; the run's downloads are the runner's
+// exports; stored data that cannot be read is set aside and reported.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+
+const { check, expect, finish } = checks();
+const { server, url } = await serve();
+const browser = await launch();
+const errors = [];
+
+async function fresh() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  errors.push(watchErrors(page));
+  return page;
+}
+const metric = (page, name) => page.locator(`[data-metric="${name}"] dd`).textContent();
+const toEnd = async (page) => {
+  await page.click('#to-end');
+  await page.waitForFunction(() => !document.querySelector('.recording'));
+  await page.click('#to-end');
+};
+/** Clicks `selector` and returns the downloaded file's name and text. */
+async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+}
+/** What the native runner prints for `args`. */
+const runner = (...args) => execFileSync('cargo', ['run', '-q', '--no-default-features', '--', ...args], { encoding: 'utf8' });
+
+const MINE = {
+  name: 'my-orders', title: 'My orders: billing lags', source: 'orders',
+  replicas: [{ name: 'billing', link: { delay: { kind: 'uniform', min_ms: 20, max_ms: 60 } } }],
+  records: [{ id: 'order-1', fields: { status: 'new' } }],
+  script: [{ at: 100, do: 'write', record: 'order-1', set: { status: 'paid' } }],
+};
+
+try {
+  const page = await fresh();
+  await page.goto(url);
+  await page.waitForSelector(LIVE_TABLE);
+  await page.waitForSelector('#scenario-file');
+
+  await check('a broken scenario file shows each error with its path, line and column, next to its kept text', async () => {
+    const broken = JSON.stringify({ ...MINE, replicas: [{ name: 'billing', link: { drop_probability: 2 } }] }, null, 2);
+    await page.setInputFiles('#scenario-file', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(broken) });
+    await page.waitForSelector('#scenario-errors li');
+    const shown = await page.locator('#scenario-errors li').allTextContents();
+    expect(shown.some((e) => e.startsWith('replicas[0].link.drop_probability') && /line \d+, column \d+/.test(e)), shown.join('\n'));
+    expect(await page.inputValue('#scenario-text') === broken, 'the text is kept for correcting');
+    expect(await page.getAttribute('#scenario-text', 'aria-invalid') === 'true', 'the field is marked invalid');
+    expect(await page.inputValue('#scenario') === 'baseline', 'the run on show stays');
+  });
+
+  await check('the corrected text opens, is kept under My scenarios, travels in the link and survives a reload', async () => {
+    await page.fill('#scenario-text', JSON.stringify(MINE, null, 2));
+    await page.click('#open-pasted');
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'my-orders');
+    expect(await page.locator('#scenario-errors li').count() === 0, 'no error left');
+    expect((await page.textContent('.files .share-status')).includes('kept it under My scenarios'), 'it says so');
+    expect(await page.locator('#scenario optgroup[label="My scenarios"] option').count() === 1, 'listed with the scenarios');
+    await page.click('#step-forward');
+    await page.waitForFunction(() => location.search.includes('custom='));
+    await page.reload();
+    await page.waitForSelector(LIVE_TABLE);
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'my-orders');
+    expect(await page.locator('table.record-table').count() >= 2, 'its systems are shown');
+    await page.goto(url);
+    await page.waitForSelector('#scenario optgroup option', { state: 'attached' });
+    expect(await page.inputValue('#scenario') === 'baseline', 'a plain address shows the first scenario');
+  });
+
+  await check('a link carries the scenario to a browser that never saw it', async () => {
+    await page.selectOption('#scenario', 'my-orders');
+    await page.waitForFunction(() => location.search.includes('custom='));
+    const link = page.url();
+    const other = await fresh();
+    await other.goto(link);
+    await other.waitForSelector(LIVE_TABLE);
+    await other.waitForFunction(() => document.querySelector('#scenario').value === 'my-orders');
+    await other.context().close();
+  });
+
+  await check('a scenario exported and imported again runs with the same trace hash', async () => {
+    await page.selectOption('#scenario', 'email-conflict');
+    await page.selectOption('#strategy', 'lww');
+    await toEnd(page);
+    const trace = await metric(page, 'Trace');
+    const file = await download(page, '#download-scenario');
+    expect(file.name === 'email-conflict.json', file.name);
+    expect(JSON.parse(file.text).strategy === 'lww', 'the file has the settings on show');
+    await page.setInputFiles('#scenario-file', { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'email-conflict-copy');
+    const said = await page.textContent('.files .share-status');
+    expect(said.includes('kept as "email-conflict-copy"'), `the rename is said: ${said}`);
+    await toEnd(page);
+    const again = await metric(page, 'Trace');
+    expect(again === trace, `${again} vs ${trace}`);
+  });
+
+  await check("the run's downloads are the runner's exports of the same run", async () => {
+    await page.selectOption('#scenario', 'saga');
+    await toEnd(page);
+    const args = ['run', 'saga'];
+    const files = [['[data-export="run.trace.jsonl"]', 'saga.trace.jsonl', 'trace'],
+      ['[data-export="run.cloudevents.json"]', 'saga.cloudevents.json', 'cloudevents'],
+      ['[data-export="run.mmd"]', 'saga.mmd', 'mermaid']];
+    for (const [button, name, format] of files) {
+      const file = await download(page, button);
+      expect(file.name === name, `${file.name} vs ${name}`);
+      expect(file.text === runner(...args, '--format', format), `${name} differs from the runner's --format ${format}`);
+    }
+  });
+
+  await check('kept data that cannot be read is set aside and reported; the page still works', async () => {
+    const other = await fresh();
+    await other.addInitScript(() => {
+      if (!sessionStorage.getItem('seeded')) {
+        sessionStorage.setItem('seeded', '1');
+        localStorage.setItem('syncscope.my-scenarios', '{not json');
+      }
+    });
+    await other.goto(url);
+    await other.waitForSelector(LIVE_TABLE);
+    await other.waitForSelector('.notices li');
+    const text = await other.locator('.notices li').first().textContent();
+    expect(text.includes('could not be read') && text.includes('syncscope.my-scenarios.set-aside'), text);
+    const aside = await other.evaluate(() => [localStorage.getItem('syncscope.my-scenarios'), localStorage.getItem('syncscope.my-scenarios.set-aside')]);
+    expect(aside[0] === null && JSON.parse(aside[1])[0] === '{not json', `stored: ${aside}`);
+    await other.context().close();
+  });
+
+  await check('a file dropped on the panel opens', async () => {
+    const dropped = JSON.stringify({ ...MINE, name: 'dropped', title: 'Dropped in' });
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, dropped);
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'dropped');
+  });
+
+  await check('no console or page errors', async () => {
+    const all = errors.flat();
+    expect(all.length === 0, all.join('\n'));
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+finish('scenario files');
