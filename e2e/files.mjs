@@ -103,6 +103,28 @@ try {
     expect(again === trace, `${again} vs ${trace}`);
   });
 
+  await check("a fork's scenario file replays the fork: same trace hash once imported", async () => {
+    await page.selectOption('#scenario', 'email-conflict');
+    await page.selectOption('#strategy', 'escalate');
+    await page.click('#to-start');
+    await page.click('#step-forward');
+    await page.click('g.message[aria-label*="to warehouse"]');
+    await page.click('#duplicate-message');
+    await toEnd(page);
+    await page.click('button.take-replica'); // decided once the run is over
+    await toEnd(page);
+    expect(await page.locator('button.fork').count() === 3, 'two forks');
+    const trace = await metric(page, 'Trace');
+    const file = await download(page, '#download-scenario');
+    const script = JSON.parse(file.text).script;
+    expect(script.filter((s) => 'after_step' in s).length === 2, JSON.stringify(script));
+    await page.setInputFiles('#scenario-file', { name: file.name, mimeType: 'application/json', buffer: Buffer.from(file.text) });
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'email-conflict-copy-2');
+    await toEnd(page);
+    const again = await metric(page, 'Trace');
+    expect(again === trace, `${again} vs ${trace}`);
+  });
+
   await check("the run's downloads are the runner's exports of the same run", async () => {
     await page.selectOption('#scenario', 'saga');
     await toEnd(page);

@@ -285,7 +285,11 @@ impl Lit for ScriptStep {
     fn lit(&self) -> String {
         fields(
             "ScriptStep",
-            &[("at", self.at.lit()), ("command", self.command.lit())],
+            &[
+                ("at", self.at.lit()),
+                ("after_step", self.after_step.lit()),
+                ("command", self.command.lit()),
+            ],
         )
     }
 }

@@ -135,6 +135,7 @@ fn a_script_step_that_cannot_apply_is_recorded_as_refused() {
     let mut scenario = library::by_name("consumer-crash").unwrap().unwrap();
     scenario.script.push(syncscope::sim::scenario::ScriptStep {
         at: 500,
+        after_step: None,
         command: Command::Crash {
             system: "billing".into(),
             until: 3000,

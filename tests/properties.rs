@@ -76,6 +76,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 .into_iter()
                 .map(|(at, rec, v)| ScriptStep {
                     at,
+                    after_step: None,
                     command: Command::Write {
                         event: None,
                         record: format!("rec{}", rec % records),
@@ -85,6 +86,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 .collect();
             script.extend(locals.into_iter().map(|(at, r, rec, v)| ScriptStep {
                 at,
+                after_step: None,
                 command: Command::LocalWrite {
                     system: replicas[r % replicas.len()].name.clone(),
                     record: format!("rec{}", rec % records),
@@ -117,6 +119,7 @@ fn scenario(local_writes: bool) -> impl Strategy<Value = Scenario> {
                 let system = scenario.replicas[r % scenario.replicas.len()].name.clone();
                 scenario.script.push(ScriptStep {
                     at,
+                    after_step: None,
                     command: Command::Crash {
                         system,
                         until: at + down,

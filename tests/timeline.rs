@@ -545,6 +545,7 @@ fn a_script_skew_and_a_skew_by_hand_do_the_same() {
         0,
         ScriptStep {
             at: 0,
+            after_step: None,
             command: Command::Skew {
                 system: "billing".into(),
                 offset_ms: set.offset_ms,

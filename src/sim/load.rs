@@ -148,6 +148,7 @@ fn load_script(records: usize, commands: usize) -> Vec<ScriptStep> {
     let extra = [
         ScriptStep {
             at: end / 3,
+            after_step: None,
             command: Command::Crash {
                 system: "replica-0".into(),
                 until: end / 3 + 500,
@@ -155,6 +156,7 @@ fn load_script(records: usize, commands: usize) -> Vec<ScriptStep> {
         },
         ScriptStep {
             at: 0,
+            after_step: None,
             command: Command::Poison {
                 system: "replica-1".into(),
                 record: "rec-0".into(),
@@ -163,6 +165,7 @@ fn load_script(records: usize, commands: usize) -> Vec<ScriptStep> {
         },
         ScriptStep {
             at: end + 5000,
+            after_step: None,
             command: Command::ReplayDeadLetters {
                 system: "replica-1".into(),
             },
@@ -178,6 +181,7 @@ fn load_script(records: usize, commands: usize) -> Vec<ScriptStep> {
     for i in 0..commands {
         script.push(ScriptStep {
             at: i as u64,
+            after_step: None,
             command: Command::Write {
                 record: names[(i * 7919) % records].clone(),
                 event: None,

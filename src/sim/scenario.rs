@@ -317,8 +317,13 @@ pub struct RecordSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "serde_json::Value", into = "serde_json::Value")]
 pub struct ScriptStep {
-    /// When it happens.
+    /// When it happens (0 for a step-keyed entry, see `after_step`).
     pub at: Millis,
+    /// Instead of a time: once this many steps are done (written `"after_step"` in place of
+    /// `"at"`). This is how a fork's changes are written (`timeline::replay`): a change made
+    /// at step 12 is carried out once 12 steps are done, before the 13th, exactly as the
+    /// explorer made it; one due after the run has gone quiet is carried out then.
+    pub after_step: Option<u64>,
     /// What happens.
     pub command: Command,
 }
@@ -332,15 +337,25 @@ impl TryFrom<serde_json::Value> for ScriptStep {
         let serde_json::Value::Object(mut map) = value else {
             return Err("expected an object like {\"at\": 0, \"do\": \"write\", ...}".into());
         };
-        let at = match map.remove("at") {
-            None => return Err("missing field `at`".into()),
-            Some(v) => v
-                .as_u64()
-                .ok_or_else(|| format!("at: expected a whole number of ms, found {v}"))?,
+        let number = |key: &str, v: serde_json::Value, unit: &str| {
+            v.as_u64()
+                .ok_or_else(|| format!("{key}: expected a whole number of {unit}, found {v}"))
+        };
+        let (at, after_step) = match (map.remove("at"), map.remove("after_step")) {
+            (Some(at), None) => (number("at", at, "ms")?, None),
+            (None, Some(step)) => (0, Some(number("after_step", step, "steps")?)),
+            (None, None) => return Err("missing field `at` (or `after_step`)".into()),
+            (Some(_), Some(_)) => {
+                return Err("expected `at` or `after_step`, not both".into());
+            }
         };
         let command =
             serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| e.to_string())?;
-        Ok(ScriptStep { at, command })
+        Ok(ScriptStep {
+            at,
+            after_step,
+            command,
+        })
     }
 }
 
@@ -348,7 +363,10 @@ impl From<ScriptStep> for serde_json::Value {
     fn from(step: ScriptStep) -> Self {
         let mut value = serde_json::to_value(&step.command).expect("a command always serialises");
         if let serde_json::Value::Object(map) = &mut value {
-            map.insert("at".into(), step.at.into());
+            match step.after_step {
+                Some(steps) => map.insert("after_step".into(), steps.into()),
+                None => map.insert("at".into(), step.at.into()),
+            };
         }
         value
     }

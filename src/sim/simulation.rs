@@ -20,7 +20,9 @@ use super::replica::{DeadLetter, Reception, Replica};
 use super::resolver::{self, SourceVerdict, Strategy};
 use super::rng::SimRng;
 use super::scenario::limits::MAX_TIME_MS;
-use super::scenario::{Clock, Delay, LinkFaults, Scenario, ScenarioError, ScenarioErrors};
+use super::scenario::{
+    Clock, Delay, LinkFaults, Scenario, ScenarioError, ScenarioErrors, ScriptStep,
+};
 use super::series::{Sample, Series};
 use super::shared_log::SharedLog;
 use super::source::{EventKind, PublishedEvent, SourceOfTruth};
@@ -116,6 +118,10 @@ pub struct Simulation {
     compiled: Arc<compiled::Compiled>,
     script_order: Arc<Vec<u32>>,
     next_script: usize,
+    /// The script's step-keyed entries (`after_step`), by position, in the order they are
+    /// due.
+    stepped_order: Arc<Vec<u32>>,
+    next_stepped: usize,
     source: SourceOfTruth,
     replicas: Vec<Replica>,
     bus: EventBus,
@@ -198,6 +204,8 @@ impl Simulation {
             compiled: Arc::new(compiled),
             script_order: Arc::new(Vec::new()),
             next_script: 0,
+            stepped_order: Arc::new(Vec::new()),
+            next_stepped: 0,
             source: SourceOfTruth::new(initial.clone()),
             replicas: scenario
                 .replicas
@@ -230,7 +238,19 @@ impl Simulation {
         // Script steps enter the queue one at a time, in (time, position) order, each with
         // its position as sequence number: the same order as if all were queued up front
         // (before any other task), without a queue that holds the whole script.
-        let order = super::ordered::positions_by_key(scenario.script.iter().map(|s| s.at));
+        let script = &scenario.script;
+        let mut order = super::ordered::positions_by_key(script.iter().map(|s| s.at));
+        if script.iter().any(|s| s.after_step.is_some()) {
+            // Entries keyed by step count, in the order they are due (position breaks ties).
+            let due = |s: &ScriptStep| s.after_step.unwrap_or(u64::MAX);
+            sim.stepped_order = Arc::new(
+                super::ordered::positions_by_key(script.iter().map(due))
+                    .into_iter()
+                    .take_while(|&i| script[i as usize].after_step.is_some())
+                    .collect(),
+            );
+            order.retain(|&i| script[i as usize].after_step.is_none());
+        }
         sim.script_order = Arc::new(order);
         sim.seq = scenario.script.len() as u64;
         sim.queue_next_script();
@@ -245,7 +265,21 @@ impl Simulation {
 
     /// Whether nothing is left to happen.
     pub fn is_quiet(&self) -> bool {
-        self.queue.is_empty()
+        self.queue.is_empty() && self.next_stepped >= self.stepped_order.len()
+    }
+
+    /// Carries out the script's step-keyed entries that are due: those whose step count has
+    /// been reached, and, once nothing else is left to happen, the next (as
+    /// `timeline::replay` carries out a change due after the run went quiet).
+    fn run_stepped(&mut self) {
+        while let Some(&i) = self.stepped_order.get(self.next_stepped) {
+            let due = self.scenario.script[i as usize].after_step.unwrap_or(0);
+            if due > self.tasks && !self.queue.is_empty() {
+                return;
+            }
+            self.next_stepped += 1;
+            self.run_script_step(i as usize);
+        }
     }
 
     fn queue_next_script(&mut self) {
@@ -274,6 +308,9 @@ impl Simulation {
     pub fn step(&mut self) -> bool {
         if self.tasks >= MAX_TASKS {
             return false;
+        }
+        if self.next_stepped < self.stepped_order.len() {
+            self.run_stepped();
         }
         // A message task whose message was rescheduled (or is gone) is stale: skip it.
         let (at, task) = loop {

@@ -76,6 +76,17 @@ impl Scenario {
             at: step.at,
             known,
         };
+        if let Some(steps) = step.after_step
+            && steps > crate::sim::simulation::MAX_TASKS
+        {
+            err(
+                at.path("after_step"),
+                format!(
+                    "expected at most {} steps (a run's longest), found {steps}",
+                    crate::sim::simulation::MAX_TASKS
+                ),
+            );
+        }
         if step.at > limits::MAX_TIME_MS {
             err(
                 at.path("at"),

@@ -54,6 +54,8 @@ impl Simulation {
             compiled: Arc::clone(&self.compiled),
             script_order: Arc::clone(&self.script_order),
             next_script: self.next_script,
+            stepped_order: Arc::clone(&self.stepped_order),
+            next_stepped: self.next_stepped,
             source: self.source.without_history(),
             replicas: self.replicas.clone(),
             bus: self.bus.clone(),

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::sim::export::RunFile;
+use crate::sim::scenario::ScriptStep;
 use crate::sim::{Scenario, scenario_json};
 
 use super::super::keyed::{key, keyed, row};
@@ -53,13 +54,22 @@ fn download(name: &str, media: &str, text: &str) -> Result<(), JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
-/// The scenario on show as a file: its own JSON with the settings on show.
+/// The scenario on show as a file: its own JSON with the settings on show and, for a fork,
+/// the fork's changes at the end of its script, each after the step it was made at, so
+/// that the file replays the fork (docs/scenario-format.md).
 fn scenario_file(explorer: Explorer) -> Option<(String, String)> {
     let name = explorer.settings.scenario.get_untracked();
     let mut scenario = (*untrack(|| explorer.chosen(&name))?).clone();
     let link = untrack(|| explorer.link())?;
     (scenario.strategy, scenario.seed, scenario.idempotency) =
         (link.strategy, link.seed, link.idempotent);
+    scenario
+        .script
+        .extend(link.changes.into_iter().map(|(step, command)| ScriptStep {
+            at: 0,
+            after_step: Some(step),
+            command,
+        }));
     Some((format!("{name}.json"), scenario.to_json()))
 }
 
@@ -236,7 +246,7 @@ pub fn ScenarioFiles() -> impl IntoView {
                     <button type="button" data-export=kind.file_name("run") on:click=move |_| run_file(kind)>{kind.label()}</button>
                 }).collect_view()}
             </div>
-            <p class="hint">"A fork's changes are not in the scenario file: its link (Share) carries them."</p>
+            <p class="hint">"The scenario file of a fork holds the fork's changes at the end of its script, each after the step it was made at, so that it replays the fork."</p>
         </section>
     }
 }
