@@ -4,13 +4,16 @@
 // imported again runs with the same trace hash; the run's downloads are the runner's
 // exports; stored data that cannot be read is set aside and reported.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
 
 const { check, expect, finish } = checks();
 const { server, url } = await serve();
 const browser = await launch();
 const errors = [];
+const tmp = await mkdtemp(join(tmpdir(), 'syncscope-files-'));
 
 async function fresh() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
@@ -31,7 +34,7 @@ async function download(page, selector) {
   return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
 }
 /** What the native runner prints for `args`. */
-const runner = (...args) => execFileSync('cargo', ['run', '-q', '--no-default-features', '--', ...args], { encoding: 'utf8' });
+const runner = (...args) => execFileSync('cargo', ['run', '-q', '--no-default-features', '--', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
 const MINE = {
   name: 'my-orders', title: 'My orders: billing lags', source: 'orders',
@@ -139,6 +142,40 @@ try {
     }
   });
 
+  await check('this view as one HTML file opens from a file:// address at the same step, offline', async () => {
+    await page.selectOption('#scenario', 'lww-skew');
+    await page.click('#to-start');
+    for (let i = 0; i < 5; i++) await page.click('#step-forward');
+    const step = await page.textContent('#step-label');
+    const trace = await metric(page, 'Trace');
+    const file = await download(page, '#download-one-file');
+    expect(file.name === 'lww-skew.html', file.name);
+    const path = join(tmp, file.name);
+    await writeFile(path, file.text);
+    const offline = await browser.newContext({ offline: true });
+    const opened = await offline.newPage();
+    errors.push(watchErrors(opened));
+    await opened.goto(`file://${path}`);
+    await opened.waitForSelector(LIVE_TABLE);
+    await opened.waitForFunction((s) => document.querySelector('#step-label').textContent === s, step);
+    await opened.waitForSelector('[data-metric="Trace"]');
+    expect(await metric(opened, 'Trace') === trace, 'the same run at the same step');
+    await offline.close();
+  });
+
+  await check('the runner writes the same kind of one-file page (--format html)', async () => {
+    const path = join(tmp, 'runner.html');
+    await writeFile(path, runner('run', 'partition', '--strategy', 'lww', '--format', 'html'));
+    const offline = await browser.newContext({ offline: true });
+    const opened = await offline.newPage();
+    errors.push(watchErrors(opened));
+    await opened.goto(`file://${path}`);
+    await opened.waitForSelector(LIVE_TABLE);
+    await opened.waitForFunction(() => document.querySelector('#scenario').value === 'partition');
+    expect(await opened.inputValue('#strategy') === 'lww', 'with the runner\'s settings');
+    await offline.close();
+  });
+
   await check('kept data that cannot be read is set aside and reported; the page still works', async () => {
     const other = await fresh();
     await other.addInitScript(() => {
@@ -174,5 +211,6 @@ try {
 } finally {
   await browser.close();
   server.close();
+  await rm(tmp, { recursive: true, force: true });
 }
 finish('scenario files');

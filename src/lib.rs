@@ -2,6 +2,7 @@
 //! `ui` is the Leptos explorer built on top of it.
 
 pub mod layout;
+pub mod one_file;
 pub mod sim;
 
 #[cfg(feature = "web")]

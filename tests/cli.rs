@@ -78,7 +78,7 @@ fn bad_input_exits_2_with_one_line() {
         ),
         (
             vec!["run", "storm", "--format", "yaml"],
-            "expected summary, trace, cloudevents or mermaid",
+            "expected summary, trace, cloudevents, mermaid or html",
         ),
         (vec!["run", "storm", "--colour"], "unknown option"),
         (vec!["run", "missing.json"], "cannot read missing.json"),

@@ -4,14 +4,20 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use syncscope::one_file;
 use syncscope::sim::export::RunFile;
+use syncscope::sim::link::ViewLink;
+use syncscope::sim::load::ExplorerLoad;
 use syncscope::sim::{Scenario, Simulation, Strategy, library};
 
 fn lifecycle_names() -> String {
     library::LIFECYCLES.map(|(name, _)| name).join(", ")
 }
 
-const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid]";
+const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid|html] [--dist DIR]";
 
 /// What `run` prints.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +26,8 @@ enum Format {
     Trace,
     CloudEvents,
     Mermaid,
+    /// The run as one HTML file that opens in a browser with no network (`one_file`).
+    Html,
 }
 
 /// What the command line asked for.
@@ -38,6 +46,8 @@ struct RunArgs {
     strategy: Option<Strategy>,
     idempotency: Option<bool>,
     format: Format,
+    /// Where the built page is, for `--format html` (`dist` by default).
+    dist: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -75,6 +85,7 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
         strategy: None,
         idempotency: None,
         format: Format::Summary,
+        dist: None,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -113,16 +124,18 @@ fn parse_run(args: &[String]) -> Result<RunArgs, String> {
                     "trace" => Format::Trace,
                     "cloudevents" => Format::CloudEvents,
                     "mermaid" => Format::Mermaid,
+                    "html" => Format::Html,
                     v => {
                         return Err(format!(
-                            "--format: expected summary, trace, cloudevents or mermaid, found \"{v}\""
+                            "--format: expected summary, trace, cloudevents, mermaid or html, found \"{v}\""
                         ));
                     }
                 }
             }
+            "--dist" => run.dist = Some(value("--dist")?),
             flag if flag.starts_with('-') => {
                 return Err(format!(
-                    "unknown option \"{flag}\"; expected --seed, --strategy, --idempotency or --format"
+                    "unknown option \"{flag}\"; expected --seed, --strategy, --idempotency, --format or --dist"
                 ));
             }
             name if run.scenario.is_empty() => run.scenario = name.to_string(),
@@ -155,6 +168,36 @@ fn load(name: &str) -> Result<Scenario, String> {
             library::names()
         )),
     }
+}
+
+/// A scenario read from a file, renamed when its name is one of SyncScope's own (an
+/// exported built-in), as the page renames it: a link names a built-in by its name alone.
+fn own_named(mut scenario: Scenario) -> Scenario {
+    let ours = |name: &str| library::NAMES.contains(&name) || ExplorerLoad::named(name).is_some();
+    if ours(&scenario.name) {
+        scenario.name = format!("{}-copy", scenario.name);
+    }
+    scenario
+}
+
+/// The one-file page of `view`, built from the page in `dist`.
+fn one_file_page(dist: &str, view: &ViewLink) -> Result<String, String> {
+    let dir = std::path::Path::new(dist);
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| {
+            format!("--format html needs the built page (scripts/build-release), and {dist}/{name} could not be read: {e}")
+        })
+    };
+    let index = String::from_utf8(read("index.html")?).map_err(|_| "index.html is not text")?;
+    let (js, wasm) = one_file::page_files(&index)?;
+    let mut files = BTreeMap::new();
+    let js_bytes = read(&js)?;
+    for name in one_file::later_files(&String::from_utf8_lossy(&js_bytes)) {
+        files.insert(name.clone(), read(&name)?);
+    }
+    files.insert(wasm.clone(), read(&wasm)?);
+    files.insert(js, js_bytes);
+    one_file::one_file(&index, &files, &format!("?{}", view.to_query()))
 }
 
 fn execute(command: Command) -> Result<(), String> {
@@ -200,6 +243,16 @@ fn execute(command: Command) -> Result<(), String> {
                 Format::Mermaid => {
                     write!(out, "{}", RunFile::Mermaid.text(&sim)).map_err(io_error)?
                 }
+                Format::Html => {
+                    let mut view = if args.scenario.ends_with(".json") {
+                        ViewLink::of_custom(Arc::new(own_named(scenario)))
+                    } else {
+                        ViewLink::of(&scenario.name).ok_or("no such scenario")?
+                    };
+                    (view.strategy, view.seed, view.idempotent) = (strategy, seed, idempotency);
+                    let page = one_file_page(args.dist.as_deref().unwrap_or("dist"), &view)?;
+                    write!(out, "{page}").map_err(io_error)?
+                }
             }
             out.flush().map_err(io_error)
         }
@@ -218,14 +271,15 @@ mod tests {
     fn parses_a_full_run_line() {
         assert_eq!(
             parse(&args(
-                "run storm --seed 9 --strategy lww --format trace --idempotency off"
+                "run storm --seed 9 --strategy lww --format html --idempotency off --dist site"
             )),
             Ok(Command::Run(RunArgs {
                 scenario: "storm".into(),
                 seed: Some(9),
                 strategy: Some(Strategy::LastWriteWins),
                 idempotency: Some(false),
-                format: Format::Trace,
+                format: Format::Html,
+                dist: Some("site".into()),
             }))
         );
     }
@@ -250,7 +304,7 @@ mod tests {
         assert!(
             parse(&args("run storm --format xml"))
                 .unwrap_err()
-                .contains("summary, trace, cloudevents or mermaid")
+                .contains("summary, trace, cloudevents, mermaid or html")
         );
         assert!(
             parse(&args("run storm --seed"))

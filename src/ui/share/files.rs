@@ -73,6 +73,42 @@ fn scenario_file(explorer: Explorer) -> Option<(String, String)> {
     Some((format!("{name}.json"), scenario.to_json()))
 }
 
+/// The bytes at `address` (one of this page's own files).
+async fn fetched(address: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |_| format!("{address} could not be downloaded again");
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(address))
+        .await
+        .map_err(failed)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "{address} could not be downloaded again ({})",
+            response.status()
+        ));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    Ok(web_sys::js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The view on show as one HTML file (`one_file`), built from this page's own files.
+async fn one_file_of(explorer: Explorer) -> Result<String, String> {
+    let view = untrack(|| explorer.link()).ok_or("enter a seed first")?;
+    let index = String::from_utf8_lossy(&fetched("./").await?).into_owned();
+    let (js, wasm) = crate::one_file::page_files(&index)?;
+    let js_bytes = fetched(&format!("./{js}")).await?;
+    let mut files = std::collections::BTreeMap::new();
+    for name in crate::one_file::later_files(&String::from_utf8_lossy(&js_bytes)) {
+        let bytes = fetched(&format!("./{name}")).await?;
+        files.insert(name, bytes);
+    }
+    files.insert(wasm.clone(), fetched(&format!("./{wasm}")).await?);
+    files.insert(js, js_bytes);
+    crate::one_file::one_file(&index, &files, &super::query_of(&view))
+}
+
 /// Adds "My scenarios" to the settings' scenario list (drawn with the first view, before
 /// this code has arrived).
 fn list_mine(explorer: Explorer) {
@@ -242,6 +278,19 @@ pub fn ScenarioFiles() -> impl IntoView {
                         status.set(format!("Downloaded {name}."));
                     }
                 }>"Scenario (JSON)"</button>
+                <button type="button" id="download-one-file" on:click=move |_| {
+                    status.set("Putting the page and this view into one file…".into());
+                    let name = format!("{}.html", explorer.settings.scenario.get_untracked());
+                    leptos::task::spawn_local(async move {
+                        status.set(match one_file_of(explorer).await {
+                            Ok(page) => {
+                                let _ = download(&name, "text/html", &page);
+                                format!("Downloaded {name}: it opens this view in a browser with no network, from a file too.")
+                            }
+                            Err(why) => format!("This view could not be made into one file: {why}."),
+                        });
+                    });
+                }>"This view as one HTML file"</button>
                 {RunFile::ALL.into_iter().map(|kind| view! {
                     <button type="button" data-export=kind.file_name("run") on:click=move |_| run_file(kind)>{kind.label()}</button>
                 }).collect_view()}
