@@ -150,6 +150,40 @@ try {
     await hostPage.context().close();
   });
 
+  await check('the embed fits 320 × 240, 400 × 300 and 640 × 420 with no inner scrollbar', async () => {
+    for (const [width, height] of [[320, 240], [400, 300], [640, 420]]) {
+      for (const scenario of ['baseline', 'saga', 'email-conflict']) {
+        const p = await fresh({ width, height });
+        await p.goto(`${url}?scenario=${scenario}&step=4&embed=1`);
+        await p.waitForSelector('#app > .run-body:not([hidden]) .topology-svg');
+        await p.waitForSelector('.open-full');
+        const fits = await p.evaluate(() => [document.documentElement.scrollWidth, innerWidth, document.documentElement.scrollHeight, innerHeight]);
+        expect(fits[0] <= fits[1] && fits[2] <= fits[3], `${scenario} at ${width} × ${height}: ${fits}`);
+        await p.context().close();
+      }
+    }
+  });
+
+  await check('the Embed button copies an iframe of this view; the page links its oEmbed description', async () => {
+    const p = await fresh();
+    await p.goto(`${url}?scenario=saga&step=3`);
+    await p.waitForSelector('#embed');
+    await p.check('#embed-autoplay');
+    await p.click('#embed');
+    await p.waitForFunction(() => document.querySelector('.share-status')?.textContent.includes('Copied the embed code'));
+    const snippet = await p.inputValue('#share-text');
+    expect(/^<iframe src="[^"]+scenario=saga&amp;step=3&amp;[^"]*embed=1&amp;autoplay=1" title="SyncScope: [^"]+" width="640" height="420" loading="lazy"/.test(snippet), snippet);
+    const h = await host(`<!doctype html><title>Pasted</title><body>${snippet}</body>`);
+    hosts.push(h);
+    await p.goto(h.url);
+    await p.frameLocator('iframe').locator('#app > .run-body:not([hidden]) .topology-svg').waitFor();
+    await p.goto(url);
+    const alternate = await p.getAttribute('link[rel="alternate"][type="application/json+oembed"]', 'href');
+    const oembed = await (await fetch(new URL(alternate, url))).json();
+    expect(oembed.version === '1.0' && oembed.type === 'rich' && oembed.html.includes('embed=1'), JSON.stringify(oembed));
+    await p.context().close();
+  });
+
   await check('dist/ under a sub-path: the page, a link, the panels and <syncscope-embed> work', async () => {
     const p = await fresh();
     await p.goto(`${sub.url}?scenario=saga&step=2`);
