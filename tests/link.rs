@@ -456,6 +456,9 @@ fn a_custom_scenario_travels_packed_and_a_broken_one_gets_a_notice() {
         );
         assert_eq!(opened.view.scenario, library::NAMES[0]);
     }
+    // The scenario's name beside a broken custom= is no second problem.
+    let opened = ViewLink::from_query("scenario=my-partition&custom=***", SPEEDS);
+    assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);
     // A packed scenario that is not valid names the field at fault.
     let mut broken = scenario;
     broken.replicas.clear();
@@ -466,4 +469,44 @@ fn a_custom_scenario_travels_packed_and_a_broken_one_gets_a_notice() {
         "{}",
         opened.notices[0].problem
     );
+}
+
+#[test]
+fn the_links_guide_lists_every_parameter() {
+    let doc = include_str!("../docs/links.md");
+    let table = doc.split("## Parameters").nth(1).unwrap();
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    let mut known = listed.clone();
+    known.sort();
+    let mut expected = vec![
+        "v",
+        "scenario",
+        "custom",
+        "strategy",
+        "seed",
+        "idempotent",
+        "step",
+        "speed",
+        "select",
+        "changes",
+        "hash",
+    ];
+    expected.sort();
+    assert_eq!(known, expected);
+    // Each is read: a link with every one of them gives no "not a parameter" notice.
+    for key in listed {
+        let opened = ViewLink::from_query(&format!("{key}=x"), SPEEDS);
+        assert!(
+            opened
+                .notices
+                .iter()
+                .all(|n| !n.problem.contains("not a parameter")),
+            "{key}: {:?}",
+            opened.notices
+        );
+    }
 }

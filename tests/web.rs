@@ -17,6 +17,15 @@ fn document() -> web_sys::Document {
 /// draws its panels a task each, and its first tables a frame each); keep the handle alive
 /// while testing.
 async fn mount() -> (Element, impl Drop) {
+    // Every test starts at the plain address: the page writes its view into the address,
+    // and a query left by the test before would open that view.
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .unwrap();
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);

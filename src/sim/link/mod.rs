@@ -274,10 +274,11 @@ impl ViewLink {
                 None
             }
         });
-        let mut view = match get("scenario").map(|s| (s, ViewLink::of(s))) {
-            _ if custom.is_some() => custom.unwrap_or_else(fallback), // custom is Some here
-            Some((_, Some(view))) => view,
-            Some((name, None)) => {
+        let mut view = match (custom, get("scenario")) {
+            (Some(view), _) => view,
+            // The custom scenario's notice says why the first is shown.
+            (None, _) if get("custom").is_some() => fallback(),
+            (None, Some(name)) => ViewLink::of(name).unwrap_or_else(|| {
                 notices.push(notice(
                     "scenario",
                     format!(
@@ -287,8 +288,8 @@ impl ViewLink {
                     ),
                 ));
                 fallback()
-            }
-            None => fallback(),
+            }),
+            (None, None) => fallback(),
         };
         read_settings(&mut view, &get, speeds, &mut notices);
         let embed = Embed::read(&get, &mut notices);
