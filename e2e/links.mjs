@@ -128,6 +128,8 @@ try {
       <script>window.heights = []; addEventListener('message', (e) => e.data?.type === 'syncscope:height' && heights.push(e.data.height));</script>`);
     hosts.push(h);
     const hostPage = await fresh({ width: 480, height: 360 });
+    const fetched = [];
+    hostPage.on('request', (r) => fetched.push(r.url()));
     await hostPage.goto(h.url);
     const frame = hostPage.frameLocator('#f');
     await frame.locator('#step-label').waitFor();
@@ -147,6 +149,7 @@ try {
     expect(open.includes('scenario=partition') && !open.includes('embed'), `Open in SyncScope: ${open}`);
     const found = await axe(inner);
     expect(found.length === 0, found.join('\n'));
+    expect(!fetched.some((u) => u.includes('split_files')), 'an embed does not download the scenario reader');
     await hostPage.context().close();
   });
 

@@ -28,8 +28,10 @@ const hashed = (stem, ext, bytes) =>
 async function placeSplit(dir, splitDir, mainJs) {
   const mainPath = join(dir, mainJs);
   const main = await readFile(mainPath, 'utf8');
-  const importLine = main.match(new RegExp(`^import \\* as (\\w+) from "\\./${LOADER.replace('.', '\\.')}";?$`, 'm'));
-  if (!importLine) return; // built without split points
+  // wasm-bindgen imports the loader once per split module, under a name each.
+  const importLines = [...main.matchAll(new RegExp(`^import \\* as (\\w+) from "\\./${LOADER.replace('.', '\\.')}";?$`, 'gm'))];
+  if (importLines.length === 0) return; // built without split points
+  const importLine = importLines[0];
   let loader = await readFile(join(splitDir, LOADER), 'utf8');
   const stem = mainJs.replace(/-[0-9a-f]+\.js$/, '');
   for (const name of await readdir(splitDir)) {
@@ -49,8 +51,11 @@ async function placeSplit(dir, splitDir, mainJs) {
     throw new Error(`${LOADER} is not shaped as this hook expects (wasm-split-cli changed?)`);
   }
   loader = loader.replace(/^import \{ initSync \} from "[^"]+";$/m, '').replace(/^export const /gm, 'const ');
-  const inlined = `const ${importLine[1]} = (() => {\n${loader}\nreturn { ${exported.join(', ')} };\n})();\n`;
-  await writeFile(mainPath, main.replace(importLine[0], '') + inlined);
+  const inlined = `const ${importLine[1]} = (() => {\n${loader}\nreturn { ${exported.join(', ')} };\n})();\n`
+    + importLines.slice(1).map((line) => `const ${line[1]} = ${importLine[1]};\n`).join('');
+  let withoutImports = main;
+  for (const line of importLines) withoutImports = withoutImports.replace(line[0], '');
+  await writeFile(mainPath, withoutImports + inlined);
 }
 
 if (process.env.TRUNK_PROFILE === 'release') {

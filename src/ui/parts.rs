@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::explorer;
 use super::run_view::RunView;
-use super::share::{LinkNotices, ScenarioFiles, SharePanel};
+use super::share::{FilesSlot, LinkNotices, SharePanel};
 use super::{
     EscalationInbox, FaultPanel, ForkBar, Inspector, MetricsPanel, RecordTables, TopologyView,
     WhyPanel,
@@ -89,7 +89,7 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
         part(lower, || view! { <ForkBar /> }),
         part(lower, || view! { <FaultPanel /> }),
         part(lower, || view! { <SharePanel /> }),
-        part(lower, || view! { <ScenarioFiles /> }),
+        part(lower, || view! { <FilesSlot /> }),
     ]
 }
 

@@ -239,6 +239,18 @@ impl ViewLink {
     /// Reads a link's query (with or without its `?`). `speeds` is how many playback
     /// speeds the page offers. Never fails: see the module's notes.
     pub fn from_query(query: &str, speeds: usize) -> Opened {
+        Self::from_query_unpacking(query, speeds, custom::unpack)
+    }
+
+    /// `from_query`, with `unpack` reading a `custom=` scenario (`custom::unpack`). A
+    /// program that reads a scenario only in some parts of its code (the page fetches the
+    /// scenario reader on demand) passes its own for links that have no `custom=`
+    /// (`has_custom`).
+    pub fn from_query_unpacking(
+        query: &str,
+        speeds: usize,
+        unpack: impl Fn(&str) -> Result<Scenario, String>,
+    ) -> Opened {
         let first = library::NAMES[0];
         let mut notices = Vec::new();
         let fallback = || ViewLink::of(first).expect("the first built-in scenario exists");
@@ -264,7 +276,7 @@ impl ViewLink {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str())
         };
-        let custom = get("custom").and_then(|text| match custom::unpack(text) {
+        let custom = get("custom").and_then(|text| match unpack(text) {
             Ok(scenario) => Some(ViewLink::of_custom(Arc::new(scenario))),
             Err(why) => {
                 notices.push(notice(
@@ -312,6 +324,12 @@ impl ViewLink {
             notices,
         }
     }
+}
+
+/// Whether a link's query carries a scenario of its own (`custom=`).
+pub fn has_custom(query: &str) -> bool {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query.split('&').any(|pair| pair.starts_with("custom="))
 }
 
 /// Every parameter a link may carry.

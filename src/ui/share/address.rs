@@ -9,30 +9,28 @@ use leptos::prelude::*;
 use leptos_use::use_event_listener;
 use wasm_bindgen::JsValue;
 
-use crate::layout::pace::SPEEDS;
-use crate::sim::link::ViewLink;
-
 use super::{Explorer, open_now, query_of};
 
 /// The address is written at most this often: browsers refuse to change it hundreds of
 /// times a second, and playback changes the step many times a second.
 const WRITE_EVERY_MS: u64 = 300;
 
-/// What makes two views the same run: the view without its step, speed, selection and
-/// hash, as a query.
-fn run_of(view: &ViewLink) -> String {
-    let mut run = view.clone();
-    run.step = 0;
-    run.speed = None;
-    run.selected = None;
-    run.hash = None;
-    run.to_query()
+/// What makes two views the same run: a query without the parameters that only say what
+/// of the run is on show (step, speed, selection) and its hash. Read from the text, so that
+/// a scenario carried in the address (`custom=`) need not be unpacked to compare it.
+fn run_of(query: &str) -> String {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let on_show = ["step=", "speed=", "select=", "hash="];
+    query
+        .split('&')
+        .filter(|pair| !on_show.iter().any(|p| pair.starts_with(p)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The run of the address the page shows now.
 fn run_in_address() -> String {
-    let query = window().location().search().unwrap_or_default();
-    run_of(&ViewLink::from_query(&query, SPEEDS.len()).view)
+    run_of(&window().location().search().unwrap_or_default())
 }
 
 /// Keeps the address bar on the view on show, and shows the view of an entry Back or
@@ -79,7 +77,7 @@ fn write(explorer: Explorer, written: StoredValue<String>) {
     let Ok(history) = window().history() else {
         return;
     };
-    let run = run_of(&view);
+    let run = run_of(&query);
     let _ = if written.get_value() != run {
         written.set_value(run);
         history.push_state_with_url(&JsValue::NULL, "", Some(&address))

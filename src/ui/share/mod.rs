@@ -12,11 +12,11 @@ mod storage;
 use leptos::wasm_split::SplitLoaderError;
 
 use crate::layout::pace::SPEEDS;
-use crate::sim::link::ViewLink;
+use crate::sim::link::{ViewLink, has_custom};
 
 use super::explorer::Explorer;
 
-pub use files::ScenarioFiles;
+pub use files::FilesSlot;
 pub use notices::LinkNotices;
 pub use panel::SharePanel;
 
@@ -36,9 +36,27 @@ pub async fn open(explorer: Explorer, query: String) -> Result<(), SplitLoaderEr
     Ok(())
 }
 
-/// `open`'s work, for the panels' own code.
+/// `open`'s work, for the panels' own code. A link that carries a scenario of its own is
+/// read by the scenario reader, which comes in a wasm of its own (`files::split`).
 fn open_now(explorer: Explorer, query: &str) {
-    explorer.show_link(ViewLink::from_query(query, SPEEDS.len()));
+    if !has_custom(query) {
+        let unused = |_: &str| Err("it was not read".to_string()); // no custom= to read
+        explorer.show_link(ViewLink::from_query_unpacking(query, SPEEDS.len(), unused));
+        return;
+    }
+    let query = query.to_string();
+    leptos::task::spawn_local(async move {
+        if files::open_custom(explorer, query.clone()).await.is_err() {
+            let missing = |_: &str| {
+                Err("the part of SyncScope that reads scenarios could not be downloaded; reload the page to try again".to_string())
+            };
+            explorer.show_link(ViewLink::from_query_unpacking(
+                &query,
+                SPEEDS.len(),
+                missing,
+            ));
+        }
+    });
 }
 
 /// The address of the view on show (`None` while the seed field holds no seed): this page's

@@ -5,6 +5,7 @@
 
 mod downloads;
 mod mine;
+mod split;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::sim::{Scenario, scenario_json};
 use super::{Explorer, storage};
 use downloads::Downloads;
 use mine::{MyScenarios, list_mine};
+pub use split::{FilesSlot, open_custom};
 
 /// The scenario `text` holds, or a line per problem (JSON path, line and column). A
 /// scenario named as one of SyncScope's own (an exported built-in) is renamed, and the

@@ -1,0 +1,10 @@
+import { serve, launch } from './serve.mjs';
+const { server, url } = await serve();
+const browser = await launch();
+const p = await browser.newPage();
+p.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+await p.goto(url);
+await p.waitForTimeout(5000);
+console.log(await p.locator('.files').count(), await p.locator('#share').count());
+await browser.close(); server.close();

@@ -1,0 +1,91 @@
+//! The scenario reader comes in a wasm of its own, fetched when it is first needed: once
+//! the panels are drawn (for the scenario files panel, but not in an embedded view), or
+//! at once for a link that carries a scenario (`custom=`). The panels' wasm then holds
+//! none of it, and an embed never downloads it unless its link carries a scenario.
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::layout::pace::SPEEDS;
+use crate::sim::link::ViewLink;
+
+use super::super::super::parts::Part;
+use super::super::Explorer;
+use super::ScenarioFiles;
+
+/// Shows the view of `query`, a link that carries a scenario of its own. In the shipped
+/// bundle (`--cfg syncscope_split`) a split point in the reader's wasm.
+#[cfg(syncscope_split)]
+#[leptos::wasm_split::wasm_split(files, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn open_custom(explorer: Explorer, query: String) -> Result<(), SplitLoaderError> {
+    explorer.show_link(ViewLink::from_query(&query, SPEEDS.len()));
+    Ok(())
+}
+
+/// Shows the view of `query` (built without the split point).
+#[cfg(not(syncscope_split))]
+pub async fn open_custom(explorer: Explorer, query: String) -> Result<(), SplitLoaderError> {
+    explorer.show_link(ViewLink::from_query(&query, SPEEDS.len()));
+    Ok(())
+}
+
+/// The scenario files panel, to be drawn into `slot`. A split point in the reader's wasm
+/// in the shipped bundle.
+#[cfg(syncscope_split)]
+#[leptos::wasm_split::wasm_split(files, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn files_part(slot: NodeRef<leptos::html::Div>) -> Result<Part, SplitLoaderError> {
+    Ok(part(slot))
+}
+
+/// The scenario files panel (built without the split point).
+#[cfg(not(syncscope_split))]
+pub async fn files_part(slot: NodeRef<leptos::html::Div>) -> Result<Part, SplitLoaderError> {
+    Ok(part(slot))
+}
+
+fn part(slot: NodeRef<leptos::html::Div>) -> Part {
+    Box::new(move || {
+        let column = slot.get_untracked()?;
+        let handle = leptos::mount::mount_to(column.into(), || view! { <ScenarioFiles /> });
+        Some(Box::new(handle) as Box<dyn std::any::Any>)
+    })
+}
+
+/// Where the scenario files panel goes once its wasm has arrived (not in an embedded view,
+/// which hides it), with a way to try again when the download fails.
+#[component]
+pub fn FilesSlot() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let slot = NodeRef::<leptos::html::Div>::new();
+    let failed = RwSignal::new(false);
+    let kept = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    let owner = Owner::current();
+    let load = move || {
+        let owner = owner.clone();
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            match files_part(slot).await {
+                Ok(draw) => {
+                    let handle = owner.and_then(|o| o.with(draw));
+                    kept.set_value(handle);
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    if explorer.embedded.with_value(|e| e.is_none()) {
+        load.clone()();
+    }
+    view! {
+        <div class="files-slot" node_ref=slot></div>
+        <Show when=move || failed.get()>
+            <p class="run-error" role="alert">
+                "The scenario files panel could not be downloaded. "
+                <button type="button" on:click={
+                    let load = load.clone();
+                    move |_| load()
+                }>"Try again"</button>
+            </p>
+        </Show>
+    }
+}
