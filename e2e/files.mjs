@@ -78,6 +78,28 @@ try {
     expect(await page.inputValue('#scenario') === 'baseline', 'a plain address shows the first scenario');
   });
 
+  await check('a scenario too large for a link is offered as a file instead', async () => {
+    // Values no compressor can shrink much: the packed scenario passes the link's limit.
+    let seed = 7;
+    const noise = () => Array.from({ length: 24 }, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
+    const script = Array.from({ length: 900 }, (_, i) => ({ at: i + 1, do: 'write', record: 'order-1', set: { status: noise() } }));
+    await page.fill('#scenario-text', JSON.stringify({ ...MINE, name: 'large', title: 'Large', script }));
+    await page.click('#open-pasted');
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'large');
+    await page.click('#share');
+    await page.waitForFunction(() => document.querySelector('.share .share-status').textContent.includes('more than the 16000'));
+    const said = await page.textContent('.share .share-status');
+    expect(said.includes('download the scenario'), said);
+    expect(await page.locator('#share-text').count() === 0, 'no link is offered');
+    // The address names it without carrying it, and this browser finds it in My scenarios.
+    await page.waitForFunction(() => location.search.includes('scenario=large') && !location.search.includes('custom='));
+    await page.reload();
+    await page.waitForSelector(LIVE_TABLE);
+    await page.waitForFunction(() => document.querySelector('#scenario').value === 'large');
+    expect(await page.locator('.notices li').count() === 0, 'no notice');
+    await page.selectOption('#scenario', 'my-orders');
+  });
+
   await check('a link carries the scenario to a browser that never saw it', async () => {
     await page.selectOption('#scenario', 'my-orders');
     await page.waitForFunction(() => location.search.includes('custom='));

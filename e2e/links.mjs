@@ -167,6 +167,22 @@ try {
     }
   });
 
+  await check("an embed's theme overrides the reader's system preference, and auto follows it", async () => {
+    const background = async (theme, scheme) => {
+      const p = await fresh({ width: 400, height: 300 });
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.goto(`${url}?scenario=saga&embed=1${theme ? `&theme=${theme}` : ''}`);
+      await p.waitForSelector('#app > .run-body:not([hidden]) .topology-svg');
+      const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await p.context().close();
+      return bg;
+    };
+    const [dark, light] = ['rgb(21, 24, 27)', 'rgb(247, 247, 244)'];
+    expect(await background('dark', 'light') === dark, 'theme=dark on a light system');
+    expect(await background('light', 'dark') === light, 'theme=light on a dark system');
+    expect(await background(null, 'dark') === dark, 'no theme follows a dark system');
+  });
+
   await check('the Embed button copies an iframe of this view; the page links its oEmbed description', async () => {
     const p = await fresh();
     await p.goto(`${url}?scenario=saga&step=3`);

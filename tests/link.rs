@@ -456,6 +456,21 @@ fn a_custom_scenario_travels_packed_and_a_broken_one_gets_a_notice() {
         );
         assert_eq!(opened.view.scenario, library::NAMES[0]);
     }
+    // A scenario named but not carried (too large for a link) is looked up, e.g. among the
+    // page's My scenarios; unknown, it gets the notice every unknown name gets.
+    let kept = std::sync::Arc::new(scenario.clone());
+    let lookup = |name: &str| (name == "my-partition").then(|| kept.clone());
+    let opened = ViewLink::from_query_unpacking(
+        "scenario=my-partition&step=2",
+        SPEEDS,
+        syncscope::sim::link::custom::unpack,
+        lookup,
+    );
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert_eq!(opened.view.custom.as_deref(), Some(&scenario));
+    assert_eq!(opened.view.step, 2);
+    let opened = ViewLink::from_query("scenario=my-partition", SPEEDS);
+    assert_eq!(opened.notices[0].parameter, "scenario");
     // The scenario's name beside a broken custom= is no second problem.
     let opened = ViewLink::from_query("scenario=my-partition&custom=***", SPEEDS);
     assert_eq!(opened.notices.len(), 1, "{:?}", opened.notices);

@@ -239,17 +239,20 @@ impl ViewLink {
     /// Reads a link's query (with or without its `?`). `speeds` is how many playback
     /// speeds the page offers. Never fails: see the module's notes.
     pub fn from_query(query: &str, speeds: usize) -> Opened {
-        Self::from_query_unpacking(query, speeds, custom::unpack)
+        Self::from_query_unpacking(query, speeds, custom::unpack, |_| None)
     }
 
-    /// `from_query`, with `unpack` reading a `custom=` scenario (`custom::unpack`). A
-    /// program that reads a scenario only in some parts of its code (the page fetches the
-    /// scenario reader on demand) passes its own for links that have no `custom=`
+    /// `from_query`, with `unpack` reading a `custom=` scenario (`custom::unpack`) and
+    /// `lookup` finding a scenario the link names but neither SyncScope has nor the link
+    /// carries (the page's My scenarios: one too large for a link is named, not carried).
+    /// A program that reads scenarios only in some parts of its code (the page fetches the
+    /// scenario reader on demand) passes its own `unpack` for links that have no `custom=`
     /// (`has_custom`).
     pub fn from_query_unpacking(
         query: &str,
         speeds: usize,
         unpack: impl Fn(&str) -> Result<Scenario, String>,
+        lookup: impl Fn(&str) -> Option<Arc<Scenario>>,
     ) -> Opened {
         let first = library::NAMES[0];
         let mut notices = Vec::new();
@@ -290,7 +293,7 @@ impl ViewLink {
             (Some(view), _) => view,
             // The custom scenario's notice says why the first is shown.
             (None, _) if get("custom").is_some() => fallback(),
-            (None, Some(name)) => ViewLink::of(name).unwrap_or_else(|| {
+            (None, Some(name)) => ViewLink::of(name).or_else(|| lookup(name).map(ViewLink::of_custom)).unwrap_or_else(|| {
                 notices.push(notice(
                     "scenario",
                     format!(

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos_use::use_event_listener;
 use wasm_bindgen::JsValue;
 
+use crate::sim::link::MAX_QUERY_CHARS;
+
 use super::{Explorer, open_now, query_of};
 
 /// The address is written at most this often: browsers refuse to change it hundreds of
@@ -69,7 +71,14 @@ fn write(explorer: Explorer, written: StoredValue<String>) {
         return;
     };
     let location = window().location();
-    let query = query_of(&view);
+    let mut query = query_of(&view);
+    if query.len() > MAX_QUERY_CHARS {
+        // A scenario too large for a link is named, not carried: this browser keeps it
+        // (My scenarios), and opening the address finds it there (`share::open_now`).
+        let mut named = view;
+        named.custom = None;
+        query = query_of(&named);
+    }
     if location.search().unwrap_or_default() == query {
         return;
     }

@@ -39,9 +39,15 @@ pub async fn open(explorer: Explorer, query: String) -> Result<(), SplitLoaderEr
 /// `open`'s work, for the panels' own code. A link that carries a scenario of its own is
 /// read by the scenario reader, which comes in a wasm of its own (`files::split`).
 fn open_now(explorer: Explorer, query: &str) {
-    if !has_custom(query) {
+    if !has_custom(query) && !names_one_of_mine(query) {
         let unused = |_: &str| Err("it was not read".to_string()); // no custom= to read
-        explorer.show_link(ViewLink::from_query_unpacking(query, SPEEDS.len(), unused));
+        let none = |_: &str| None;
+        explorer.show_link(ViewLink::from_query_unpacking(
+            query,
+            SPEEDS.len(),
+            unused,
+            none,
+        ));
         return;
     }
     let query = query.to_string();
@@ -50,13 +56,25 @@ fn open_now(explorer: Explorer, query: &str) {
             let missing = |_: &str| {
                 Err("the part of SyncScope that reads scenarios could not be downloaded; reload the page to try again".to_string())
             };
+            let none = |_: &str| None;
             explorer.show_link(ViewLink::from_query_unpacking(
                 &query,
                 SPEEDS.len(),
                 missing,
+                none,
             ));
         }
     });
+}
+
+/// Whether a link names a scenario that is none of SyncScope's own (so perhaps one of My
+/// scenarios, which the scenario reader looks up).
+fn names_one_of_mine(query: &str) -> bool {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("scenario="))
+        .any(|name| !storage::is_ours(name))
 }
 
 /// The address of the view on show (`None` while the seed field holds no seed): this page's

@@ -10,7 +10,7 @@ use crate::layout::pace::SPEEDS;
 use crate::sim::link::ViewLink;
 
 use super::super::super::parts::Part;
-use super::super::Explorer;
+use super::super::{Explorer, storage};
 use super::ScenarioFiles;
 
 /// Shows the view of `query`, a link that carries a scenario of its own. In the shipped
@@ -18,15 +18,27 @@ use super::ScenarioFiles;
 #[cfg(syncscope_split)]
 #[leptos::wasm_split::wasm_split(files, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn open_custom(explorer: Explorer, query: String) -> Result<(), SplitLoaderError> {
-    explorer.show_link(ViewLink::from_query(&query, SPEEDS.len()));
+    open_with_mine(explorer, &query);
     Ok(())
 }
 
 /// Shows the view of `query` (built without the split point).
 #[cfg(not(syncscope_split))]
 pub async fn open_custom(explorer: Explorer, query: String) -> Result<(), SplitLoaderError> {
-    explorer.show_link(ViewLink::from_query(&query, SPEEDS.len()));
+    open_with_mine(explorer, &query);
     Ok(())
+}
+
+/// Shows the view of `query`; a scenario it names but does not carry (one too large for a
+/// link) is looked up in My scenarios.
+fn open_with_mine(explorer: Explorer, query: &str) {
+    let mine = |name: &str| storage::load().0.into_iter().find(|s| s.name == name);
+    explorer.show_link(ViewLink::from_query_unpacking(
+        query,
+        SPEEDS.len(),
+        crate::sim::link::custom::unpack,
+        mine,
+    ));
 }
 
 /// The scenario files panel, to be drawn into `slot`. A split point in the reader's wasm
