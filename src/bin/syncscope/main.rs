@@ -4,6 +4,8 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+mod sweep;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -17,7 +19,7 @@ fn lifecycle_names() -> String {
     library::LIFECYCLES.map(|(name, _)| name).join(", ")
 }
 
-const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid|html] [--dist DIR]";
+const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope sweep NAME|FILE.json [--seeds FIRST..LAST] [--strategy lww|version|escalate|all] [--format summary|csv] [--threads N] | syncscope run NAME|FILE.json [--seed N] [--strategy lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid|html] [--dist DIR]";
 
 /// What `run` prints.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,6 +38,7 @@ enum Command {
     List,
     Lifecycle(String),
     Run(RunArgs),
+    Sweep(sweep::SweepArgs),
     Help,
 }
 
@@ -68,12 +71,13 @@ fn parse(args: &[String]) -> Result<Command, String> {
         Some("list") if args.len() == 1 => Ok(Command::List),
         Some("list") => Err(format!("list takes no arguments, found \"{}\"", args[1])),
         Some("run") => parse_run(&args[1..]).map(Command::Run),
+        Some("sweep") => sweep::parse(&args[1..]).map(Command::Sweep),
         Some("lifecycle") => match &args[1..] {
             [name] => Ok(Command::Lifecycle(name.clone())),
             _ => Err(format!("lifecycle takes one name: {}", lifecycle_names())),
         },
         Some(other) => Err(format!(
-            "unknown command \"{other}\"; expected list, lifecycle or run"
+            "unknown command \"{other}\"; expected list, lifecycle, run or sweep"
         )),
     }
 }
@@ -221,6 +225,7 @@ fn execute(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Sweep(args) => sweep::run(args, &mut out),
         Command::Run(args) => {
             let scenario = load(&args.scenario)?;
             let seed = args.seed.unwrap_or(scenario.seed);
@@ -315,7 +320,7 @@ mod tests {
         assert!(
             parse(&args("fly"))
                 .unwrap_err()
-                .contains("expected list, lifecycle or run")
+                .contains("expected list, lifecycle, run or sweep")
         );
         assert!(
             load("nope")
