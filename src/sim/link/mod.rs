@@ -310,12 +310,12 @@ impl ViewLink {
         let embed = Embed::read(&get, &mut notices);
         for (key, _) in &pairs {
             let key = key.as_str();
-            if !KNOWN.contains(&key) && !embed::EMBED_PARAMETERS.contains(&key) {
+            if !PARAMETERS.contains(&key) && !embed::EMBED_PARAMETERS.contains(&key) {
                 notices.push(notice(
                     key,
                     format!(
                         "not a parameter SyncScope knows; it reads {}, {}.",
-                        KNOWN.join(", "),
+                        PARAMETERS.join(", "),
                         embed::EMBED_PARAMETERS.join(", ")
                     ),
                 ));
@@ -335,8 +335,8 @@ pub fn has_custom(query: &str) -> bool {
     query.split('&').any(|pair| pair.starts_with("custom="))
 }
 
-/// Every parameter a link may carry.
-const KNOWN: [&str; 11] = [
+/// Every parameter a view's link may carry (an embed's are `embed::EMBED_PARAMETERS`).
+pub const PARAMETERS: [&str; 11] = [
     "v",
     "scenario",
     "custom",
