@@ -25,3 +25,9 @@ fn browser_runs_are_deterministic() {
         }
     }
 }
+
+#[wasm_bindgen_test]
+fn a_sweep_in_the_browser_shows_what_it_shows_natively() {
+    let problems = common::sweep_problems(4);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -2,6 +2,8 @@
 //! threads, statistics that match a closed form, and bad arguments that exit 2.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::process::Command;
 
 use syncscope::sim::library;
@@ -77,22 +79,9 @@ fn the_share_of_runs_with_a_duplicate_is_the_links_duplicate_probability() {
 
 #[test]
 fn the_summary_counts_what_the_runs_hold() {
-    // email-conflict: last write wins loses the CRM's update in every run, version
-    // comparison detects the conflict, escalation sends it to a person.
-    let scenario = library::built_in("email-conflict").unwrap();
-    let outcomes = sweep::sweep(&scenario, &Strategy::ALL, 1..=20, 3).unwrap();
-    let summaries = summarize(&outcomes);
-    assert_eq!(summaries.len(), 3);
-    let by = |s: Strategy| summaries.iter().find(|x| x.strategy == s).unwrap();
-    assert_eq!(by(Strategy::LastWriteWins).with_lost_updates, 20);
-    assert_eq!(by(Strategy::VersionComparison).with_conflicts, 20);
-    assert_eq!(by(Strategy::VersionComparison).with_lost_updates, 0);
-    assert_eq!(by(Strategy::HumanEscalation).with_escalations, 20);
-    for s in &summaries {
-        assert_eq!(s.runs, 20);
-        let converged = s.runs - s.not_converged;
-        assert_eq!(s.convergence.counts.iter().sum::<u64>(), converged);
-    }
+    // The same facts the browser test checks (tests/golden_wasm.rs).
+    let problems = common::sweep_problems(3);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

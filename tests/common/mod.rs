@@ -81,3 +81,43 @@ pub fn golden_mismatches() -> Vec<String> {
     }
     problems
 }
+
+/// What a sweep of `email-conflict` over seeds 1..=20 must show, checked by hand against
+/// the scenario (docs and `tests/engine.rs`): last write wins loses the CRM's update in
+/// every run, version comparison detects the conflict in every run and loses nothing,
+/// escalation sends it to a person in every run. Lists every fact that does not hold.
+pub fn sweep_problems(threads: usize) -> Vec<String> {
+    use syncscope::sim::sweep;
+    let scenario = library::built_in("email-conflict").expect("a built-in");
+    let outcomes = sweep::sweep(&scenario, &Strategy::ALL, 1..=20, threads).expect("valid");
+    let summaries = sweep::summarize(&outcomes);
+    let by = |s: Strategy| summaries.iter().find(|x| x.strategy == s);
+    let mut problems = Vec::new();
+    let mut expect = |what: &str, ok: bool| {
+        if !ok {
+            problems.push(what.to_string());
+        }
+    };
+    expect("60 outcomes", outcomes.len() == 60);
+    expect("a summary per strategy", summaries.len() == 3);
+    expect(
+        "lww loses an update in all 20 runs",
+        by(Strategy::LastWriteWins).is_some_and(|s| s.with_lost_updates == 20),
+    );
+    expect(
+        "version comparison detects the conflict in all 20 runs and loses nothing",
+        by(Strategy::VersionComparison)
+            .is_some_and(|s| s.with_conflicts == 20 && s.with_lost_updates == 0),
+    );
+    expect(
+        "escalation sends the conflict to a person in all 20 runs",
+        by(Strategy::HumanEscalation).is_some_and(|s| s.with_escalations == 20),
+    );
+    for s in &summaries {
+        expect(
+            "every converged run is in the histogram",
+            s.convergence.counts.iter().sum::<u64>() == s.runs - s.not_converged,
+        );
+    }
+    problems
+}
