@@ -8,7 +8,7 @@ use std::process::Command;
 
 use syncscope::sim::library;
 use syncscope::sim::scenario::{Delay, LinkFaults, RecordSpec, ReplicaSpec, Scenario};
-use syncscope::sim::sweep::{self, Histogram, summarize};
+use syncscope::sim::sweep::{self, Histogram};
 use syncscope::sim::{Strategy, record::Values};
 
 #[test]
