@@ -514,3 +514,15 @@ fn the_links_guide_lists_every_parameter() {
         );
     }
 }
+
+#[test]
+fn one_parameter_is_read_decoded_and_a_custom_scenario_is_found_however_its_key_is_written() {
+    use syncscope::sim::link::{has_custom, parameter};
+    assert_eq!(
+        parameter("?v=1&scenario=my%20orders&step=2", "scenario").as_deref(),
+        Some("my orders")
+    );
+    assert_eq!(parameter("v=1", "scenario"), None);
+    assert!(has_custom("scenario=x&cust%6Fm=AAAA"));
+    assert!(!has_custom("scenario=custom"));
+}

@@ -104,6 +104,13 @@ pub fn built_in(name: &str) -> Option<Scenario> {
     super::built_in::scenario(index)
 }
 
+/// Whether SyncScope has a scenario called `name` of its own: a built-in or a generated
+/// load. A person's own scenario must be called otherwise, or a link naming it would open
+/// SyncScope's.
+pub fn has(name: &str) -> bool {
+    NAMES.contains(&name) || super::load::ExplorerLoad::named(name).is_some()
+}
+
 /// The built-in scenario called `name`.
 pub fn by_name(name: &str) -> Option<Result<Scenario, ScenarioErrors>> {
     let index = NAMES.iter().position(|n| *n == name)?;

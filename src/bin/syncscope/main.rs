@@ -12,7 +12,6 @@ use std::sync::Arc;
 use syncscope::one_file;
 use syncscope::sim::export::RunFile;
 use syncscope::sim::link::ViewLink;
-use syncscope::sim::load::ExplorerLoad;
 use syncscope::sim::{Scenario, Simulation, Strategy, library};
 
 fn lifecycle_names() -> String {
@@ -177,8 +176,7 @@ fn load(name: &str) -> Result<Scenario, String> {
 /// A scenario read from a file, renamed when its name is one of SyncScope's own (an
 /// exported built-in), as the page renames it: a link names a built-in by its name alone.
 fn own_named(mut scenario: Scenario) -> Scenario {
-    let ours = |name: &str| library::NAMES.contains(&name) || ExplorerLoad::named(name).is_some();
-    if ours(&scenario.name) {
+    if library::has(&scenario.name) {
         scenario.name = format!("{}-copy", scenario.name);
     }
     scenario

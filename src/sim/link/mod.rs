@@ -10,7 +10,7 @@
 //! the run it showed, so that a page can say when the run now plays out differently.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub mod custom;
 pub mod embed;
@@ -41,7 +41,17 @@ fn scenario_defaults(scenario: &str, custom: Option<&Scenario>) -> Option<(Strat
     if ExplorerLoad::named(scenario).is_some() {
         return Some((Strategy::VersionComparison, 1, true));
     }
-    library::built_in(scenario).map(|s| (s.strategy, s.seed, s.idempotency))
+    // Built once: building a scenario to read three of its fields, on every link written
+    // (the page writes its address as the view moves), was most of writing a link.
+    type Defaults = (Strategy, u64, bool);
+    static BUILT_IN: OnceLock<Vec<Option<Defaults>>> = OnceLock::new();
+    let own = BUILT_IN.get_or_init(|| {
+        (0..library::NAMES.len())
+            .map(|i| library::built_in_at(i).map(|s| (s.strategy, s.seed, s.idempotency)))
+            .collect()
+    });
+    let index = library::NAMES.iter().position(|n| *n == scenario)?;
+    own.get(index).copied().flatten()
 }
 
 /// What is selected in the view.
@@ -331,8 +341,16 @@ impl ViewLink {
 
 /// Whether a link's query carries a scenario of its own (`custom=`).
 pub fn has_custom(query: &str) -> bool {
+    parameter(query, "custom").is_some()
+}
+
+/// The value of parameter `key` in a link's query (with or without its `?`), decoded; the
+/// first if it is given twice. A pair that does not decode is passed over.
+pub fn parameter(query: &str, key: &str) -> Option<String> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    query.split('&').any(|pair| pair.starts_with("custom="))
+    decoded_pairs(query, &mut Vec::new())
+        .into_iter()
+        .find_map(|(k, v)| (k == key).then_some(v))
 }
 
 /// Every parameter a view's link may carry (an embed's are `embed::EMBED_PARAMETERS`).

@@ -18,7 +18,7 @@ const WAIT_MS: u64 = 100;
 
 impl Explorer {
     /// Shows the view `opened` describes: its scenario with the link's settings, its forks,
-    /// its step, speed and selection, and its notices; `first` at start-up.
+    /// its step, speed and selection, and its notices.
     pub(crate) fn show_link(&self, opened: Opened) {
         let Opened {
             view,
@@ -63,11 +63,11 @@ impl Explorer {
             );
             return;
         }
-        let made = self.fork_as_linked(&view);
-        for index in 1..=made {
+        // The last fork made is the run the link shows (the original if it has none).
+        let active = self.fork_as_linked(&view);
+        for index in 1..=active {
             self.record_in_chunks(index, run);
         }
-        let active = made;
         self.active.set(active);
         self.bump_runs(false);
         // A short run is recorded to its end now, so that its trace hash can be compared.
@@ -172,10 +172,8 @@ impl Explorer {
             .unwrap_or_default();
         let speed = self.speed.get();
         let scenario = settings.scenario.get();
-        let own =
-            library::NAMES.contains(&scenario.as_str()) || ExplorerLoad::named(&scenario).is_some();
         Some(ViewLink {
-            custom: (!own).then(|| self.chosen.get()),
+            custom: (!library::has(&scenario)).then(|| self.chosen.get()),
             scenario,
             strategy: settings.strategy.get(),
             seed,

@@ -12,7 +12,8 @@ mod storage;
 use leptos::wasm_split::SplitLoaderError;
 
 use crate::layout::pace::SPEEDS;
-use crate::sim::link::{ViewLink, has_custom};
+use crate::sim::library;
+use crate::sim::link::{ViewLink, has_custom, parameter};
 
 use super::explorer::Explorer;
 
@@ -36,45 +37,34 @@ pub async fn open(explorer: Explorer, query: String) -> Result<(), SplitLoaderEr
     Ok(())
 }
 
-/// `open`'s work, for the panels' own code. A link that carries a scenario of its own is
-/// read by the scenario reader, which comes in a wasm of its own (`files::split`).
+/// `open`'s work, for the panels' own code. A link that carries a scenario of its own, or
+/// names one (My scenarios), is read by the scenario reader, which comes in a wasm of its
+/// own (`files::split`).
 fn open_now(explorer: Explorer, query: &str) {
-    if !has_custom(query) && !names_one_of_mine(query) {
-        let unused = |_: &str| Err("it was not read".to_string()); // no custom= to read
-        let none = |_: &str| None;
-        explorer.show_link(ViewLink::from_query_unpacking(
-            query,
-            SPEEDS.len(),
-            unused,
-            none,
-        ));
-        return;
+    let named = parameter(query, "scenario");
+    if !has_custom(query) && named.is_none_or(|name| library::has(&name)) {
+        return open_without_reader(explorer, query, "it was not read"); // nothing to read
     }
     let query = query.to_string();
     leptos::task::spawn_local(async move {
         if files::open_custom(explorer, query.clone()).await.is_err() {
-            let missing = |_: &str| {
-                Err("the part of SyncScope that reads scenarios could not be downloaded; reload the page to try again".to_string())
-            };
-            let none = |_: &str| None;
-            explorer.show_link(ViewLink::from_query_unpacking(
-                &query,
-                SPEEDS.len(),
-                missing,
-                none,
-            ));
+            let why = "the part of SyncScope that reads scenarios could not be downloaded; reload the page to try again";
+            open_without_reader(explorer, &query, why);
         }
     });
 }
 
-/// Whether a link names a scenario that is none of SyncScope's own (so perhaps one of My
-/// scenarios, which the scenario reader looks up).
-fn names_one_of_mine(query: &str) -> bool {
-    let query = query.strip_prefix('?').unwrap_or(query);
-    query
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("scenario="))
-        .any(|name| !storage::is_ours(name))
+/// Shows the view of `query` without the scenario reader: a `custom=` scenario gets a
+/// notice saying `why` it was not read, and a name SyncScope does not have gets its own.
+fn open_without_reader(explorer: Explorer, query: &str, why: &str) {
+    let unread = |_: &str| Err(why.to_string());
+    let unknown = |_: &str| None;
+    explorer.show_link(ViewLink::from_query_unpacking(
+        query,
+        SPEEDS.len(),
+        unread,
+        unknown,
+    ));
 }
 
 /// The address of the view on show (`None` while the seed field holds no seed): this page's

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::sim::{Scenario, scenario_json};
+use crate::sim::{Scenario, library, scenario_json};
 
 /// Where the person's scenarios are kept: a JSON array of scenarios.
 pub const KEY: &str = "syncscope.my-scenarios";
@@ -46,7 +46,7 @@ pub fn load() -> (Vec<Arc<Scenario>>, Vec<String>) {
     for (i, item) in items.into_iter().enumerate() {
         let text = item.to_string();
         let problem = match scenario_json::read(&text) {
-            Ok(scenario) if !is_ours(&scenario.name) => {
+            Ok(scenario) if !library::has(&scenario.name) => {
                 kept.push(Arc::new(scenario));
                 continue;
             }
@@ -66,12 +66,6 @@ pub fn load() -> (Vec<Arc<Scenario>>, Vec<String>) {
         let _ = save(&kept);
     }
     (kept, problems)
-}
-
-/// Whether `name` is one of SyncScope's own scenarios (a built-in or a generated load).
-pub fn is_ours(name: &str) -> bool {
-    crate::sim::library::NAMES.contains(&name)
-        || crate::sim::load::ExplorerLoad::named(name).is_some()
 }
 
 /// Keeps `scenarios` (replacing what was kept).

@@ -24,10 +24,10 @@ pub use split::{FilesSlot, open_custom};
 fn read(text: &str, mine: &[Arc<Scenario>]) -> Result<(Scenario, Option<String>), Vec<String>> {
     let mut scenario = scenario_json::read(text)
         .map_err(|e| e.0.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
-    if !storage::is_ours(&scenario.name) {
+    if !crate::sim::library::has(&scenario.name) {
         return Ok((scenario, None));
     }
-    let taken = |name: &str| storage::is_ours(name) || mine.iter().any(|s| s.name == name);
+    let taken = |name: &str| crate::sim::library::has(name) || mine.iter().any(|s| s.name == name);
     let renamed = (1..)
         .map(|n| match n {
             1 => format!("{}-copy", scenario.name),
