@@ -89,6 +89,41 @@ fn email_conflict_under_last_write_wins_loses_the_crm_write() {
 }
 
 #[test]
+fn email_conflict_under_apply_on_arrival_overwrites_both_ways_without_a_word() {
+    let sim = email_conflict(Strategy::ApplyOnArrival);
+    assert_eq!(
+        outline(&sim),
+        expect(&[
+            (100, "crm", "command"),
+            (100, "crm", "commit"),
+            (100, "crm", "publish"),
+            (110, "billing", "local_write"),
+            (130, "billing", "deliver"),
+            (130, "billing", "apply"), // no check: the CRM's email replaces billing's own
+            (130, "warehouse", "deliver"),
+            (130, "warehouse", "apply"),
+            (140, "crm", "request"),
+            (140, "crm", "lost_update"), // committed over version 2, which billing never saw
+            (140, "crm", "commit"),
+            (140, "crm", "publish"),
+            (170, "billing", "deliver"),
+            (170, "billing", "apply"),
+            (170, "warehouse", "deliver"),
+            (170, "warehouse", "apply"),
+        ])
+    );
+    let m = sim.metrics();
+    assert_eq!(
+        (m.lost_updates, m.conflicts, m.stale_rejected, m.converged),
+        (1, 0, 0, true)
+    );
+    assert_eq!(
+        sim.source_records()[0].fields["email"],
+        "ada@billing.example"
+    );
+}
+
+#[test]
 fn email_conflict_under_version_comparison_reports_and_keeps_the_crm_value() {
     let sim = email_conflict(Strategy::VersionComparison);
     assert_eq!(

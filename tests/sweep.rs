@@ -16,7 +16,7 @@ fn a_sweep_is_the_same_on_one_thread_and_on_many() {
     let scenario = library::built_in("storm").unwrap();
     let one = sweep::sweep(&scenario, &Strategy::ALL, 1..=60, 1).unwrap();
     let many = sweep::sweep(&scenario, &Strategy::ALL, 1..=60, 7).unwrap();
-    assert_eq!(one.len(), 180);
+    assert_eq!(one.len(), 240);
     assert_eq!(one, many);
     assert_eq!(sweep::csv(&one), sweep::csv(&many));
     // In (strategy, seed) order.

@@ -1,4 +1,4 @@
-//! The three reconciliation strategies, as pure decisions: given what a system holds and
+//! The four reconciliation strategies, as pure decisions: given what a system holds and
 //! what arrives, say what to do. The simulation carries the decision out.
 
 use std::fmt;
@@ -13,6 +13,10 @@ use super::record::RecordState;
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
 pub enum Strategy {
+    /// No check at all: whatever arrives is applied, and every write that reaches the
+    /// source is committed. The naive consumer the other three improve on.
+    #[serde(rename = "arrival")]
+    ApplyOnArrival,
     /// The change with the later timestamp wins; ties go to the higher system id.
     #[serde(rename = "lww")]
     LastWriteWins,
@@ -28,7 +32,8 @@ pub enum Strategy {
 
 impl Strategy {
     /// Every strategy, in the order they are shown.
-    pub const ALL: [Strategy; 3] = [
+    pub const ALL: [Strategy; 4] = [
+        Strategy::ApplyOnArrival,
         Strategy::LastWriteWins,
         Strategy::VersionComparison,
         Strategy::HumanEscalation,
@@ -37,15 +42,25 @@ impl Strategy {
     /// The short name used on the command line and in links.
     pub fn as_str(self) -> &'static str {
         match self {
+            Strategy::ApplyOnArrival => "arrival",
             Strategy::LastWriteWins => "lww",
             Strategy::VersionComparison => "version",
             Strategy::HumanEscalation => "escalate",
         }
     }
 
+    /// Whether it reads versions, and so can hold back an event that skips one.
+    pub fn compares_versions(self) -> bool {
+        matches!(
+            self,
+            Strategy::VersionComparison | Strategy::HumanEscalation
+        )
+    }
+
     /// The name a person reads.
     pub fn label(self) -> &'static str {
         match self {
+            Strategy::ApplyOnArrival => "Apply on arrival",
             Strategy::LastWriteWins => "Last write wins",
             Strategy::VersionComparison => "Version comparison",
             Strategy::HumanEscalation => "Human escalation",
@@ -67,7 +82,7 @@ impl FromStr for Strategy {
             .into_iter()
             .find(|st| st.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown strategy \"{s}\"; expected one of lww, version, escalate")
+                format!("unknown strategy \"{s}\"; expected one of arrival, lww, version, escalate")
             })
     }
 }
@@ -108,6 +123,7 @@ pub fn at_replica(
         return ReplicaVerdict::Apply;
     }
     match strategy {
+        Strategy::ApplyOnArrival => ReplicaVerdict::Apply,
         Strategy::LastWriteWins => {
             if incoming.lww_key() > local.lww_key() {
                 ReplicaVerdict::Apply
@@ -151,6 +167,7 @@ pub fn at_source(
     base_version: u64,
 ) -> SourceVerdict {
     match strategy {
+        Strategy::ApplyOnArrival => SourceVerdict::Commit,
         Strategy::LastWriteWins => {
             if requested.lww_key() > current.lww_key() {
                 SourceVerdict::Commit
@@ -283,7 +300,7 @@ mod tests {
             "fastest"
                 .parse::<Strategy>()
                 .unwrap_err()
-                .contains("lww, version, escalate")
+                .contains("arrival, lww, version, escalate")
         );
     }
 }

@@ -22,7 +22,7 @@ pub struct SweepArgs {
     pub scenario: String,
     /// The seeds, both ends included.
     pub seeds: std::ops::RangeInclusive<u64>,
-    /// The strategies (all three for `--strategy all`).
+    /// The strategies (every one for `--strategy all`).
     pub strategies: Vec<Strategy>,
     /// What to print.
     pub format: SweepFormat,

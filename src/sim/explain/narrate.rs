@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::sim::trace::TraceStep;
+use crate::sim::Strategy;
 
 /// A sentence for trace entry `index`.
 pub fn narrate(sim: &Simulation, index: usize) -> String {
@@ -106,9 +107,13 @@ impl Words<'_> {
             }
             StepKind::LostUpdate { write, .. } => match sim.lost_to(write) {
                 Some(winner) if winner != WriteId::INITIAL => format!(
-                    "{} was lost without anyone being told: {} won under last-write-wins.",
+                    "{} was lost without anyone being told: {} won under {}.",
                     self.wr(write),
-                    self.wr(winner)
+                    self.wr(winner),
+                    match sim.strategy() {
+                        Strategy::ApplyOnArrival => "apply-on-arrival",
+                        _ => "last-write-wins",
+                    }
                 ),
                 _ => format!("{} was lost without anyone being told.", self.wr(write)),
             },

@@ -213,7 +213,7 @@ impl Simulation {
         let event = &self.events[event_id.0 as usize - 1];
         let record = event.record;
         let in_order =
-            self.strategy != Strategy::LastWriteWins && self.machines[record.0 as usize].is_some();
+            self.strategy.compares_versions() && self.machines[record.0 as usize].is_some();
         let reception = self.replicas[r].receive(event, self.strategy, self.idempotency, in_order);
         let window = self.bus.link(r).faults.ack_delay_ms;
         self.replicas[r].processed_now(self.now, event_id, record, window);
