@@ -30,6 +30,7 @@ pub mod series;
 pub mod shared_log;
 pub mod simulation;
 pub mod source;
+pub mod staleness;
 pub mod sweep;
 pub mod timeline;
 pub mod trace;

@@ -1,6 +1,8 @@
 //! One scenario over many seeds: each run's outcome, and what they add up to per strategy
 //! (the share of runs with lost updates, with conflicts, with escalations, not converged,
-//! and when runs converge). One seed is one story; a sweep says how often each happens.
+//! when runs converge, how long their consistency windows last, and the chance of a fresh
+//! read some time after a write). One seed is one story; a sweep says how often each
+//! happens.
 //!
 //! Each run is a pure function of its scenario, strategy and seed, so a sweep's result is
 //! the same however its runs are spread over threads (`sweep`, native only) or workers:
@@ -16,6 +18,7 @@ use super::ids::Millis;
 use super::resolver::Strategy;
 use super::scenario::Scenario;
 use super::simulation::Simulation;
+use super::staleness::{self, Staleness};
 
 /// The most seeds one sweep runs, so that a typo (`1..1000000000`) is an error, not a
 /// machine busy for days.
@@ -43,6 +46,8 @@ pub struct Outcome {
     pub converged: bool,
     /// When the replicas last became equal to the source, if they did.
     pub converged_at: Option<Millis>,
+    /// Its stale reads: consistency windows and fresh reads after each commit.
+    pub staleness: Staleness,
 }
 
 /// Runs `scenario` (already checked: `Scenario::validate`) once under `strategy` with
@@ -61,6 +66,7 @@ pub fn outcome(scenario: &Arc<Scenario>, strategy: Strategy, seed: u64) -> Outco
         duplicates_delivered: m.duplicates_delivered,
         converged: m.converged,
         converged_at: m.converged_at,
+        staleness: staleness::staleness(&sim),
     }
 }
 
@@ -112,6 +118,14 @@ pub struct Summary {
     pub not_converged: u64,
     /// When the converged runs converged.
     pub convergence: Histogram,
+    /// The longest consistency window of each run where every commit reached every
+    /// replica.
+    pub window: Histogram,
+    /// Runs where some commit never reached some replica (nor anything newer).
+    pub never_consistent: u64,
+    /// The chance that a read `staleness::OFFSETS_MS[k]` after a commit returns it (or
+    /// newer), over every commit and replica of every run; empty with no commit.
+    pub fresh_reads: Vec<f64>,
 }
 
 impl Summary {
@@ -136,6 +150,11 @@ pub fn summarize(outcomes: &[Outcome]) -> Vec<Summary> {
             }
             let count = |f: &dyn Fn(&Outcome) -> bool| runs.iter().filter(|o| f(o)).count() as u64;
             let times: Vec<Millis> = runs.iter().filter_map(|o| o.converged_at).collect();
+            let windows: Vec<Millis> = runs
+                .iter()
+                .filter(|o| o.staleness.never_consistent == 0)
+                .filter_map(|o| o.staleness.longest_window_ms)
+                .collect();
             Some(Summary {
                 strategy,
                 runs: runs.len() as u64,
@@ -144,6 +163,9 @@ pub fn summarize(outcomes: &[Outcome]) -> Vec<Summary> {
                 with_escalations: count(&|o| o.escalations > 0),
                 not_converged: count(&|o| !o.converged),
                 convergence: Histogram::of(&times),
+                window: Histogram::of(&windows),
+                never_consistent: count(&|o| o.staleness.never_consistent > 0),
+                fresh_reads: staleness::curve(runs.iter().map(|o| &o.staleness)),
             })
         })
         .collect()
@@ -152,12 +174,12 @@ pub fn summarize(outcomes: &[Outcome]) -> Vec<Summary> {
 /// The outcomes as CSV, a header line and then one line per run.
 pub fn csv(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "strategy,seed,lost_updates,conflicts,escalations,duplicates_delivered,converged,converged_at_ms\n",
+        "strategy,seed,lost_updates,conflicts,escalations,duplicates_delivered,converged,converged_at_ms,longest_window_ms,never_consistent\n",
     );
     for o in outcomes {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             o.strategy.as_str(),
             o.seed,
             o.lost_updates,
@@ -165,7 +187,12 @@ pub fn csv(outcomes: &[Outcome]) -> String {
             o.escalations,
             o.duplicates_delivered,
             o.converged,
-            o.converged_at.map(|t| t.to_string()).unwrap_or_default()
+            o.converged_at.map(|t| t.to_string()).unwrap_or_default(),
+            o.staleness
+                .longest_window_ms
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            o.staleness.never_consistent
         );
     }
     out

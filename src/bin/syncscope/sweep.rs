@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use syncscope::sim::Strategy;
-use syncscope::sim::sweep::{self, Summary};
+use syncscope::sim::staleness::OFFSETS_MS;
+use syncscope::sim::sweep::{self, Histogram, Summary};
 
 /// What `sweep` prints.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,27 +128,36 @@ pub fn run(args: SweepArgs, out: &mut impl Write) -> Result<(), String> {
 fn summary_text(s: &Summary) -> String {
     let percent = |n: u64| format!("{n} runs ({:.1} %)", 100.0 * s.share(n));
     let mut text = format!(
-        "\n{} ({} runs)\n  lost updates:   {}\n  conflicts:      {}\n  escalations:    {}\n  not converged:  {}\n  converged at (ms, {} ms a bar):\n",
+        "\n{} ({} runs)\n  lost updates:   {}\n  conflicts:      {}\n  escalations:    {}\n  not converged:  {}\n  never consistent: {}\n",
         s.strategy.label(),
         s.runs,
         percent(s.with_lost_updates),
         percent(s.with_conflicts),
         percent(s.with_escalations),
         percent(s.not_converged),
-        s.convergence.width_ms,
+        percent(s.never_consistent),
     );
-    let most = s
-        .convergence
-        .counts
-        .iter()
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    for (i, count) in s.convergence.counts.iter().enumerate() {
-        let from = s.convergence.from_ms + i as u64 * s.convergence.width_ms;
+    bars(&mut text, "converged at", &s.convergence);
+    bars(&mut text, "longest consistency window", &s.window);
+    if !s.fresh_reads.is_empty() {
+        text.push_str("  a read this long after a commit returns it (or newer):\n");
+        for (offset, chance) in OFFSETS_MS.iter().zip(&s.fresh_reads) {
+            text.push_str(&format!("    {offset:>9} ms {:>6.1} %\n", 100.0 * chance));
+        }
+    }
+    text
+}
+
+/// `histogram` as a title line and a bar of `#` per bar.
+fn bars(text: &mut String, title: &str, histogram: &Histogram) {
+    text.push_str(&format!(
+        "  {title} (ms, {} ms a bar):\n",
+        histogram.width_ms
+    ));
+    let most = histogram.counts.iter().copied().max().unwrap_or(0).max(1);
+    for (i, count) in histogram.counts.iter().enumerate() {
+        let from = histogram.from_ms + i as u64 * histogram.width_ms;
         let bar = "#".repeat((40 * count / most) as usize);
         text.push_str(&format!("    {from:>7} {count:>7} {bar}\n"));
     }
-    text
 }

@@ -4,8 +4,8 @@
 //! an operator or a saga does.
 
 use super::*;
-use crate::sim::trace::TraceStep;
 use crate::sim::Strategy;
+use crate::sim::trace::TraceStep;
 
 /// A sentence for trace entry `index`.
 pub fn narrate(sim: &Simulation, index: usize) -> String {
