@@ -63,7 +63,7 @@ pub fn staleness(sim: &Simulation) -> Staleness {
     }
     // The lowest version each copy holds from each change on: a copy holds a version for
     // good from the first change whose suffix minimum reaches it.
-    let floors: Vec<Vec<u64>> = held.iter().map(|h| suffix_min(h)).collect();
+    let floors: Vec<Vec<u64>> = held.iter().map(suffix_min).collect();
     let mut out = Staleness {
         pairs: 0,
         fresh: vec![0; OFFSETS_MS.len()],
