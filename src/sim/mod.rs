@@ -7,6 +7,7 @@ mod built_in;
 pub mod bus;
 pub mod cloudevent;
 pub mod command;
+pub mod compare;
 pub mod decimal;
 pub mod determinism;
 pub mod escalation;
