@@ -1,4 +1,4 @@
-// Every mark on the page agrees with the rest of it: all ten built-in scenarios under every
+// Every mark on the page agrees with the rest of it: all thirteen built-in scenarios under every
 // strategy, at the first step, the middle and the end. No invariant mark contradicts a table
 // badge, a metric or the narration; the mark, its screen-reader words and its data agree;
 // and no system name from another scenario appears. Then long quiet stretches are skipped
@@ -59,7 +59,7 @@ try {
   await page.waitForSelector(LIVE_TABLE);
   const scenarios = await page.evaluate(() => [...document.querySelectorAll('#scenario option')]
     .map((o) => o.value).filter((v) => !v.startsWith('generated-load')));
-  expect(scenarios.length === 10, `ten built-ins, found ${scenarios.length}: ${scenarios}`);
+  expect(scenarios.length === 13, `thirteen built-ins, found ${scenarios.length}: ${scenarios}`);
   // Every system name and every word each scenario owns, from the engine's own JSON.
   const owned = {};
   for (const name of scenarios) {

@@ -276,6 +276,22 @@ impl Lit for Command {
                 "Command::FailSaga",
                 &[("saga", saga.lit()), ("reason", reason.lit())],
             ),
+            Command::SetLink {
+                system,
+                delay,
+                duplicate_probability,
+                drop_probability,
+                reorder,
+            } => fields(
+                "Command::SetLink",
+                &[
+                    ("system", system.lit()),
+                    ("delay", delay.lit()),
+                    ("duplicate_probability", duplicate_probability.lit()),
+                    ("drop_probability", drop_probability.lit()),
+                    ("reorder", reorder.lit()),
+                ],
+            ),
             // The built-ins do not use these yet; writing them needs their knobs' literals.
             other => panic!("teach tests/built_in_code.rs to write {other:?}"),
         }

@@ -56,3 +56,44 @@ fn runs_that_agree_do_not_part() {
     assert_eq!(first_parting(&all), None);
     assert_eq!(first_parting(&[]), None);
 }
+
+/// What a run ended with, to tell strategies apart: its row without the strategy, and
+/// every copy's fields.
+fn ending(sim: &Simulation) -> String {
+    let mut r = row(sim);
+    r.strategy = Strategy::ApplyOnArrival;
+    let copies: Vec<String> = std::iter::once(sim.source_records())
+        .chain((0..sim.scenario().replicas.len()).map(|i| sim.replica_records(i)))
+        .flat_map(|records| records.iter().map(|c| format!("{:?}", c.fields)))
+        .collect();
+    format!("{r:?} {copies:?}")
+}
+
+#[test]
+fn at_least_six_built_ins_end_differently_by_strategy_and_say_so() {
+    let (mut differing, mut problems) = (Vec::new(), Vec::new());
+    for scenario in library::all() {
+        let runs = runs(&scenario.name);
+        let endings: std::collections::BTreeSet<String> = runs.iter().map(ending).collect();
+        let description = scenario.description.to_lowercase();
+        if endings.len() > 1 {
+            differing.push(scenario.name.clone());
+            for s in Strategy::ALL {
+                if !description.contains(&s.label().to_lowercase()) {
+                    problems.push(format!(
+                        "{}: the strategies end differently, and the description does not name {}",
+                        scenario.name,
+                        s.label()
+                    ));
+                }
+            }
+        } else if !description.contains("every strategy") {
+            problems.push(format!(
+                "{}: every strategy ends the same, and the description does not say so",
+                scenario.name
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(differing.len() >= 6, "{differing:?}");
+}

@@ -5,7 +5,7 @@
 use super::scenario::{Scenario, ScenarioErrors};
 
 /// Every built-in scenario as (name, JSON text), in the order they are listed.
-pub const BUILT_IN: [(&str, &str); 10] = [
+pub const BUILT_IN: [(&str, &str); 13] = [
     (
         "baseline",
         include_str!("../../public/scenarios/baseline.json"),
@@ -40,10 +40,22 @@ pub const BUILT_IN: [(&str, &str); 10] = [
         "consumer-crash",
         include_str!("../../public/scenarios/consumer-crash.json"),
     ),
+    (
+        "split-brain",
+        include_str!("../../public/scenarios/split-brain.json"),
+    ),
+    (
+        "overtaken",
+        include_str!("../../public/scenarios/overtaken.json"),
+    ),
+    (
+        "late-duplicate",
+        include_str!("../../public/scenarios/late-duplicate.json"),
+    ),
 ];
 
 /// The names of the built-in scenarios, in the order they are listed.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 13] = [
     "baseline",
     "storm",
     "email-conflict",
@@ -54,11 +66,14 @@ pub const NAMES: [&str; 10] = [
     "lww-skew",
     "poison-dlq",
     "consumer-crash",
+    "split-brain",
+    "overtaken",
+    "late-duplicate",
 ];
 
 /// The titles of the built-in scenarios, in `NAMES` order: the page lists them before it has
 /// any scenario but the first (`ui::scenarios`).
-pub const TITLES: [&str; 10] = [
+pub const TITLES: [&str; 13] = [
     "Clean baseline: delays only",
     "Duplicate-and-reorder storm",
     "CRM and billing edit the same email",
@@ -69,6 +84,9 @@ pub const TITLES: [&str; 10] = [
     "Last write wins under clock skew",
     "A poison message ends in the dead-letter queue, then is replayed",
     "A consumer crashes and its events are redelivered",
+    "Split brain: both sides of a partition write",
+    "A local write races a reordered event",
+    "A late duplicate brings a cancelled plan back",
 ];
 
 /// The first built-in scenario (`NAMES[0]`), without the code of the others.

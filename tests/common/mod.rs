@@ -11,7 +11,9 @@ use syncscope::sim::{Simulation, Strategy, library};
 /// only after a deliberate change to the engine. Apply on arrival was added later: where a
 /// scenario has no concurrent writer, no reordering and no late duplicate, its hash equals
 /// last-write-wins' (checked when it was added); `email-conflict` and `lww-skew` under it
-/// were derived by hand (`tests/engine.rs`, the scenario's description).
+/// were derived by hand (`tests/engine.rs`, the scenario's description). The traces of
+/// `split-brain`, `overtaken` and `late-duplicate` were read step by step against their
+/// descriptions when they were added.
 pub const GOLDEN: &[(&str, &str, &str)] = &[
     ("baseline", "arrival", "a2eb67fbf2fc59a2"),
     ("baseline", "lww", "a2eb67fbf2fc59a2"),
@@ -53,6 +55,18 @@ pub const GOLDEN: &[(&str, &str, &str)] = &[
     ("consumer-crash", "lww", "38bed324b6586284"),
     ("consumer-crash", "version", "38bed324b6586284"),
     ("consumer-crash", "escalate", "38bed324b6586284"),
+    ("split-brain", "arrival", "9ee1ec7cef371637"),
+    ("split-brain", "lww", "3b630292a57bb2b6"),
+    ("split-brain", "version", "7e67b82da934ff53"),
+    ("split-brain", "escalate", "6b19e13f309aa118"),
+    ("overtaken", "arrival", "41579dbc6e56e2a1"),
+    ("overtaken", "lww", "2c605d75c978b6d8"),
+    ("overtaken", "version", "d21de582483007eb"),
+    ("overtaken", "escalate", "10591a0cb277b469"),
+    ("late-duplicate", "arrival", "4d2e4542c64f7ef8"),
+    ("late-duplicate", "lww", "41573840c844494e"),
+    ("late-duplicate", "version", "d5e8115275224bc3"),
+    ("late-duplicate", "escalate", "d5e8115275224bc3"),
 ];
 
 /// Runs every built-in scenario under every strategy: (scenario, strategy, trace hash).
