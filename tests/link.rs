@@ -71,6 +71,7 @@ fn every_bad_parameter_gets_a_notice_that_names_it_and_the_rest_is_read() {
             "idempotent",
             "1 (on) or 0 (off)",
         ),
+        ("scenario=saga&compare=yes", "compare", "found \"yes\""),
         (
             "scenario=saga&speed=7",
             "speed",
@@ -243,9 +244,22 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
         proptest::collection::vec((any::<u64>(), command()), 0..4),
         proptest::option::of("[0-9a-f]{16}"),
         proptest::option::of((0..library::NAMES.len(), awkward_text())),
+        any::<bool>(),
     )
         .prop_map(
-            |(scenario, strategy, seed, idempotent, step, speed, selected, changes, hash, own)| {
+            |(
+                scenario,
+                strategy,
+                seed,
+                idempotent,
+                step,
+                speed,
+                selected,
+                changes,
+                hash,
+                own,
+                compare,
+            )| {
                 // Sometimes a scenario of the person's own: a built-in renamed and retitled.
                 let custom = own.map(|(i, title)| {
                     let mut scenario = library::built_in_at(i).unwrap();
@@ -266,6 +280,7 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
                     selected,
                     changes,
                     hash,
+                    compare,
                 }
             },
         )

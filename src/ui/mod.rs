@@ -2,6 +2,7 @@
 //! Nothing here computes a simulation result: `run_view` and `crate::sim::explain` shape
 //! and word what the engine produced, `crate::layout` places it.
 
+mod compare;
 mod controls;
 mod escalations;
 pub mod explorer;

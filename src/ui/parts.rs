@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use super::compare::{CompareSlot, CompareToggle};
 use super::explorer;
 use super::run_view::RunView;
 use super::share::{FilesSlot, LinkNotices, SharePanel};
@@ -70,8 +71,9 @@ pub async fn panels(slots: Slots) -> Result<Vec<Part>, leptos::wasm_split::Split
     Ok(panel_parts(slots))
 }
 
-/// The link's notices above the run; inspector, inbox and why beside the picture; metrics,
-/// runs, faults and sharing below.
+/// The link's notices and the compare toggle above the run; inspector, inbox and why
+/// beside the picture; every strategy side by side, metrics, runs, faults and sharing
+/// below.
 fn panel_parts(slots: Slots) -> Vec<Part> {
     let Slots {
         top,
@@ -82,9 +84,11 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
     } = slots;
     vec![
         part(top, || view! { <LinkNotices /> }),
+        part(top, || view! { <CompareToggle /> }),
         part(side, || view! { <Inspector /> }),
         part(side, move || view! { <EscalationInbox view=view /> }),
         part(side, move || view! { <WhyPanel view=view /> }),
+        part(lower, || view! { <CompareSlot /> }),
         part(lower, move || view! { <MetricsPanel view=view /> }),
         part(lower, || view! { <ForkBar /> }),
         part(lower, || view! { <FaultPanel /> }),

@@ -71,7 +71,7 @@ pub fn WhyPanel(
 }
 
 /// The mark drawn before an invariant's name; its words are in the text beside it.
-fn mark(verdict: &Verdict) -> &'static str {
+pub(crate) fn mark(verdict: &Verdict) -> &'static str {
     match verdict {
         Verdict::Holds => "✓",
         Verdict::Violated => "✗",

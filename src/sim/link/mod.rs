@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 pub mod custom;
 pub mod embed;
+mod settings;
 
 pub use embed::Embed;
 
@@ -24,6 +25,7 @@ use super::library;
 use super::load::ExplorerLoad;
 use super::resolver::Strategy;
 use super::scenario::Scenario;
+use settings::read_settings;
 
 /// The format this module writes (`v=`). A link of a later format is read as far as it can
 /// be, with a notice.
@@ -130,6 +132,8 @@ pub struct ViewLink {
     pub changes: Vec<(u64, Command)>,
     /// The trace hash of the whole run on show when the link was made.
     pub hash: Option<String>,
+    /// Whether every strategy's run is shown beside it (`compare=1`).
+    pub compare: bool,
 }
 
 /// A parameter of a link that could not be used, and why.
@@ -184,6 +188,7 @@ impl ViewLink {
             selected: None,
             changes: Vec::new(),
             hash: None,
+            compare: false,
         })
     }
 
@@ -200,6 +205,7 @@ impl ViewLink {
             selected: None,
             changes: Vec::new(),
             hash: None,
+            compare: false,
         }
     }
 
@@ -238,6 +244,9 @@ impl ViewLink {
         }
         if let Some(hash) = &self.hash {
             pairs.push(("hash", hash.clone()));
+        }
+        if self.compare {
+            pairs.push(("compare", "1".into()));
         }
         pairs
             .iter()
@@ -354,7 +363,7 @@ pub fn parameter(query: &str, key: &str) -> Option<String> {
 }
 
 /// Every parameter a view's link may carry (an embed's are `embed::EMBED_PARAMETERS`).
-pub const PARAMETERS: [&str; 11] = [
+pub const PARAMETERS: [&str; 12] = [
     "v",
     "scenario",
     "custom",
@@ -366,6 +375,7 @@ pub const PARAMETERS: [&str; 11] = [
     "select",
     "changes",
     "hash",
+    "compare",
 ];
 
 fn notice(parameter: &str, problem: String) -> LinkNotice {
@@ -400,93 +410,4 @@ fn decoded_pairs(query: &str, notices: &mut Vec<LinkNotice>) -> Vec<(String, Str
             }
         })
         .collect()
-}
-
-/// Reads every parameter but the scenario into `view`.
-fn read_settings<'a>(
-    view: &mut ViewLink,
-    get: &impl Fn(&str) -> Option<&'a str>,
-    speeds: usize,
-    notices: &mut Vec<LinkNotice>,
-) {
-    if let Some(v) = get("v")
-        && v.parse::<u32>().map_or(true, |v| v > FORMAT)
-    {
-        notices.push(notice("v", format!("\"{v}\" is not a link format this page knows (it writes {FORMAT}); the rest is read as format {FORMAT}.")));
-    }
-    if let Some(s) = get("strategy") {
-        match s.parse() {
-            Ok(strategy) => view.strategy = strategy,
-            Err(why) => notices.push(notice("strategy", format!("{why}."))),
-        }
-    }
-    let number = |key: &str, notices: &mut Vec<LinkNotice>| -> Option<u64> {
-        let text = get(key)?;
-        let parsed = text.parse().ok();
-        if parsed.is_none() {
-            notices.push(notice(
-                key,
-                format!(
-                    "expected a whole number from 0 to {}, found \"{text}\".",
-                    u64::MAX
-                ),
-            ));
-        }
-        parsed
-    };
-    if let Some(seed) = number("seed", notices) {
-        view.seed = seed;
-    }
-    if let Some(step) = number("step", notices) {
-        view.step = step;
-    }
-    match get("idempotent") {
-        Some("1") => view.idempotent = true,
-        Some("0") => view.idempotent = false,
-        Some(other) => notices.push(notice(
-            "idempotent",
-            format!("expected 1 (on) or 0 (off), found \"{other}\"."),
-        )),
-        None => {}
-    }
-    if let Some(speed) = number("speed", notices) {
-        if speed < speeds as u64 {
-            view.speed = Some(speed as usize);
-        } else {
-            notices.push(notice(
-                "speed",
-                format!(
-                    "expected a speed from 0 (slowest) to {} (fastest), found {speed}.",
-                    speeds.saturating_sub(1)
-                ),
-            ));
-        }
-    }
-    if let Some(s) = get("select") {
-        match s.parse() {
-            Ok(picked) => view.selected = Some(picked),
-            Err(()) => notices.push(notice(
-                "select",
-                format!(
-                    "expected message:SLOT.GENERATION, event:N, system:N or link:N, found \"{s}\"."
-                ),
-            )),
-        }
-    }
-    if let Some(json) = get("changes") {
-        match serde_json::from_str::<Vec<(u64, Command)>>(json) {
-            Ok(changes) => view.changes = changes,
-            Err(e) => notices.push(notice("changes", format!("expected a JSON list of [step, change] pairs ({e}); the run is shown without them."))),
-        }
-    }
-    if let Some(hash) = get("hash") {
-        if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-            view.hash = Some(hash.to_ascii_lowercase());
-        } else {
-            notices.push(notice(
-                "hash",
-                format!("expected 16 hexadecimal digits, found \"{hash}\"."),
-            ));
-        }
-    }
 }

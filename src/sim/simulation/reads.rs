@@ -9,6 +9,11 @@ impl Simulation {
         &self.scenario
     }
 
+    /// The scenario being run, shared: another run of it (`from_checked`) need not copy it.
+    pub fn shared_scenario(&self) -> Arc<Scenario> {
+        Arc::clone(&self.scenario)
+    }
+
     /// The strategy of this run.
     pub fn strategy(&self) -> Strategy {
         self.strategy

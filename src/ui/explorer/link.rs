@@ -45,6 +45,7 @@ impl Explorer {
         settings.strategy.set(view.strategy);
         settings.seed_text.set(view.seed.to_string());
         settings.idempotency.set(view.idempotent);
+        self.compare.set(view.compare);
         self.start_run(false);
         self.follow_link(view, self.runs.get_value());
     }
@@ -183,6 +184,7 @@ impl Explorer {
             selected: self.selected.get().map(picked),
             changes,
             hash,
+            compare: self.compare.get(),
         })
     }
 }

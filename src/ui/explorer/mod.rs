@@ -128,6 +128,8 @@ pub struct Explorer {
     /// The person's own scenarios ("My scenarios"): kept in this browser, opened from a
     /// file or pasted, or brought by a link.
     pub mine: RwSignal<Vec<Arc<crate::sim::Scenario>>>,
+    /// Whether every strategy's run is shown beside the one on show (`ui::compare`).
+    pub compare: RwSignal<bool>,
 }
 
 impl Explorer {
@@ -196,6 +198,7 @@ impl Explorer {
             range: RwSignal::new((0, u64::MAX)),
             embedded: StoredValue::new(None),
             mine: RwSignal::new(Vec::new()),
+            compare: RwSignal::new(false),
         };
         // The first run starts in a task of its own: the task that instantiates the wasm and
         // draws the settings is long enough on a slow phone.

@@ -1,0 +1,117 @@
+// End-to-end test of the compare view on the release bundle: every strategy's run of
+// email-conflict side by side, with the outcomes that differ (a lost update under last
+// write wins, a conflict under version comparison, an escalation waiting), the button that
+// goes to where they part, an escalation resolved in its pane, a fault that forks every
+// pane, compare mode in the address, and axe finding nothing serious.
+import { createRequire } from 'node:module';
+import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const { check, expect, finish } = checks();
+const { server, url } = await serve();
+const browser = await launch();
+const errors = [];
+
+async function fresh(viewport = { width: 1280, height: 1000 }) {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(15000);
+  errors.push(watchErrors(page));
+  return page;
+}
+const stepOf = async (page) => Number((await page.locator('#step-label').textContent()).split(' ')[1].replaceAll(',', ''));
+/** The summary table's cells of the row of `strategy` (lww, version, …), by column title. */
+async function summaryRow(page, strategy) {
+  const heads = await page.locator('.compare-summary thead th').allTextContents();
+  const cells = await page.locator(`.compare-summary tr[data-strategy=${strategy}] > *`).allTextContents();
+  return Object.fromEntries(heads.map((h, i) => [h, cells[i]]));
+}
+
+try {
+  const page = await fresh();
+  await check('comparing email-conflict shows how each strategy ends, in a real table', async () => {
+    await page.goto(`${url}?scenario=email-conflict`);
+    await page.waitForSelector(LIVE_TABLE);
+    await page.click('.compare-toggle button');
+    await page.waitForSelector('.compare-summary tbody tr');
+    const rows = await page.locator('.compare-summary tbody th[scope=row]').allTextContents();
+    expect(rows.join('|') === 'Apply on arrival|Last write wins|Version comparison|Human escalation', rows.join('|'));
+    const lww = await summaryRow(page, 'lww');
+    expect(lww['Lost updates'] === '1' && lww['Conflicts detected'] === '0', JSON.stringify(lww));
+    const version = await summaryRow(page, 'version');
+    expect(version['Lost updates'] === '0' && version['Conflicts detected'] === '1' && version.Converged === 'yes, at 130 ms', JSON.stringify(version));
+    const escalate = await summaryRow(page, 'escalate');
+    expect(escalate.Escalations === '1' && escalate.Converged === 'no', JSON.stringify(escalate));
+    const headings = await page.locator('.compare .pane h3').allTextContents();
+    expect(headings.length === 4, `pane headings: ${headings}`);
+    await page.waitForFunction(() => location.search.includes('compare=1'));
+  });
+
+  await check('"Go to where they part" goes to 130 ms, where each strategy says what it did', async () => {
+    const said = await page.locator('.compare .parting li').allTextContents();
+    expect(said.length === 4, said.join('\n'));
+    expect(said[1].includes('stale') && said[2].includes('conflict') && said[3].includes('person'), said.join('\n'));
+    await page.click('.jump-parting');
+    await page.waitForFunction(() => document.querySelector('.compare .legend')?.textContent.includes('130 ms'));
+    const step = await stepOf(page);
+    // The command at 100 ms, the local write at 110, the two deliveries at 130.
+    expect(step === 4, `step ${step}`);
+    const escalations = await page.locator('.compare .pane-escalation').count();
+    expect(escalations === 1, `escalations waiting in the panes at 130 ms: ${escalations}`);
+  });
+
+  await check('a fault injected while comparing forks every pane with the same change', async () => {
+    await page.click('#to-start');
+    await page.click('#step-forward');
+    const lengths = () => page.locator('.compare .pane > .legend').allTextContents();
+    const before = await lengths();
+    await page.click('g.message[aria-label*="to warehouse"]');
+    await page.click('#drop-message');
+    // The dropped message is redelivered after its ack timeout: every run is longer.
+    await page.waitForFunction((was) => {
+      const now = [...document.querySelectorAll('.compare .pane > .legend')].map((p) => p.textContent);
+      return now.length === was.length && now.every((t, i) => Number(t.split(' of ')[1]) > Number(was[i].split(' of ')[1]));
+    }, before);
+    await page.waitForFunction(() => location.search.includes('changes=') && location.search.includes('compare=1'));
+    await page.waitForSelector('.compare-summary tbody tr');
+    const problems = await page.locator('.compare .pane .run-error').allTextContents();
+    expect(problems.length === 0, problems.join('\n'));
+  });
+
+  await check('an escalation is resolved in its pane, and that pane converges', async () => {
+    await page.click('.jump-parting');
+    await page.waitForSelector('.compare .pane-escalation');
+    await page.click('.compare .pane-escalation button:first-of-type');
+    await page.waitForFunction(() => document.querySelector('.compare-summary tr[data-strategy=escalate]')?.textContent.includes('yes, at'));
+    const escalate = await summaryRow(page, 'escalate');
+    expect(escalate.Converged.startsWith('yes'), JSON.stringify(escalate));
+  });
+
+  await check('a compare link opens in compare mode', async () => {
+    const other = await fresh();
+    await other.goto(`${url}?scenario=split-brain&compare=1`);
+    await other.waitForSelector('.compare-summary tbody tr');
+    const arrival = await summaryRow(other, 'arrival');
+    const lww = await summaryRow(other, 'lww');
+    expect(arrival['Lost updates'] === '1' && lww['Lost updates'] === '1', `${JSON.stringify(arrival)} ${JSON.stringify(lww)}`);
+    await other.screenshot({ path: 'artifacts/compare.png', fullPage: true });
+  });
+
+  await check('no serious or critical accessibility violations in the compare view (axe-core)', async () => {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run('.compare', { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    });
+    expect(found.length === 0, found.join('\n'));
+  });
+
+  await check('no console or page errors', async () => {
+    const all = errors.flat();
+    expect(all.length === 0, all.join('\n'));
+  });
+} finally {
+  await browser.close();
+  server.close();
+}
+finish("compare");
