@@ -31,3 +31,8 @@ fn a_sweep_in_the_browser_shows_what_it_shows_natively() {
     let problems = common::sweep_problems(4);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[wasm_bindgen_test]
+fn a_sweep_in_the_browser_gives_what_it_gives_natively() {
+    assert_eq!(common::storm_sweep_hash(1), common::STORM_SWEEP_HASH);
+}

@@ -163,3 +163,8 @@ fn the_runner_sweeps_and_bad_sweep_arguments_exit_2_with_one_line() {
         );
     }
 }
+
+#[test]
+fn a_sweep_gives_what_the_browser_gives() {
+    assert_eq!(common::storm_sweep_hash(3), common::STORM_SWEEP_HASH);
+}

@@ -152,3 +152,21 @@ pub fn sweep_problems(threads: usize) -> Vec<String> {
     }
     problems
 }
+
+/// The FNV-1a hash of `storm`'s sweep over seeds 1..=30 under every strategy, as CSV
+/// (`sweep::csv`), written as 16 hexadecimal digits. Natively and in the browser the
+/// sweep must give the same; the facts behind such sweeps are checked by hand in
+/// `sweep_problems` and `tests/sweep.rs`, and every run in it is a run of the golden table's
+/// engine with another seed.
+pub const STORM_SWEEP_HASH: &str = "6a2ae5d811455c8e";
+
+/// `storm`'s sweep over seeds 1..=30, as `STORM_SWEEP_HASH` hashes it.
+pub fn storm_sweep_hash(threads: usize) -> String {
+    use syncscope::sim::sweep;
+    let scenario = library::built_in("storm").expect("a built-in");
+    let outcomes = sweep::sweep(&scenario, &Strategy::ALL, 1..=30, threads).expect("valid");
+    let hash = sweep::csv(&outcomes).bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
