@@ -20,7 +20,7 @@ fn change_at(sim: &Simulation, kind: u8, param: u8) -> Option<Command> {
         .clone();
     let slot = sim.in_flight().first().map(|(slot, _)| *slot);
     let now = sim.now();
-    Some(match kind % 14 {
+    Some(match kind % 15 {
         0 => Command::Drop { slot: slot? },
         1 => Command::Delay {
             slot: slot?,
@@ -67,6 +67,9 @@ fn change_at(sim: &Simulation, kind: u8, param: u8) -> Option<Command> {
             duplicate_probability: 0.25,
             drop_probability: 0.1,
             reorder: param.is_multiple_of(2),
+        },
+        13 => Command::DeliverNext {
+            slot: sim.in_flight().last().map(|(slot, _)| *slot)?,
         },
         _ => Command::LocalWrite {
             system,

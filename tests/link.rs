@@ -210,6 +210,7 @@ fn command() -> impl proptest::strategy::Strategy<Value = Command> {
                 set: [(field, value)].into(),
             }),
         (0..500u32).prop_map(|slot| Command::Drop { slot }),
+        (0..500u32).prop_map(|slot| Command::DeliverNext { slot }),
         (awkward_text(), -5_000..5_000i64).prop_map(|(system, offset_ms)| Command::Skew {
             system,
             offset_ms,

@@ -190,6 +190,72 @@ fn delaying_and_duplicating_in_forks() {
 }
 
 #[test]
+fn delivering_a_message_next_lets_it_overtake_the_others() {
+    let timeline = email_conflict(Strategy::VersionComparison);
+    // After the CRM's command at 100 ms, evt-1 is on its way to billing (due first, at 130
+    // ms) and to the warehouse (also at 130, after billing).
+    let at = timeline.at(1);
+    let warehouse = |sim: &Simulation| {
+        sim.in_flight()
+            .into_iter()
+            .find(|(_, m)| m.replica == 1)
+            .map(|(slot, _)| slot)
+            .unwrap()
+    };
+    let deliveries = |sim: &Simulation| -> Vec<(u64, u16)> {
+        sim.trace()
+            .iter()
+            .filter(|s| s.kind.name() == "deliver")
+            .map(|s| (s.time, s.actor.0))
+            .collect()
+    };
+    assert_eq!(deliveries(timeline.full())[..2], [(130, 1), (130, 2)]);
+    let fork = timeline
+        .fork(
+            1,
+            &Command::DeliverNext {
+                slot: warehouse(&at),
+            },
+        )
+        .unwrap();
+    // The warehouse's copy comes first, at the time the first message was due; billing's
+    // keeps its time and waits.
+    assert_eq!(deliveries(&fork)[..2], [(130, 2), (130, 1)]);
+    // Before the first message is due, a script step at 110 ms (billing's local write)
+    // still comes first: only messages are overtaken.
+    assert_eq!(fork.trace().step(3).kind.name(), "local_write");
+    // As data, in a fork's list of changes.
+    let json = serde_json::to_string(&Command::DeliverNext { slot: 4 }).unwrap();
+    assert_eq!(json, r#"{"do":"deliver_next","slot":4}"#);
+    assert!(
+        timeline
+            .fork(1, &Command::DeliverNext { slot: 99 })
+            .unwrap_err()
+            .to_string()
+            .contains("slot 99")
+    );
+}
+
+#[test]
+fn a_message_on_a_partitioned_link_cannot_be_delivered_next() {
+    let scenario = library::by_name("partition").unwrap().unwrap();
+    let timeline =
+        Timeline::record(Simulation::new(&scenario, 3, Strategy::VersionComparison).unwrap());
+    // The warehouse's link is down from 100 to 900 ms; the order's event at 150 ms waits.
+    let step = timeline.task_at_time(160);
+    let at = timeline.at(step);
+    let (slot, _) = at
+        .in_flight()
+        .into_iter()
+        .find(|(_, m)| m.replica == 1)
+        .expect("a message waits for the heal");
+    let refused = timeline
+        .fork(step, &Command::DeliverNext { slot })
+        .unwrap_err();
+    assert!(refused.to_string().contains("partitioned"), "{refused}");
+}
+
+#[test]
 fn resolving_an_escalation_differently_changes_the_outcome() {
     let timeline = email_conflict(Strategy::HumanEscalation);
     let end = timeline.len();

@@ -251,6 +251,32 @@ async fn dropping_a_message_forks_the_run_and_the_trace_says_so() {
 }
 
 #[wasm_bindgen_test]
+async fn delivering_a_message_next_forks_the_run_and_it_overtakes() {
+    let (root, _handle) = mount().await;
+    leptos::task::tick().await;
+    choose(&root, "#scenario", "email-conflict").await;
+    choose(&root, "#strategy", "version").await;
+    click(&root, "#step-forward").await; // evt-1 leaves for billing (first) and the warehouse
+    press(&root, "g.message[aria-label*='to warehouse']").await;
+    click(&root, "#deliver-next").await;
+    assert_eq!(count(&root, "button.fork"), 2);
+    assert!(
+        find(&root, "button.fork[aria-pressed=true]")
+            .text_content()
+            .unwrap()
+            .starts_with("Deliver evt-1 → warehouse next")
+    );
+    // Billing's local write at 110 ms, then the warehouse's delivery before billing's.
+    click(&root, "#step-forward").await;
+    click(&root, "#step-forward").await;
+    assert!(
+        text(&root, ".narration").contains("warehouse"),
+        "{}",
+        text(&root, ".narration")
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_fork_made_before_a_change_lists_only_the_changes_it_carries() {
     let (root, _handle) = mount().await;
     leptos::task::tick().await;

@@ -118,6 +118,13 @@ pub enum Command {
         /// The message's slot.
         slot: u32,
     },
+    /// Deliver the message in this bus slot before every other message in flight: it
+    /// arrives when the first of them would have (or now), ahead of it; the others keep
+    /// their times and wait.
+    DeliverNext {
+        /// The message's slot.
+        slot: u32,
+    },
     /// Take the link to a replica down until a time.
     Partition {
         /// The replica's name.
@@ -174,6 +181,9 @@ impl Command {
             Command::Drop { slot } => format!("a drop of the message in slot {slot}"),
             Command::Delay { slot, .. } => format!("a delay of the message in slot {slot}"),
             Command::Duplicate { slot } => format!("a duplicate of the message in slot {slot}"),
+            Command::DeliverNext { slot } => {
+                format!("delivering the message in slot {slot} next")
+            }
             Command::Partition { system, .. } => format!("a partition of the link to {system}"),
             Command::Heal { system } => format!("a heal of the link to {system}"),
             Command::SetLink { system, .. } => format!("a change of the link to {system}"),
@@ -214,6 +224,11 @@ pub enum CommandError {
     /// The replica is not down.
     NotDown {
         /// The replica's name.
+        system: String,
+    },
+    /// The link is partitioned: its messages wait for the heal.
+    LinkDown {
+        /// The replica at the end of the link.
         system: String,
     },
     /// The link is not partitioned, so there is nothing to heal.
@@ -300,6 +315,10 @@ impl fmt::Display for CommandError {
             ),
             CommandError::AlreadyDown { system } => write!(f, "{system} is already down"),
             CommandError::NotDown { system } => write!(f, "{system} is not down"),
+            CommandError::LinkDown { system } => write!(
+                f,
+                "the link to {system} is partitioned: its messages wait for the heal"
+            ),
             CommandError::NotPartitioned { system } => {
                 write!(f, "the link to {system} is not partitioned")
             }

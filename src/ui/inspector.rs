@@ -49,11 +49,13 @@ fn message_view(f: &Frame, slot: u32, generation: u32, explorer: Explorer) -> im
     };
     let to = sim.scenario().replicas[m.replica].name.clone();
     let name = format!("{} → {to}", m.event);
-    let (drop_label, delay_label, dup_label) = (
+    let (drop_label, delay_label, dup_label, next_label) = (
         format!("Drop {name}"),
         format!("Delay {name} by 200 ms"),
         format!("Duplicate {name}"),
+        format!("Deliver {name} next"),
     );
+    let partitioned = sim.is_partitioned(m.replica);
     view! {
         <h3>{format!("Message {name}")}</h3>
         <p>{format!("Attempt {}, sent at {} ms, due at {} ms{}.", m.attempt, m.sent_at, m.arrives_at, if m.duplicate { ", a duplicate copy" } else { "" })}</p>
@@ -65,6 +67,11 @@ fn message_view(f: &Frame, slot: u32, generation: u32, explorer: Explorer) -> im
             }}
             <button type="button" id="delay-message" on:click=move |_| explorer.intervene(Command::Delay { slot, by_ms: 200 }, delay_label.clone())>"Delay 200 ms"</button>
             <button type="button" id="duplicate-message" on:click=move |_| explorer.intervene(Command::Duplicate { slot }, dup_label.clone())>"Duplicate it"</button>
+            {if partitioned {
+                view! { <p class="action-note">"Its link is partitioned: it waits for the heal, so it cannot be delivered next."</p> }.into_any()
+            } else {
+                view! { <button type="button" id="deliver-next" on:click=move |_| explorer.intervene(Command::DeliverNext { slot }, next_label.clone())>"Deliver it next"</button> }.into_any()
+            }}
         </div>
         {event_view(sim, m.event)}
     }

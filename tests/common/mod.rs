@@ -165,8 +165,10 @@ pub fn storm_sweep_hash(threads: usize) -> String {
     use syncscope::sim::sweep;
     let scenario = library::built_in("storm").expect("a built-in");
     let outcomes = sweep::sweep(&scenario, &Strategy::ALL, 1..=30, threads).expect("valid");
-    let hash = sweep::csv(&outcomes).bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let hash = sweep::csv(&outcomes)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
     format!("{hash:016x}")
 }

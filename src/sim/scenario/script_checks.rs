@@ -150,7 +150,10 @@ impl Scenario {
                 at.path("decision"),
                 "expected a merged value with at least one field".into(),
             ),
-            Command::Drop { .. } | Command::Duplicate { .. } | Command::Resolve { .. } => {}
+            Command::Drop { .. }
+            | Command::Duplicate { .. }
+            | Command::DeliverNext { .. }
+            | Command::Resolve { .. } => {}
         }
     }
 }

@@ -76,6 +76,7 @@ impl Simulation {
             Command::Drop { slot } => self.drop_message(*slot),
             Command::Delay { slot, by_ms } => self.delay_message(*slot, *by_ms),
             Command::Duplicate { slot } => self.duplicate_message(*slot),
+            Command::DeliverNext { slot } => self.deliver_next(*slot),
             Command::Partition { until, .. } => self.partition(r, *until),
             Command::Heal { .. } => self.heal(r),
             Command::SetLink {
@@ -176,6 +177,23 @@ impl Simulation {
         let at = self.later("a delay", message.arrives_at.max(self.now), by_ms)?;
         let generation = self.bus.reschedule(slot, at);
         self.schedule(at, Task::Arrive(slot, generation));
+        Ok(())
+    }
+
+    /// Delivers the message in `slot` before every other message in flight: when the first
+    /// of them is due (or now), ahead of it and of anything else due then.
+    pub(super) fn deliver_next(&mut self, slot: u32) -> Result<(), CommandError> {
+        let message = self.message_in(slot)?;
+        if self.is_partitioned(message.replica) {
+            return Err(CommandError::LinkDown {
+                system: self.replica_name(message.replica),
+            });
+        }
+        let first = self.bus.messages().map(|(_, m)| m.arrives_at).min();
+        let at = first.unwrap_or(self.now).max(self.now);
+        let generation = self.bus.reschedule(slot, at);
+        // Sequence number 0 goes before every task already due at `at`.
+        self.queue.push(at, 0, Task::Arrive(slot, generation));
         Ok(())
     }
 

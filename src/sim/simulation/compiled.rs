@@ -108,6 +108,7 @@ impl Names<'_> {
             Command::Drop { .. }
             | Command::Delay { .. }
             | Command::Duplicate { .. }
+            | Command::DeliverNext { .. }
             | Command::Resolve { .. } => {}
         }
         Ok(target)
