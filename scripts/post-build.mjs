@@ -4,8 +4,10 @@
 //   Trunk does not know these files, so this hook optimises the wasm as Trunk does the main
 //   one (wasm-opt -Oz), names it with a hash of its content as Trunk does, and puts the
 //   loader into the app's JS;
+// - builds the sweep's Web Worker into the bundle, in every build (scripts/build-worker);
 // - minifies every JS file with terser (Trunk's own minifier stops at the wasm-bindgen
 //   loader's `export default`, and the loader is downloaded before the app can start);
+// - gives the app's imports from its JS glue short names (shortenImports);
 // - prerenders the first view into index.html (scripts/prerender.mjs);
 // - and, in every build, writes the site's address into oembed.json.
 import { execFileSync } from 'node:child_process';
@@ -58,6 +60,92 @@ async function placeSplit(dir, splitDir, mainJs) {
   await writeFile(mainPath, withoutImports + inlined);
 }
 
+/** Reads an unsigned LEB128 number at `at` in `bytes`: [value, where it ends]. */
+function leb(bytes, at) {
+  let value = 0, shift = 0, byte;
+  do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+  return [value, at];
+}
+/** `value` as unsigned LEB128 bytes. */
+function lebBytes(value) {
+  const out = [];
+  do {
+    let byte = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) byte |= 0x80;
+    out.push(byte);
+  } while (value > 0);
+  return Buffer.from(out);
+}
+
+/**
+ * wasm-bindgen names each function the app imports from its JS glue `__wbg_<name>_<hash>`
+ * (16 hex digits), and every name is written twice: in the wasm's import section and as a
+ * key in the JS. About 180 of them made some 4 KB of the first download, mostly hex digits
+ * that do not compress. This renames them `a0`, `a1`, … in both. Only the app's own wasm
+ * imports them (the split-off parts import from it, not from the glue).
+ */
+async function shortenImports(dir) {
+  const names = await readdir(dir);
+  const wasmName = names.find((n) => /^syncscope-app-[0-9a-f]+_bg\.wasm$/.test(n));
+  const jsName = names.find((n) => /^syncscope-app-[0-9a-f]+\.js$/.test(n));
+  if (!wasmName || !jsName) return;
+  const bytes = await readFile(join(dir, wasmName));
+  const parts = [bytes.subarray(0, 8)];
+  const renamed = new Map();
+  for (let at = 8; at < bytes.length;) {
+    const start = at;
+    const id = bytes[at++];
+    const [size, body] = leb(bytes, at);
+    at = body + size;
+    if (id !== 2) {
+      parts.push(bytes.subarray(start, at));
+      continue;
+    }
+    const [count, first] = leb(bytes, body);
+    const entries = [];
+    let p = first;
+    const readName = () => {
+      const [length, from] = leb(bytes, p);
+      p = from + length;
+      return bytes.subarray(from, p).toString();
+    };
+    for (let i = 0; i < count; i++) {
+      const module = readName();
+      let field = readName();
+      const descStart = p;
+      const kind = bytes[p++];
+      if (kind === 0) p = leb(bytes, p)[1];
+      else if (kind === 1) { p++; const flags = bytes[p++]; p = leb(bytes, p)[1]; if (flags & 1) p = leb(bytes, p)[1]; }
+      else if (kind === 2) { const flags = bytes[p++]; p = leb(bytes, p)[1]; if (flags & 1) p = leb(bytes, p)[1]; }
+      else if (kind === 3) p += 2;
+      else throw new Error(`import kind ${kind} is not one this hook knows`);
+      if (module === './syncscope-app_bg.js' && /^__wbg_/.test(field)) {
+        const short = `a${renamed.size.toString(36)}`;
+        renamed.set(field, short);
+        field = short;
+      }
+      const text = (s) => Buffer.concat([lebBytes(Buffer.byteLength(s)), Buffer.from(s)]);
+      entries.push(Buffer.concat([text(module), text(field), bytes.subarray(descStart, p)]));
+    }
+    const section = Buffer.concat([lebBytes(count), ...entries]);
+    parts.push(Buffer.from([2]), lebBytes(section.length), section);
+  }
+  let js = await readFile(join(dir, jsName), 'utf8');
+  for (const [long, short] of renamed) {
+    if (js.split(long).length !== 2) throw new Error(`${long} is not in ${jsName} exactly once`);
+    js = js.replace(long, short);
+  }
+  await writeFile(join(dir, wasmName), Buffer.concat(parts));
+  await writeFile(join(dir, jsName), js);
+}
+
+// Before the JS is minified, so that its loader is too.
+execFileSync('bash', ['scripts/build-worker'], { stdio: 'inherit' });
+
+/** Classic scripts (not modules): their top-level names are globals other scripts use. */
+const CLASSIC = ['sweep-engine.js', 'sweep-worker.js', 'syncscope-embed.js'];
+
 if (process.env.TRUNK_PROFILE === 'release') {
   const dir = process.env.TRUNK_STAGING_DIR;
   const splitDir = join(process.env.TRUNK_SOURCE_DIR ?? '.', 'target', 'wasm-split');
@@ -65,9 +153,11 @@ if (process.env.TRUNK_PROFILE === 'release') {
   if (existsSync(join(splitDir, LOADER))) {
     for (const name of scripts) await placeSplit(dir, splitDir, name);
   }
+  await shortenImports(dir);
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.js'))) {
     const path = join(dir, name);
-    const { code } = await minify(await readFile(path, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
+    const module = !CLASSIC.includes(name);
+    const { code } = await minify(await readFile(path, 'utf8'), { module, compress: { passes: 2 }, mangle: true });
     await writeFile(path, code);
   }
   await prerender(dir);

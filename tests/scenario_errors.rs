@@ -42,7 +42,7 @@ fn every_type_error_is_reported_with_path_line_and_column() {
             "colour: unknown field; expected one of name, title, description, seed, strategy, idempotency, source, replicas, records, script, clocks, lifecycles, sagas (line 5, column 13)",
             "replicas[0].link.delay.mean_ms: expected a whole number, 0 or more, found -5 (line 7, column 81)",
             "replicas[1].link.reorder: expected a boolean, found \"sometimes\" (line 8, column 49)",
-            "script[0]: unknown variant `teleport`; expected one of `write`, `local_write`, `crash`, `restart`, `skew`, `poison`, `replay_dead_letters`, `discard_dead_letters`, `start_saga`, `fail_saga`, `drop`, `delay`, `duplicate`, `partition`, `heal`, `set_link`, `resolve` (line 12, column 5)",
+            "script[0]: unknown variant `teleport`; expected one of `write`, `local_write`, `crash`, `restart`, `skew`, `poison`, `replay_dead_letters`, `discard_dead_letters`, `start_saga`, `fail_saga`, `drop`, `delay`, `duplicate`, `deliver_next`, `partition`, `heal`, `set_link`, `resolve` (line 12, column 5)",
         ]
     );
 }

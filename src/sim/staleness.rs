@@ -8,7 +8,7 @@
 //! source committed and the replica applied do. A replica that applies an older version
 //! after a newer one (apply on arrival) serves stale reads again from then on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::{Millis, SystemId};
 use super::simulation::Simulation;
@@ -21,7 +21,7 @@ pub const OFFSETS_MS: [Millis; 16] = [
 ];
 
 /// What one run says about stale reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staleness {
     /// (commit, replica) pairs: every commit at the source, once per replica.
     pub pairs: u64,

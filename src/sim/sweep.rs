@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::Millis;
 use super::resolver::Strategy;
@@ -28,7 +28,7 @@ pub const MAX_SEEDS: u64 = 1_000_000;
 pub const BARS: usize = 10;
 
 /// What one run ended with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The strategy it ran under.
     pub strategy: Strategy,
@@ -221,6 +221,48 @@ pub fn parse_seeds(text: &str) -> Result<RangeInclusive<u64>, String> {
             "\"{text}\" is {n} seeds; a sweep runs at most {MAX_SEEDS}"
         )),
         Some(_) => Ok(range),
+    }
+}
+
+/// A part of a sweep that a worker runs (the page spreads a sweep over Web Workers, each
+/// running this engine): one strategy over a range of seeds. Sent as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// A built-in scenario's or a generated load's name, when `custom` is not given.
+    pub scenario: String,
+    /// A scenario of the person's own, as JSON (it is checked before it runs).
+    pub custom: Option<String>,
+    /// Whether replicas skip events already processed (the page's setting, which may
+    /// differ from the scenario's own).
+    pub idempotent: bool,
+    /// The strategy.
+    pub strategy: Strategy,
+    /// The first seed.
+    pub first: u64,
+    /// The last seed (included).
+    pub last: u64,
+}
+
+impl Part {
+    /// The scenario this part runs, checked, with the part's idempotency: a custom one is
+    /// read from its JSON, else a built-in or generated load is found by name.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        let mut scenario = match &self.custom {
+            Some(json) => Scenario::from_json(json).map_err(|e| e.to_string())?,
+            None => super::library::built_in(&self.scenario)
+                .or_else(|| super::load::ExplorerLoad::named(&self.scenario).map(|l| l.scenario()))
+                .ok_or_else(|| format!("no scenario is called \"{}\"", self.scenario))?,
+        };
+        scenario.validate().map_err(|e| e.to_string())?;
+        scenario.idempotency = self.idempotent;
+        Ok(scenario)
+    }
+
+    /// Runs this part on `scenario` (what `scenario()` gave): its outcomes, in seed order.
+    pub fn run(&self, scenario: &Arc<Scenario>) -> Vec<Outcome> {
+        (self.first..=self.last)
+            .map(|seed| outcome(scenario, self.strategy, seed))
+            .collect()
     }
 }
 

@@ -19,6 +19,7 @@ mod reveal;
 pub mod run_view;
 mod scenarios;
 mod share;
+mod sweep;
 mod topology;
 mod why;
 

@@ -10,6 +10,7 @@ use super::compare::{CompareSlot, CompareToggle};
 use super::explorer;
 use super::run_view::RunView;
 use super::share::{FilesSlot, LinkNotices, SharePanel};
+use super::sweep::SweepSlot;
 use super::{
     EscalationInbox, FaultPanel, ForkBar, Inspector, MetricsPanel, RecordTables, TopologyView,
     WhyPanel,
@@ -89,6 +90,7 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
         part(side, move || view! { <EscalationInbox view=view /> }),
         part(side, move || view! { <WhyPanel view=view /> }),
         part(lower, || view! { <CompareSlot /> }),
+        part(lower, || view! { <SweepSlot /> }),
         part(lower, move || view! { <MetricsPanel view=view /> }),
         part(lower, || view! { <ForkBar /> }),
         part(lower, || view! { <FaultPanel /> }),
