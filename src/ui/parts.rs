@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::compare::{CompareSlot, CompareToggle};
+use super::compare::CompareSlot;
 use super::explorer;
 use super::run_view::RunView;
 use super::share::{FilesSlot, LinkNotices, SharePanel};
@@ -72,9 +72,8 @@ pub async fn panels(slots: Slots) -> Result<Vec<Part>, leptos::wasm_split::Split
     Ok(panel_parts(slots))
 }
 
-/// The link's notices and the compare toggle above the run; inspector, inbox and why
-/// beside the picture; every strategy side by side, metrics, runs, faults and sharing
-/// below.
+/// The link's notices above the run; inspector, inbox and why beside the picture; every
+/// strategy side by side, the sweep, metrics, runs, faults and sharing below.
 fn panel_parts(slots: Slots) -> Vec<Part> {
     let Slots {
         top,
@@ -85,7 +84,6 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
     } = slots;
     vec![
         part(top, || view! { <LinkNotices /> }),
-        part(top, || view! { <CompareToggle /> }),
         part(side, || view! { <Inspector /> }),
         part(side, move || view! { <EscalationInbox view=view /> }),
         part(side, move || view! { <WhyPanel view=view /> }),

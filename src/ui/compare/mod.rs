@@ -15,7 +15,8 @@ use super::explorer::Explorer;
 
 pub use split::CompareSlot;
 
-/// The button that turns comparing on and off, above the run.
+/// The button that turns comparing on and off. Below the picture, not above: drawn once the
+/// panels arrive, above it would push the first view down.
 #[component]
 pub fn CompareToggle() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
@@ -26,7 +27,7 @@ pub fn CompareToggle() -> impl IntoView {
                 "Compare every strategy"
             </button>
             <span class="legend">{move || if on.get() {
-                "Every strategy's run is shown below the picture, at the step on show."
+                "Every strategy's run is shown below, at the step on show."
             } else {
                 "The same run under apply on arrival, last write wins, version comparison and human escalation, side by side."
             }}</span>

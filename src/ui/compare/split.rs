@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::super::parts::Part;
-use super::Explorer;
 use super::view::CompareView;
+use super::{CompareToggle, Explorer};
 
 /// The compare view, to be drawn into `slot`. A split point in the compare wasm in the
 /// shipped bundle (`--cfg syncscope_split`).
@@ -31,8 +31,8 @@ fn part(slot: NodeRef<leptos::html::Div>) -> Part {
     })
 }
 
-/// Where the compare view goes once comparing is turned on and its wasm has arrived,
-/// with a way to try again when the download fails.
+/// The toggle, and where the compare view goes once comparing is turned on and its wasm
+/// has arrived, with a way to try again when the download fails.
 #[component]
 pub fn CompareSlot() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
@@ -62,15 +62,18 @@ pub fn CompareSlot() -> impl IntoView {
         }
     });
     view! {
-        <div class="compare-slot" id="compare" node_ref=slot hidden=move || !explorer.compare.get()></div>
-        <Show when=move || failed.get() && explorer.compare.get()>
-            <p class="run-error" role="alert">
-                "The compare view could not be downloaded. "
-                <button type="button" on:click={
-                    let load = load.clone();
-                    move |_| load()
-                }>"Try again"</button>
-            </p>
-        </Show>
+        <div class="compare-slot">
+            <CompareToggle />
+            <div id="compare" node_ref=slot hidden=move || !explorer.compare.get()></div>
+            <Show when=move || failed.get() && explorer.compare.get()>
+                <p class="run-error" role="alert">
+                    "The compare view could not be downloaded. "
+                    <button type="button" on:click={
+                        let load = load.clone();
+                        move |_| load()
+                    }>"Try again"</button>
+                </p>
+            </Show>
+        </div>
     }
 }

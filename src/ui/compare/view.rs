@@ -167,6 +167,7 @@ fn SummaryTable(
 ) -> impl IntoView {
     let cells = |r: &Row| {
         let window = match (r.longest_window_ms, r.never_consistent) {
+            (_, 1) => "never closes (a commit never reached every replica)".into(),
             (_, n) if n > 0 => format!("never closes ({n} commits never reached every replica)"),
             (Some(w), _) => format!("{w} ms"),
             (None, _) => "no commits".into(),
