@@ -96,6 +96,14 @@ try {
     await other.screenshot({ path: 'artifacts/compare.png', fullPage: true });
   });
 
+  await check('an embed with compare=1 shows the summary and the panes, without the toggle', async () => {
+    const embed = await fresh({ width: 640, height: 420 });
+    await embed.goto(`${url}?scenario=email-conflict&embed=1&compare=1`);
+    await embed.waitForSelector('.compare-summary tbody tr');
+    expect(await embed.locator('.compare .pane h3').count() === 4, 'four panes');
+    expect(!(await embed.locator('.compare-toggle').isVisible()), 'no toggle in an embed');
+  });
+
   await check('no serious or critical accessibility violations in the compare view (axe-core)', async () => {
     await page.addScriptTag({ path: AXE });
     const found = await page.evaluate(async () => {

@@ -98,6 +98,18 @@ try {
   await play('at 1 min a second', '4');
   await play('at fastest', '6');
 
+  // Every strategy side by side on the generated load: recording the four runs, then
+  // playback at real time with the panes following.
+  await page.evaluate(() => { window.scrollTo(0, 0); window.__long.splice(0); });
+  const compareStart = Date.now();
+  await page.click('.compare-toggle button');
+  await page.waitForSelector('.compare-summary', { timeout: 300000 });
+  const compareMs = Date.now() - compareStart;
+  const compareLong = await page.evaluate(() => window.__long.splice(0));
+  console.log(`compare view of the generated load: four runs recorded and summed up in ${compareMs} ms; ` +
+    `tasks over 50 ms: ${compareLong.length}${compareLong.length ? ` (longest ${Math.max(...compareLong).toFixed(0)} ms)` : ''}`);
+  await play('at real time, every strategy side by side', '3');
+
   // The ~1,000,000-step load: recorded in chunks, then 20 random steps reached with the
   // scrubber, each timed from the input to the frame that shows it.
   // Nothing else runs beside it: the playback page is closed first.

@@ -6,6 +6,7 @@
 //! person compares (`split`).
 
 mod panes;
+mod runs;
 mod split;
 mod view;
 

@@ -42,29 +42,24 @@ pub struct Pane {
     pub problem: Option<String>,
 }
 
-/// Every strategy's run of `basis`, from their first steps; each change is made at the
-/// step it was made at in the run on show (before the strategies part, the runs are the
-/// same step for step).
-pub fn start(basis: &Basis) -> Vec<Pane> {
-    Strategy::ALL
-        .into_iter()
-        .map(|strategy| {
-            let sim = Simulation::from_checked(Arc::clone(&basis.scenario), basis.seed, strategy)
-                .with_idempotency(basis.idempotent);
-            let mut pane = Pane {
-                strategy,
-                timeline: Timeline::new(sim),
-                problem: None,
-            };
-            for (step, change) in &basis.changes {
-                if let Err(why) = pane.change(*step, change) {
-                    pane.problem = Some(why);
-                    break;
-                }
-            }
-            pane
-        })
-        .collect()
+/// `strategy`'s run of `basis`, from its first step; each change is made at the step it
+/// was made at in the run on show (before the strategies part, the runs are the same step
+/// for step).
+pub fn one(basis: &Basis, strategy: Strategy) -> Pane {
+    let sim = Simulation::from_checked(Arc::clone(&basis.scenario), basis.seed, strategy)
+        .with_idempotency(basis.idempotent);
+    let mut pane = Pane {
+        strategy,
+        timeline: Timeline::new(sim),
+        problem: None,
+    };
+    for (step, change) in &basis.changes {
+        if let Err(why) = pane.change(*step, change) {
+            pane.problem = Some(why);
+            break;
+        }
+    }
+    pane
 }
 
 impl Pane {

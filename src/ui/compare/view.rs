@@ -3,86 +3,21 @@
 
 use leptos::prelude::*;
 
-use crate::sim::compare::{Parting, Row, first_parting, row};
+use crate::sim::Strategy;
+use crate::sim::compare::{Parting, Row};
 use crate::sim::escalation::Decision;
-use crate::sim::{Command, Strategy};
-use crate::ui::explorer::{Explorer, later};
+use crate::ui::explorer::Explorer;
 use crate::ui::keyed::{key, keyed, row as keyed_row};
-use crate::ui::run_view::{RunView, view_of};
+use crate::ui::run_view::RunView;
 
-use super::panes::{self, Basis, Pane};
-
-/// One pane as drawn: its strategy, its run at the time on show, and what it could not do.
-#[derive(Debug, Clone, PartialEq)]
-struct Shown {
-    strategy: Strategy,
-    view: RunView,
-    problem: Option<String>,
-    step: u64,
-    steps: u64,
-}
-
-/// The panes and what keeps them recording.
-#[derive(Clone, Copy)]
-struct Runs {
-    panes: StoredValue<Vec<Pane>>,
-    /// Bumped whenever a pane records more or is replaced.
-    recorded: RwSignal<u64>,
-    /// Which set of panes the recording loop works for.
-    generation: StoredValue<u64>,
-}
-
-impl Runs {
-    /// Records the panes of `generation` a chunk per task until they are whole.
-    fn record(self, generation: u64) {
-        if self.generation.get_value() != generation {
-            return; // replaced by newer panes
-        }
-        let more = self
-            .panes
-            .try_update_value(|p| panes::advance(p))
-            .unwrap_or(false);
-        self.recorded.update(|r| *r += 1);
-        if more {
-            later(move || self.record(generation));
-        }
-    }
-
-    /// Replaces the panes with every strategy's run of `basis`.
-    fn replace(self, basis: &Basis) {
-        let generation = self.generation.get_value() + 1;
-        self.generation.set_value(generation);
-        self.panes.set_value(panes::start(basis));
-        self.record(generation);
-    }
-
-    /// Resolves escalation `id` with `decision` in pane `index`, at its step on show: that
-    /// pane's run goes on from there with the decision (the others are not changed).
-    fn resolve(self, index: usize, step: u64, id: u32, decision: Decision) {
-        let change = Command::Resolve {
-            escalation: id,
-            decision,
-        };
-        self.panes.update_value(|p| {
-            if let Some(pane) = p.get_mut(index)
-                && let Err(why) = pane.change(step, &change)
-            {
-                pane.problem = Some(why);
-            }
-        });
-        self.record(self.generation.get_value());
-    }
-}
+use super::panes::Basis;
+use super::runs::Runs;
 
 /// Every strategy's run of the run on show, side by side.
 #[component]
 pub fn CompareView() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let runs = Runs {
-        panes: StoredValue::new(Vec::new()),
-        recorded: RwSignal::new(0),
-        generation: StoredValue::new(0),
-    };
+    let runs = Runs::new();
     let basis = Memo::new(move |_| {
         if !explorer.compare.get() {
             return None;
@@ -97,42 +32,11 @@ pub fn CompareView() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(basis) = basis.get() {
-            runs.replace(&basis);
+            runs.replace(basis);
         }
     });
     let time = Memo::new(move |_| explorer.panel_frame.get().map_or(0, |f| f.sim.now()));
-    let shown = Memo::new(move |_| {
-        runs.recorded.track();
-        let t = time.get();
-        runs.panes.with_value(|p| {
-            p.iter()
-                .map(|pane| {
-                    let step = pane.timeline.task_at_time(t);
-                    Shown {
-                        strategy: pane.strategy,
-                        view: view_of(&pane.timeline.at(step)),
-                        problem: pane.problem.clone(),
-                        step,
-                        steps: pane.timeline.len(),
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    // The table and where they part, once every run is recorded to its end.
-    let summary = Memo::new(move |_| {
-        runs.recorded.track();
-        runs.panes.with_value(|p| {
-            if p.is_empty() || p.iter().any(|x| !x.timeline.is_complete()) {
-                return None;
-            }
-            let fulls: Vec<_> = p.iter().map(|x| x.timeline.full()).collect();
-            Some((
-                fulls.iter().map(|s| row(s)).collect::<Vec<_>>(),
-                first_parting(&fulls),
-            ))
-        })
-    });
+    Effect::new(move |_| runs.show(time.get()));
     view! {
         <section class="panel compare" aria-labelledby="compare-title">
             <h2 id="compare-title">"Every strategy on the same run"</h2>
@@ -141,8 +45,13 @@ pub fn CompareView() -> impl IntoView {
                 {move || format!("{} ms", time.get())}
                 ", the time on show. A change made to the run on show is made in every pane."
             </p>
-            {move || match summary.get() {
-                None => view! { <p class="legend" role="status">"Recording every strategy's run…"</p> }.into_any(),
+            {move || match runs.summary.get() {
+                None => view! {
+                    <p class="legend" role="status">{move || match runs.recording.get() {
+                        Some(steps) => format!("Recording every strategy's run… ({} steps so far)", crate::sim::explain::grouped(steps)),
+                        None => "Adding up every strategy's run…".to_string(),
+                    }}</p>
+                }.into_any(),
                 Some((rows, parting)) => view! {
                     <SummaryTable rows=rows />
                     <PartingNote parting=parting explorer=explorer />
@@ -150,9 +59,9 @@ pub fn CompareView() -> impl IntoView {
             }}
             <div class="panes">
                 {keyed(move || {
-                    shown.with(|s| s.iter().enumerate().map(|(index, pane)| {
-                        keyed_row(key(&[&pane.strategy]), move || view! { <StrategyPane index=index shown=shown runs=runs /> })
-                    }).collect())
+                    Strategy::ALL.iter().enumerate().map(|(index, strategy)| {
+                        keyed_row(key(&[strategy]), move || view! { <StrategyPane index=index runs=runs /> })
+                    }).collect()
                 })}
             </div>
         </section>
@@ -247,13 +156,11 @@ fn PartingNote(
 fn StrategyPane(
     /// Which pane.
     index: usize,
-    /// Every pane as drawn.
-    shown: Memo<Vec<Shown>>,
-    /// The panes' runs, to resolve an escalation in one.
+    /// The panes' runs: what to draw, and to resolve an escalation in one.
     runs: Runs,
 ) -> impl IntoView {
-    let pane = move || shown.with(|s| s.get(index).cloned());
-    let title = move || pane().map(|p| p.strategy.label()).unwrap_or_default();
+    let pane = move || runs.shown.with(|s| s.get(index).cloned().flatten());
+    let title = Strategy::ALL[index].label();
     let heading = format!("compare-pane-{index}");
     let labelled_by = heading.clone();
     view! {
@@ -276,6 +183,9 @@ fn StrategyPane(
         </section>
     }
 }
+
+/// The most copies a pane's table shows.
+const PANE_ROWS: usize = 12;
 
 /// One table of every system's copy of every record shown, differing copies marked.
 #[component]
@@ -305,7 +215,22 @@ fn PaneRecords(
             })
         })
         .collect();
+    // A large run shows the copies that differ (those tell the strategies apart), at most
+    // PANE_ROWS, and says how many it leaves out: a pane is drawn again at every move.
+    let total = rows.len();
+    let rows: Vec<_> = if total <= PANE_ROWS {
+        rows
+    } else {
+        rows.into_iter().filter(|r| r.4).take(PANE_ROWS).collect()
+    };
+    let left_out = (total > rows.len()).then(|| {
+        format!(
+            "{} more copies are left out; those shown are ones that differ from the source.",
+            crate::sim::explain::grouped((total - rows.len()) as u64)
+        )
+    });
     view! {
+        {left_out.map(|words| view! { <p class="legend">{words}</p> })}
         <table class="pane-records">
             <thead><tr><th scope="col">"System"</th><th scope="col">"Record"</th><th scope="col">"Values"</th><th scope="col">"Version"</th></tr></thead>
             <tbody>
