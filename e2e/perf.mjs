@@ -6,7 +6,9 @@
 //   then record tables on screen), at 1 min a second and at the fastest speed: frame-time
 //   percentiles, frames over 20 ms, and main-thread tasks over 50 ms;
 // - the ~1,000,000-step load: recording it (longest task) and reaching random steps of it:
-//   the picture and the step label first, the panels in the task after.
+//   the picture and the step label first, the panels in the task after;
+// - every strategy side by side on the generated load: recording and playback;
+// - sweeps of email-conflict and storm over 1,000 seeds in the page's Web Workers.
 import { serve, launch, watchErrors } from './serve.mjs';
 
 const { server, url } = await serve();
@@ -167,6 +169,24 @@ try {
     `${jumps.early ? ` (the panels came within it ${jumps.early} times)` : ''}; to the panels shown too ${worst(jumps.panels)}; ` +
     `to the frame after the one that shows them ${worst(jumps.framed)}; tasks over 50 ms: ${jumpLong.length}` +
     `${jumpLong.length ? ` (longest ${Math.max(...jumpLong).toFixed(0)} ms)` : ''}`);
+  await big.close();
+
+  // Sweeps in the page (Web Workers), 1,000 seeds under every strategy, best of 3 each.
+  for (const scenario of ['email-conflict', 'storm']) {
+    const took = [];
+    for (let i = 0; i < 3; i++) {
+      const sweep = await settledPage();
+      await sweep.goto(`${url}?scenario=${scenario}`);
+      await sweep.waitForSelector('#sweep-open');
+      await sweep.click('#sweep-open');
+      await sweep.waitForSelector('.sweep-result', { timeout: 120000 });
+      took.push(Number(await sweep.locator('.sweep-result').getAttribute('data-took-ms')));
+      const long = await sweep.evaluate(() => window.__long.length);
+      if (long) took.push(`(${long} tasks over 50 ms)`);
+      await sweep.close();
+    }
+    console.log(`sweep of ${scenario} in the page, 1,000 seeds x 4 strategies: ${took.join(' ms, ')} ms`);
+  }
   const errors = errorLists.flat();
   if (errors.length) console.log(`errors: ${errors.join('; ')}`);
 } finally {
