@@ -2,7 +2,9 @@
 // email-conflict side by side, with the outcomes that differ (a lost update under last
 // write wins, a conflict under version comparison, an escalation waiting), the button that
 // goes to where they part, an escalation resolved in its pane, a fault that forks every
-// pane, compare mode in the address, and axe finding nothing serious.
+// pane, compare mode in the address and in an embed; a fork diffed with the original and
+// with another strategy (diffWith= in the link), the runs as a tree; and axe finding
+// nothing serious.
 import { createRequire } from 'node:module';
 import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
 
@@ -94,6 +96,33 @@ try {
     const lww = await summaryRow(other, 'lww');
     expect(arrival['Lost updates'] === '1' && lww['Lost updates'] === '1', `${JSON.stringify(arrival)} ${JSON.stringify(lww)}`);
     await other.screenshot({ path: 'artifacts/compare.png', fullPage: true });
+  });
+
+  await check('a fork diffed with the original: where they part, what differs, the tree, and the link', async () => {
+    const diff = await fresh();
+    await diff.goto(`${url}?scenario=email-conflict`);
+    await diff.waitForSelector('#diff-with');
+    await diff.click('#step-forward');
+    await diff.click('g.message[aria-label*="to warehouse"]');
+    await diff.click('#drop-message');
+    await diff.selectOption('#diff-with', 'run:0');
+    await diff.waitForSelector('.run-diff .parting');
+    const parting = await diff.locator('.run-diff .parting').textContent();
+    // The dropped message was due at the warehouse at 130 ms.
+    expect(parting.includes('They part at 130 ms'), parting);
+    const counts = await diff.locator('.diff-metrics tbody th').allTextContents();
+    expect(counts.includes('dropped') && counts.includes('redelivered'), counts.join(', '));
+    expect(await diff.locator('.run-tree .limb').count() === 2, 'two runs on the tree');
+    await diff.waitForFunction(() => location.search.includes('diffWith=run:0'));
+    const again = await fresh();
+    await again.goto(diff.url());
+    await again.waitForSelector('.run-diff .parting');
+    expect((await again.locator('.run-diff .parting').textContent()).includes('They part at 130 ms'), 'the diff comes with the link');
+    await again.selectOption('#diff-with', 'strategy:lww');
+    await again.waitForFunction(() => document.querySelector('.diff-metrics')?.textContent.includes('lost updates'));
+    await again.click('#diff-jump');
+    const step = await stepOf(again);
+    expect(step > 0, `went to where they part: step ${step}`);
   });
 
   await check('an embed with compare=1 shows the summary and the panes, without the toggle', async () => {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
 use syncscope::sim::library;
 use syncscope::sim::link::embed::{Controls, Embed, Panel, Theme, iframe_snippet};
-use syncscope::sim::link::{MAX_QUERY_CHARS, Picked, ViewLink};
+use syncscope::sim::link::{DiffWith, MAX_QUERY_CHARS, Picked, ViewLink};
 use syncscope::sim::load::EXPLORER_LOADS;
 use syncscope::sim::timeline::{Timeline, replay};
 use syncscope::sim::{Command, Simulation, Strategy};
@@ -72,6 +72,13 @@ fn every_bad_parameter_gets_a_notice_that_names_it_and_the_rest_is_read() {
             "1 (on) or 0 (off)",
         ),
         ("scenario=saga&compare=yes", "compare", "found \"yes\""),
+        ("scenario=saga&diffWith=run:x", "diffWith", "expected run:K"),
+        ("scenario=saga&diffWith=run:2", "diffWith", "the link has 0"),
+        (
+            "scenario=saga&diffWith=strategy:best",
+            "diffWith",
+            "unknown strategy",
+        ),
         (
             "scenario=saga&speed=7",
             "speed",
@@ -246,6 +253,10 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
         proptest::option::of("[0-9a-f]{16}"),
         proptest::option::of((0..library::NAMES.len(), awkward_text())),
         any::<bool>(),
+        proptest::option::of(prop_oneof![
+            (0..4usize).prop_map(DiffWith::Run),
+            proptest::sample::select(Strategy::ALL.to_vec()).prop_map(DiffWith::Strategy),
+        ]),
     )
         .prop_map(
             |(
@@ -260,7 +271,9 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
                 hash,
                 own,
                 compare,
+                diff_with,
             )| {
+                let count = changes.len();
                 // Sometimes a scenario of the person's own: a built-in renamed and retitled.
                 let custom = own.map(|(i, title)| {
                     let mut scenario = library::built_in_at(i).unwrap();
@@ -282,6 +295,11 @@ fn view() -> impl proptest::strategy::Strategy<Value = ViewLink> {
                     changes,
                     hash,
                     compare,
+                    // A run after more changes than the link carries is refused on reading.
+                    diff_with: diff_with.filter(|d| match d {
+                        DiffWith::Run(k) => *k <= count,
+                        DiffWith::Strategy(_) => true,
+                    }),
                 }
             },
         )

@@ -16,6 +16,7 @@ mod parts;
 mod playback;
 mod record_tables;
 mod reveal;
+mod run_diff;
 pub mod run_view;
 mod scenarios;
 mod share;

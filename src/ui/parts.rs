@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::compare::CompareSlot;
 use super::explorer;
+use super::run_diff::RunDiffPanel;
 use super::run_view::RunView;
 use super::share::{FilesSlot, LinkNotices, SharePanel};
 use super::sweep::SweepSlot;
@@ -91,6 +92,7 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
         part(lower, || view! { <SweepSlot /> }),
         part(lower, move || view! { <MetricsPanel view=view /> }),
         part(lower, || view! { <ForkBar /> }),
+        part(lower, || view! { <RunDiffPanel /> }),
         part(lower, || view! { <FaultPanel /> }),
         part(lower, || view! { <SharePanel /> }),
         part(lower, || view! { <FilesSlot /> }),

@@ -13,9 +13,11 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 pub mod custom;
+mod diff;
 pub mod embed;
 mod settings;
 
+pub use diff::DiffWith;
 pub use embed::Embed;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -134,6 +136,8 @@ pub struct ViewLink {
     pub hash: Option<String>,
     /// Whether every strategy's run is shown beside it (`compare=1`).
     pub compare: bool,
+    /// The run it is compared with, if any (`diffWith=`).
+    pub diff_with: Option<DiffWith>,
 }
 
 /// A parameter of a link that could not be used, and why.
@@ -189,6 +193,7 @@ impl ViewLink {
             changes: Vec::new(),
             hash: None,
             compare: false,
+            diff_with: None,
         })
     }
 
@@ -206,6 +211,7 @@ impl ViewLink {
             changes: Vec::new(),
             hash: None,
             compare: false,
+            diff_with: None,
         }
     }
 
@@ -247,6 +253,9 @@ impl ViewLink {
         }
         if self.compare {
             pairs.push(("compare", "1".into()));
+        }
+        if let Some(with) = self.diff_with {
+            pairs.push(("diffWith", with.to_string()));
         }
         pairs
             .iter()
@@ -363,7 +372,7 @@ pub fn parameter(query: &str, key: &str) -> Option<String> {
 }
 
 /// Every parameter a view's link may carry (an embed's are `embed::EMBED_PARAMETERS`).
-pub const PARAMETERS: [&str; 12] = [
+pub const PARAMETERS: [&str; 13] = [
     "v",
     "scenario",
     "custom",
@@ -376,6 +385,7 @@ pub const PARAMETERS: [&str; 12] = [
     "changes",
     "hash",
     "compare",
+    "diffWith",
 ];
 
 fn notice(parameter: &str, problem: String) -> LinkNotice {

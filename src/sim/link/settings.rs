@@ -1,6 +1,6 @@
 //! Reading a link's settings: everything but which scenario it shows.
 
-use super::{Command, FORMAT, LinkNotice, ViewLink, notice};
+use super::{Command, DiffWith, FORMAT, LinkNotice, ViewLink, notice};
 
 /// Reads every parameter but the scenario into `view`.
 pub(super) fn read_settings<'a>(
@@ -85,6 +85,19 @@ pub(super) fn read_settings<'a>(
         match serde_json::from_str::<Vec<(u64, Command)>>(json) {
             Ok(changes) => view.changes = changes,
             Err(e) => notices.push(notice("changes", format!("expected a JSON list of [step, change] pairs ({e}); the run is shown without them."))),
+        }
+    }
+    if let Some(with) = get("diffWith") {
+        match with.parse::<DiffWith>() {
+            Ok(DiffWith::Run(k)) if k > view.changes.len() => notices.push(notice(
+                "diffWith",
+                format!(
+                    "\"{with}\" names the run after {k} changes, and the link has {}; the view is shown without a comparison.",
+                    view.changes.len()
+                ),
+            )),
+            Ok(target) => view.diff_with = Some(target),
+            Err(why) => notices.push(notice("diffWith", format!("{why}."))),
         }
     }
     if let Some(hash) = get("hash") {

@@ -14,6 +14,11 @@ impl Simulation {
         Arc::clone(&self.scenario)
     }
 
+    /// The seed of this run.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// The strategy of this run.
     pub fn strategy(&self) -> Strategy {
         self.strategy

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::layout::pace::DEFAULT_SPEED;
 use crate::sim::library;
-use crate::sim::link::{Opened, Picked, ViewLink};
+use crate::sim::link::{DiffWith, Opened, Picked, ViewLink};
 use crate::sim::load::ExplorerLoad;
 
 use super::playback::PANELS_FOLLOW_FROM;
@@ -46,6 +46,9 @@ impl Explorer {
         settings.seed_text.set(view.seed.to_string());
         settings.idempotency.set(view.idempotent);
         self.compare.set(view.compare);
+        // The link's forks are a chain, branch k made by its first k changes: `run:k` is
+        // branch k (`fork_as_linked`).
+        self.diff_with.set(view.diff_with);
         self.start_run(false);
         self.follow_link(view, self.runs.get_value());
     }
@@ -160,14 +163,19 @@ impl Explorer {
         self.runs_changed.track();
         let active = self.active.get();
         self.revision.track();
-        let (changes, hash) = self
+        let diff_with = self.diff_with.get();
+        let (changes, hash, diff_with) = self
             .branches
             .with_value(|b| {
-                b.get(active).map(|b| {
-                    let changes = b.changes.iter().map(|(s, c, _)| (*s, c.clone())).collect();
-                    let timeline = &b.timeline;
+                b.get(active).map(|x| {
+                    let changes = x.changes.iter().map(|(s, c, _)| (*s, c.clone())).collect();
+                    let timeline = &x.timeline;
                     let short = timeline.is_complete() && timeline.len() <= PANELS_FOLLOW_FROM;
-                    (changes, short.then(|| timeline.full().trace().hash()))
+                    (
+                        changes,
+                        short.then(|| timeline.full().trace().hash()),
+                        diff_with.and_then(|d| as_linked(d, b, active)),
+                    )
                 })
             })
             .unwrap_or_default();
@@ -185,8 +193,25 @@ impl Explorer {
             changes,
             hash,
             compare: self.compare.get(),
+            diff_with,
         })
     }
+}
+
+/// `with` as a link says it: a branch that the run on show was forked from (its changes
+/// lead the way to the active branch's) is the run after that many of them; another
+/// branch cannot be written into the link.
+fn as_linked(with: DiffWith, branches: &[Branch], active: usize) -> Option<DiffWith> {
+    let DiffWith::Run(k) = with else {
+        return Some(with);
+    };
+    let (other, on_show) = (&branches.get(k)?.changes, &branches.get(active)?.changes);
+    let leads = other.len() <= on_show.len()
+        && other
+            .iter()
+            .zip(on_show)
+            .all(|(a, b)| (a.0, &a.1) == (b.0, &b.1));
+    leads.then_some(DiffWith::Run(other.len()))
 }
 
 /// `text` with its first letter in capitals.

@@ -130,6 +130,8 @@ pub struct Explorer {
     pub mine: RwSignal<Vec<Arc<crate::sim::Scenario>>>,
     /// Whether every strategy's run is shown beside the one on show (`ui::compare`).
     pub compare: RwSignal<bool>,
+    /// The run the one on show is compared with (`ui::run_diff`): `Run(k)` is branch `k`.
+    pub diff_with: RwSignal<Option<crate::sim::link::DiffWith>>,
 }
 
 impl Explorer {
@@ -199,6 +201,7 @@ impl Explorer {
             embedded: StoredValue::new(None),
             mine: RwSignal::new(Vec::new()),
             compare: RwSignal::new(false),
+            diff_with: RwSignal::new(None),
         };
         // The first run starts in a task of its own: the task that instantiates the wasm and
         // draws the settings is long enough on a slow phone.
@@ -245,6 +248,12 @@ impl Explorer {
         self.branches
             .try_with_value(|b| b.get(active).map(f))
             .flatten()
+    }
+
+    /// Reads every branch (tracks new recordings and forks).
+    pub fn with_branches<T>(&self, f: impl FnOnce(&[Branch]) -> T) -> Option<T> {
+        self.revision.track();
+        self.branches.try_with_value(|b| f(b))
     }
 
     /// Labels of every branch, in order (tracks changes).
