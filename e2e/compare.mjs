@@ -59,6 +59,11 @@ try {
     expect(step === 4, `step ${step}`);
     const escalations = await page.locator('.compare .pane-escalation').count();
     expect(escalations === 1, `escalations waiting in the panes at 130 ms: ${escalations}`);
+    // The compact pictures: billing differs from the CRM under last write wins (it kept
+    // its own write) and under escalation (waiting), not under the other two.
+    await page.waitForFunction(() => [...document.querySelectorAll('.compare .pane .legend')].every((p) => !p.textContent.startsWith('Step') || p.textContent.startsWith('Step 4')));
+    const marked = await page.locator('.compare .pane').evaluateAll((panes) => panes.map((p) => p.querySelectorAll('.compact-picture rect.differs').length));
+    expect(marked.join() === '0,1,0,1', `replicas marked as differing, per pane: ${marked}`);
   });
 
   await check('a fault injected while comparing forks every pane with the same change', async () => {

@@ -283,8 +283,9 @@ fn resolving_an_escalation_differently_changes_the_outcome() {
         d.records.contains(&(
             "crm".into(),
             "customer-1".into(),
-            "v3 email=ada@billing.example, name=Ada".into(),
-            "v3 email=ada@crm.example, name=Ada".into()
+            // A person's decision is committed by the source, whichever side it keeps.
+            "v3 email=ada@billing.example, name=Ada (by crm)".into(),
+            "v3 email=ada@crm.example, name=Ada (by crm)".into()
         )),
         "{:?}",
         d.records

@@ -220,8 +220,14 @@ pub fn diff(a: &Simulation, b: &Simulation) -> RunDiff {
         .map(|(k, v)| (k.clone(), v.clone(), mb[k.as_str()].clone()))
         .collect();
     let scenario = a.scenario();
+    // The values, their version and who wrote them: under last-write-wins, who won.
     let describe = |r: &super::record::RecordState| {
-        format!("v{} {}", r.version, super::record::describe(&r.fields))
+        format!(
+            "v{} {} (by {})",
+            r.version,
+            super::record::describe(&r.fields),
+            scenario.system_name(r.writer)
+        )
     };
     let mut records = Vec::new();
     let systems = std::iter::once((

@@ -25,10 +25,50 @@ pub struct Shown {
     pub view: RunView,
     /// A change that could not be made in it.
     pub problem: Option<String>,
+    /// The systems as the compact picture draws them.
+    pub picture: Vec<Drawn>,
     /// Its step at the time on show.
     pub step: u64,
     /// Its steps recorded.
     pub steps: u64,
+}
+
+/// A replica as a pane's compact picture draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    /// Its name.
+    pub name: String,
+    /// Messages in flight to it.
+    pub in_flight: usize,
+    /// Whether its link is partitioned.
+    pub partitioned: bool,
+    /// Whether it is down.
+    pub down: bool,
+    /// Whether a copy it holds differs from the source's.
+    pub differs: bool,
+}
+
+/// The replicas of `sim`, as a pane's compact picture draws them.
+fn drawn(sim: &Simulation, view: &RunView) -> Vec<Drawn> {
+    let in_flight = sim.in_flight();
+    sim.scenario()
+        .replicas
+        .iter()
+        .enumerate()
+        .map(|(r, spec)| Drawn {
+            name: spec.name.clone(),
+            in_flight: in_flight.iter().filter(|(_, m)| m.replica == r).count(),
+            partitioned: sim.is_partitioned(r),
+            down: sim.down_until(r).is_some(),
+            differs: view.systems.iter().any(|t| {
+                t.name == spec.name
+                    && t.rows.iter().any(|row| {
+                        row.source_version.is_some()
+                            || row.fields.iter().any(|f| f.source_value.is_some())
+                    })
+            }),
+        })
+        .collect()
 }
 
 /// What the summary shows: a row per strategy, and where they part.
@@ -162,9 +202,12 @@ impl Runs {
             let Some(Some(shown)) = self.panes.try_with_value(|p| {
                 p.get(index).map(|pane| {
                     let step = pane.timeline.task_at_time(time);
+                    let sim = pane.timeline.at(step);
+                    let view = view_of(&sim);
                     Shown {
                         strategy: pane.strategy,
-                        view: view_of(&pane.timeline.at(step)),
+                        picture: drawn(&sim, &view),
+                        view,
                         problem: pane.problem.clone(),
                         step,
                         steps: pane.timeline.len(),

@@ -169,6 +169,7 @@ fn StrategyPane(
             {move || pane().map(|p| view! {
                 <p class="legend">{format!("Step {} of {}", p.step, p.steps)}</p>
                 {p.problem.map(|why| view! { <p class="run-error">{why}</p> })}
+                <CompactPicture source=p.view.source.clone() replicas=p.picture />
                 <ul class="verdicts">
                     {p.view.invariants.iter().map(|(name, verdict)| view! {
                         <li class=verdict.as_str()>
@@ -181,6 +182,56 @@ fn StrategyPane(
                 <PaneEscalations index=index step=p.step view=p.view runs=runs />
             })}
         </section>
+    }
+}
+
+/// The systems of a pane: the source of truth, its replicas, and on each link the messages
+/// in flight; a replica that holds a copy differing from the source's is marked, a down
+/// one greyed, a partitioned link dashed. The same in words for screen readers.
+#[component]
+fn CompactPicture(
+    /// The source of truth's name.
+    source: String,
+    /// Its replicas.
+    replicas: Vec<super::runs::Drawn>,
+) -> impl IntoView {
+    let row = 26.0;
+    let height = row * replicas.len().max(1) as f64 + 4.0;
+    let words: Vec<String> = replicas
+        .iter()
+        .map(|r| {
+            let mut w = format!("{}: {} in flight", r.name, r.in_flight);
+            if r.partitioned {
+                w.push_str(", link partitioned");
+            }
+            if r.down {
+                w.push_str(", down");
+            }
+            if r.differs {
+                w.push_str(", differs from the source");
+            }
+            w
+        })
+        .collect();
+    let label = format!(
+        "{source} (source of truth) and its replicas. {}.",
+        words.join("; ")
+    );
+    let mid = height / 2.0;
+    view! {
+        <svg class="compact-picture" viewBox=format!("0 0 300 {height}") role="img" aria-label=label>
+            <rect class="system source" x="2" y=mid - 10.0 width="90" height="20" rx="3" />
+            <text x="47" y=mid + 4.0 text-anchor="middle">{source}</text>
+            {replicas.into_iter().enumerate().map(|(i, r)| {
+                let y = 2.0 + row * i as f64 + row / 2.0;
+                view! {
+                    <line class="link" class:partitioned=r.partitioned x1="92" y1=mid x2="200" y2=y />
+                    <text class="in-flight" x="146" y=(mid + y) / 2.0 - 3.0 text-anchor="middle">{(r.in_flight > 0).then(|| r.in_flight.to_string())}</text>
+                    <rect class="system" class:differs=r.differs class:down=r.down x="200" y=y - 10.0 width="96" height="20" rx="3" />
+                    <text x="248" y=y + 4.0 text-anchor="middle">{r.name}</text>
+                }
+            }).collect::<Vec<_>>()}
+        </svg>
     }
 }
 
