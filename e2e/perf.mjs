@@ -176,7 +176,7 @@ try {
     const took = [];
     for (let i = 0; i < 3; i++) {
       const sweep = await settledPage();
-      await sweep.goto(`${url}?scenario=${scenario}`);
+      await sweep.selectOption('#scenario', scenario);
       await sweep.waitForSelector('#sweep-open');
       await sweep.click('#sweep-open');
       await sweep.waitForSelector('.sweep-result', { timeout: 120000 });
