@@ -5,10 +5,8 @@
 // pane, compare mode in the address and in an embed; a fork diffed with the original and
 // with another strategy (diffWith= in the link), the runs as a tree; and axe finding
 // nothing serious.
-import { createRequire } from 'node:module';
-import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+import { serve, launch, watchErrors, checks, axe, LIVE_TABLE } from './serve.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const { check, expect, finish } = checks();
 const { server, url } = await serve();
 const browser = await launch();
@@ -52,6 +50,7 @@ try {
     const said = await page.locator('.compare .parting li').allTextContents();
     expect(said.length === 4, said.join('\n'));
     expect(said[1].includes('stale') && said[2].includes('conflict') && said[3].includes('person'), said.join('\n'));
+    expect(said[0].includes('billing then holds email=ada@crm.example') && said[1].includes('billing then holds email=ada@billing.example'), said.join('\n'));
     await page.click('.jump-parting');
     await page.waitForFunction(() => document.querySelector('.compare .legend')?.textContent.includes('130 ms'));
     const step = await stepOf(page);
@@ -136,15 +135,11 @@ try {
     await embed.waitForSelector('.compare-summary tbody tr');
     expect(await embed.locator('.compare .pane h3').count() === 4, 'four panes');
     expect(!(await embed.locator('.compare-toggle').isVisible()), 'no toggle in an embed');
+    expect(!(await embed.locator('.run-diff').isVisible()), 'no diff panel in an embed without diffWith');
   });
 
   await check('no serious or critical accessibility violations in the compare view (axe-core)', async () => {
-    await page.addScriptTag({ path: AXE });
-    const found = await page.evaluate(async () => {
-      const r = await window.axe.run('.compare', { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    });
+    const found = await axe(page, '.compare');
     expect(found.length === 0, found.join('\n'));
   });
 

@@ -3,11 +3,9 @@
 // screenshots (light, dark, narrow) saved in artifacts/.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+import { serve, launch, watchErrors, checks, axe, LIVE_TABLE } from './serve.mjs';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const { check, expect, finish } = checks();
 
@@ -93,12 +91,7 @@ try {
   });
 
   await check('no serious or critical accessibility violations (axe-core)', async () => {
-    await page.addScriptTag({ path: AXE });
-    const found = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    });
+    const found = await axe(page);
     expect(found.length === 0, found.join('\n'));
   });
 

@@ -6,10 +6,8 @@
 // the custom element and everything else work with dist/ under a sub-path; axe finds
 // nothing serious in the embed.
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+import { serve, launch, watchErrors, checks, axe, LIVE_TABLE } from './serve.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const { check, expect, finish } = checks();
 
 const { server, url } = await serve();
@@ -33,15 +31,6 @@ async function host(html) {
   const server = createServer((_, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(html); });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${server.address().port}/` };
-}
-/** Runs axe-core in `frame` and returns its serious and critical violations. */
-async function axe(frame) {
-  await frame.addScriptTag({ path: AXE });
-  return frame.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  });
 }
 
 const hosts = [];

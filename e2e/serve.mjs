@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const DIST = process.env.DIST ?? new URL('../dist/', import.meta.url).pathname;
@@ -74,4 +75,17 @@ export function checks() {
     process.exit(failed ? 1 : 0);
   }
   return { check, expect, finish };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Runs axe-core in `frame` (a page or a frame) over `context` (a selector, or the whole
+ * document) and returns its serious and critical violations. */
+export async function axe(frame, context = null) {
+  await frame.addScriptTag({ path: AXE });
+  return frame.evaluate(async (within) => {
+    const r = await window.axe.run(within ?? document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  }, context);
 }

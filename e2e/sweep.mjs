@@ -5,10 +5,8 @@
 // escalation waits for a person); the page answers while it runs (no task over 50 ms); a
 // bar of a histogram opens a seed in the normal view; a sweep can be cancelled; the
 // histograms and the stale-read curve have text equivalents; axe finds nothing serious.
-import { createRequire } from 'node:module';
-import { serve, launch, watchErrors, checks, LIVE_TABLE } from './serve.mjs';
+import { serve, launch, watchErrors, checks, axe, LIVE_TABLE } from './serve.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const { check, expect, finish } = checks();
 const { server, url } = await serve();
 const browser = await launch();
@@ -87,12 +85,7 @@ try {
   });
 
   await check('no serious or critical accessibility violations in the sweep (axe-core)', async () => {
-    await page.addScriptTag({ path: AXE });
-    const found = await page.evaluate(async () => {
-      const r = await window.axe.run('.sweep', { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-    });
+    const found = await axe(page, '.sweep');
     expect(found.length === 0, found.join('\n'));
     await page.locator('.sweep').screenshot({ path: 'artifacts/sweep.png' });
   });

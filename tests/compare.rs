@@ -97,3 +97,24 @@ fn at_least_six_built_ins_end_differently_by_strategy_and_say_so() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(differing.len() >= 6, "{differing:?}");
 }
+
+#[test]
+fn what_each_strategy_holds_where_they_part() {
+    use syncscope::sim::compare::held_after;
+    use syncscope::sim::timeline::Timeline;
+    let scenario = library::built_in("email-conflict").unwrap();
+    let held: Vec<String> = Strategy::ALL
+        .iter()
+        .map(|&s| {
+            let timeline = Timeline::record(Simulation::new(&scenario, 1, s).unwrap());
+            // The strategies part at entry 5, at 130 ms (billing's decision).
+            let then = timeline.at(timeline.task_at_time(130));
+            held_after(timeline.full(), 5, &then).unwrap()
+        })
+        .collect();
+    // By hand: apply on arrival and version comparison took the CRM's email; last write
+    // wins and escalation kept billing's own (version 2, its unconfirmed write).
+    let crm = "billing then holds email=ada@crm.example, name=Ada of customer-1 (v2).";
+    let own = "billing then holds email=ada@billing.example, name=Ada of customer-1 (v2).";
+    assert_eq!(held, [crm, own, crm, own]);
+}

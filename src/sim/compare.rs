@@ -6,10 +6,12 @@
 use serde::Serialize;
 
 use super::explain::narrate;
-use super::ids::Millis;
+use super::ids::{Millis, RecordId, SystemId};
+use super::record::describe;
 use super::resolver::Strategy;
 use super::simulation::Simulation;
 use super::staleness;
+use super::trace::{StepKind, TraceStep};
 
 /// One strategy's line in the summary table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,4 +87,52 @@ pub fn first_parting(runs: &[&Simulation]) -> Option<Parting> {
         .map(|s| (entry < s.trace().len()).then(|| narrate(s, entry)))
         .collect();
     Some(Parting { entry, time, said })
+}
+
+/// The record trace entry `step` of `sim` is about, if it is about one.
+fn record_of(sim: &Simulation, step: &TraceStep) -> Option<RecordId> {
+    use StepKind::*;
+    match step.kind {
+        Command { record, .. }
+        | LocalWrite { record, .. }
+        | Commit { record, .. }
+        | Publish { record, .. }
+        | Request { record, .. }
+        | Conflict { record, .. }
+        | Escalate { record, .. }
+        | Resolve { record, .. }
+        | LostUpdate { record, .. }
+        | InvalidTransition { record, .. }
+        | Poisoned { record, .. } => Some(record),
+        kind => kind
+            .event()
+            .and_then(|e| sim.events().get(e.0 as usize - 1))
+            .map(|e| e.record),
+    }
+}
+
+/// What the system that acted in trace entry `entry` of `full` (a whole run) holds of the
+/// entry's record in `then`, the same run once that moment is over: "billing then holds
+/// email=ada@crm.example (v2)". `None` when the entry is about no record or `full` has no
+/// such entry.
+pub fn held_after(full: &Simulation, entry: usize, then: &Simulation) -> Option<String> {
+    let step = full.trace().get(entry)?;
+    let record = record_of(full, &step)?;
+    let copies = match step.actor.replica_index() {
+        Some(r) => then.replica_records(r),
+        None => then.source_records(),
+    };
+    let copy = copies.get(record.0 as usize)?;
+    let who = then.scenario().system_name(step.actor);
+    let source = if step.actor == SystemId::SOURCE {
+        " (the source of truth)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{who}{source} then holds {} of {} (v{}).",
+        describe(&copy.fields),
+        then.record_name(record),
+        copy.version
+    ))
 }

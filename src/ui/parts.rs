@@ -100,7 +100,7 @@ fn panel_parts(slots: Slots) -> Vec<Part> {
 }
 
 /// The panel `draw` draws, appended to the column `slot`.
-fn part<V: IntoView + 'static>(
+pub(crate) fn part<V: IntoView + 'static>(
     slot: NodeRef<leptos::html::Div>,
     draw: impl FnOnce() -> V + 'static,
 ) -> Part {

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::sim::Strategy;
-use crate::sim::compare::{Parting, Row, first_parting, row};
+use crate::sim::compare::{Parting, Row, first_parting, held_after, row};
 use crate::sim::escalation::Decision;
 use crate::sim::ids::Millis;
 use crate::sim::{Command, Simulation};
@@ -71,8 +71,9 @@ fn drawn(sim: &Simulation, view: &RunView) -> Vec<Drawn> {
         .collect()
 }
 
-/// What the summary shows: a row per strategy, and where they part.
-pub type Summary = (Vec<Row>, Option<Parting>);
+/// What the summary shows: a row per strategy, where they part, and per strategy what the
+/// system that acted there holds once that moment is over.
+pub type Summary = (Vec<Row>, Option<Parting>, Vec<Option<String>>);
 
 /// The panes' runs and what the view draws of them.
 #[derive(Clone, Copy)]
@@ -176,11 +177,20 @@ impl Runs {
                     self.sum_up(generation, rows);
                 }
                 None => {
-                    let parting = self.panes.with_value(|p| {
+                    let (parting, held) = self.panes.with_value(|p| {
                         let fulls: Vec<&Simulation> = p.iter().map(|x| x.timeline.full()).collect();
-                        first_parting(&fulls)
+                        let parting = first_parting(&fulls);
+                        let held = p
+                            .iter()
+                            .map(|x| {
+                                let at = parting.as_ref()?;
+                                let then = x.timeline.at(x.timeline.task_at_time(at.time));
+                                held_after(x.timeline.full(), at.entry, &then)
+                            })
+                            .collect();
+                        (parting, held)
                     });
-                    self.summary.set(Some((rows, parting)));
+                    self.summary.set(Some((rows, parting, held)));
                 }
             }
         });

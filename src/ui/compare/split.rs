@@ -24,11 +24,7 @@ pub async fn compare_part(slot: NodeRef<leptos::html::Div>) -> Result<Part, Spli
 }
 
 fn part(slot: NodeRef<leptos::html::Div>) -> Part {
-    Box::new(move || {
-        let column = slot.get_untracked()?;
-        let handle = leptos::mount::mount_to(column.into(), || view! { <CompareView /> });
-        Some(Box::new(handle) as Box<dyn std::any::Any>)
-    })
+    super::super::parts::part(slot, || view! { <CompareView /> })
 }
 
 /// The toggle, and where the compare view goes once comparing is turned on and its wasm

@@ -52,9 +52,9 @@ pub fn CompareView() -> impl IntoView {
                         None => "Adding up every strategy's run…".to_string(),
                     }}</p>
                 }.into_any(),
-                Some((rows, parting)) => view! {
+                Some((rows, parting, held)) => view! {
                     <SummaryTable rows=rows />
-                    <PartingNote parting=parting explorer=explorer />
+                    <PartingNote parting=parting held=held explorer=explorer />
                 }.into_any(),
             }}
             <div class="panes">
@@ -125,6 +125,8 @@ fn SummaryTable(
 fn PartingNote(
     /// Where they part, if they do.
     parting: Option<Parting>,
+    /// Per strategy, what the system that acted there then holds.
+    held: Vec<Option<String>>,
     /// The explorer, to go there.
     explorer: Explorer,
 ) -> impl IntoView {
@@ -142,8 +144,8 @@ fn PartingNote(
                 <button type="button" class="jump-parting" on:click=move |_| explorer.go_to_time(time)>"Go to where they part"</button>
             </p>
             <ul>
-                {Strategy::ALL.iter().zip(parting.said).map(|(s, said)| view! {
-                    <li><strong>{s.label()}</strong>": "{said.unwrap_or_else(|| "its run had ended.".into())}</li>
+                {Strategy::ALL.iter().zip(parting.said).zip(held).map(|((s, said), held)| view! {
+                    <li><strong>{s.label()}</strong>": "{said.unwrap_or_else(|| "its run had ended.".into())}" "{held}</li>
                 }).collect::<Vec<_>>()}
             </ul>
         </div>

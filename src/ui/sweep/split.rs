@@ -22,11 +22,7 @@ pub async fn sweep_part(slot: NodeRef<leptos::html::Div>) -> Result<Part, SplitL
 }
 
 fn part(slot: NodeRef<leptos::html::Div>) -> Part {
-    Box::new(move || {
-        let column = slot.get_untracked()?;
-        let handle = leptos::mount::mount_to(column.into(), || view! { <SweepView /> });
-        Some(Box::new(handle) as Box<dyn std::any::Any>)
-    })
+    super::super::parts::part(slot, || view! { <SweepView /> })
 }
 
 /// The sweep panel: what a sweep is, and a button that fetches the sweep view (which

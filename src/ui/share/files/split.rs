@@ -56,11 +56,7 @@ pub async fn files_part(slot: NodeRef<leptos::html::Div>) -> Result<Part, SplitL
 }
 
 fn part(slot: NodeRef<leptos::html::Div>) -> Part {
-    Box::new(move || {
-        let column = slot.get_untracked()?;
-        let handle = leptos::mount::mount_to(column.into(), || view! { <ScenarioFiles /> });
-        Some(Box::new(handle) as Box<dyn std::any::Any>)
-    })
+    super::super::super::parts::part(slot, || view! { <ScenarioFiles /> })
 }
 
 /// Where the scenario files panel goes once its wasm has arrived (not in an embedded view,
