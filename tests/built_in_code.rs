@@ -460,7 +460,7 @@ fn the_built_in_code_is_what_the_json_files_say() {
 fn every_built_in_equals_its_json_file() {
     for (name, json) in library::BUILT_IN {
         let parsed = Scenario::from_json(json).unwrap();
-        assert_eq!(library::by_name(name).unwrap().unwrap(), parsed, "{name}");
+        assert_eq!(library::by_name(name).unwrap(), parsed, "{name}");
     }
     for (name, json) in library::LIFECYCLES {
         let parsed: Lifecycle = serde_json::from_str(json).unwrap();

@@ -253,7 +253,7 @@ fn a_merged_decision_is_published_to_everyone() {
 
 #[test]
 fn baseline_converges_under_every_strategy_with_nothing_lost() {
-    let scenario = library::by_name("baseline").unwrap().unwrap();
+    let scenario = library::by_name("baseline").unwrap();
     for strategy in Strategy::ALL {
         let mut sim = Simulation::new(&scenario, 1, strategy).unwrap();
         sim.run_to_end();
@@ -270,7 +270,7 @@ fn baseline_converges_under_every_strategy_with_nothing_lost() {
 
 #[test]
 fn partition_holds_warehouse_messages_until_the_link_heals() {
-    let scenario = library::by_name("partition").unwrap().unwrap();
+    let scenario = library::by_name("partition").unwrap();
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
     sim.run_to_end();
     let warehouse_deliveries: Vec<u64> = sim
@@ -292,7 +292,7 @@ fn partition_holds_warehouse_messages_until_the_link_heals() {
 
 #[test]
 fn storm_without_idempotency_applies_duplicates_twice() {
-    let scenario = library::by_name("storm").unwrap().unwrap();
+    let scenario = library::by_name("storm").unwrap();
     let run = |idempotent| {
         let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison)
             .unwrap()
@@ -337,7 +337,7 @@ fn print_golden_hashes() {
 
 #[test]
 fn scenario_errors_name_the_field() {
-    let mut scenario = library::by_name("storm").unwrap().unwrap();
+    let mut scenario = library::by_name("storm").unwrap();
     scenario.replicas[1].link.drop_probability = 1.0;
     scenario.replicas[0].link.duplicate_probability = -0.1;
     let errors = Scenario::validate(&scenario).unwrap_err().to_string();
@@ -392,7 +392,7 @@ fn cloud_event_envelope_has_the_required_attributes() {
 }
 
 fn run(name: &str, strategy: Strategy, idempotent: Option<bool>) -> Simulation {
-    let scenario = library::by_name(name).unwrap().unwrap();
+    let scenario = library::by_name(name).unwrap();
     let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
     if let Some(on) = idempotent {
         sim = sim.with_idempotency(on);
@@ -519,7 +519,7 @@ fn a_poison_message_retries_with_backoff_then_dead_letters_and_replays() {
 
 #[test]
 fn discarded_dead_letters_leave_the_replica_behind() {
-    let mut scenario = library::by_name("poison-dlq").unwrap().unwrap();
+    let mut scenario = library::by_name("poison-dlq").unwrap();
     let last = scenario.script.len() - 1;
     scenario.script[last].command = Command::DiscardDeadLetters {
         system: "billing".into(),
@@ -652,4 +652,33 @@ fn the_saga_compensates_in_reverse_order_and_ends_consistent() {
         assert_eq!(records[1].fields["status"], "refunded");
         assert_eq!(records[2].fields["reserved"], "0");
     }
+}
+
+#[test]
+fn systems_and_records_are_reached_by_name_and_a_typo_lists_the_names() {
+    let sim = email_conflict(Strategy::VersionComparison);
+    // By hand (the trace above): every copy ends with the CRM's email, version 2.
+    for system in ["crm", "billing", "warehouse"] {
+        let copy = sim.record_of(system, "customer-1").unwrap();
+        assert_eq!(
+            (copy.fields["email"].as_str(), copy.version),
+            ("ada@crm.example", 2)
+        );
+    }
+    assert_eq!(sim.records_of("billing").unwrap().len(), 1);
+    let typo = sim.records_of("biling").unwrap_err().to_string();
+    assert_eq!(
+        typo,
+        "no system is called \"biling\"; this scenario has crm, billing, warehouse"
+    );
+    let record = sim.record_of("crm", "customer-2").unwrap_err().to_string();
+    assert_eq!(
+        record,
+        "no record is called \"customer-2\"; this scenario has customer-1"
+    );
+    let unknown = library::by_name("email-conflcit").unwrap_err().to_string();
+    assert!(
+        unknown.starts_with("no built-in scenario is called \"email-conflcit\"; expected one of baseline, storm, email-conflict"),
+        "{unknown}"
+    );
 }

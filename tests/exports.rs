@@ -67,7 +67,7 @@ fn every_exported_event_follows_the_cloudevents_1_0_rules() {
 
 #[test]
 fn mermaid_sequence_of_the_email_conflict_under_lww() {
-    let scenario = library::by_name("email-conflict").unwrap().unwrap();
+    let scenario = library::by_name("email-conflict").unwrap();
     let mut sim = Simulation::new(&scenario, 1, Strategy::LastWriteWins).unwrap();
     sim.run_to_end();
     // Same story as the hand-derived trace in tests/engine.rs.

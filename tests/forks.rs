@@ -135,7 +135,7 @@ fn a_script_step_that_cannot_apply_is_recorded_as_refused() {
     // consumer-crash crashes billing from 140 ms to 1000 ms. A second crash of billing at
     // 500 ms finds it down: refused, as a person's would be, and billing still restarts at
     // 1000 ms.
-    let mut scenario = library::by_name("consumer-crash").unwrap().unwrap();
+    let mut scenario = library::by_name("consumer-crash").unwrap();
     scenario.script.push(syncscope::sim::scenario::ScriptStep {
         at: 500,
         after_step: None,

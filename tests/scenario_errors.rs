@@ -139,7 +139,7 @@ fn broken_json_gets_its_position() {
 
 #[test]
 fn limits_are_named() {
-    let mut scenario = library::by_name("baseline").unwrap().unwrap();
+    let mut scenario = library::by_name("baseline").unwrap();
     let step = scenario.script[0].clone();
     scenario.script = vec![step; 2_000_000];
     let message = scenario.validate().unwrap_err().to_string();
@@ -338,7 +338,7 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
 /// The baseline scenario with `patch` merged into its first replica.
 fn baseline_with_replica(patch: serde_json::Value) -> String {
     let mut value: serde_json::Value =
-        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+        serde_json::from_str(&library::by_name("baseline").unwrap().to_json()).unwrap();
     let replica = value["replicas"][0].as_object_mut().unwrap();
     for (k, v) in patch.as_object().unwrap() {
         replica.insert(k.clone(), v.clone());
@@ -377,7 +377,7 @@ fn extreme_times_are_refused_with_their_path_and_position() {
 #[test]
 fn clock_extremes_are_refused() {
     let mut value: serde_json::Value =
-        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+        serde_json::from_str(&library::by_name("baseline").unwrap().to_json()).unwrap();
     value["clocks"] =
         serde_json::json!({ "crm": { "offset_ms": i64::MIN, "drift_ppm": i64::MAX } });
     let found = errors(&value.to_string());
@@ -426,7 +426,7 @@ fn every_time_at_its_largest_allowed_value_runs_without_overflow() {
 fn every_refusal_has_a_line_and_column() {
     // A missing top-level field points at the object that lacks it.
     let mut value: serde_json::Value =
-        serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json()).unwrap();
+        serde_json::from_str(&library::by_name("baseline").unwrap().to_json()).unwrap();
     value.as_object_mut().unwrap().remove("records");
     let found = errors(&serde_json::to_string_pretty(&value).unwrap());
     assert_eq!(
@@ -436,8 +436,7 @@ fn every_refusal_has_a_line_and_column() {
     // Unknown keys whose text needs escaping, or is emoji or right-to-left.
     for key in ["ti\tle", "\u{1F600}key", "\u{5E9}\u{5DC}\u{5D5}\u{5DD}"] {
         let mut value: serde_json::Value =
-            serde_json::from_str(&library::by_name("baseline").unwrap().unwrap().to_json())
-                .unwrap();
+            serde_json::from_str(&library::by_name("baseline").unwrap().to_json()).unwrap();
         value[key] = serde_json::json!(1);
         let text = serde_json::to_string_pretty(&value).unwrap();
         let found = Scenario::from_json(&text).unwrap_err();

@@ -102,7 +102,7 @@ fn a_long_run_and_its_fork_keep_few_snapshots_and_rebuild_every_step() {
 
 #[test]
 fn step_back_then_forward_returns_to_the_same_state() {
-    let scenario = library::by_name("storm").unwrap().unwrap();
+    let scenario = library::by_name("storm").unwrap();
     let timeline =
         Timeline::record(Simulation::new(&scenario, 7, Strategy::VersionComparison).unwrap());
     for task in 1..timeline.len() {
@@ -117,7 +117,7 @@ fn step_back_then_forward_returns_to_the_same_state() {
 }
 
 fn email_conflict(strategy: Strategy) -> Timeline {
-    let scenario = library::by_name("email-conflict").unwrap().unwrap();
+    let scenario = library::by_name("email-conflict").unwrap();
     Timeline::record(Simulation::new(&scenario, 1, strategy).unwrap())
 }
 
@@ -238,7 +238,7 @@ fn delivering_a_message_next_lets_it_overtake_the_others() {
 
 #[test]
 fn a_message_on_a_partitioned_link_cannot_be_delivered_next() {
-    let scenario = library::by_name("partition").unwrap().unwrap();
+    let scenario = library::by_name("partition").unwrap();
     let timeline =
         Timeline::record(Simulation::new(&scenario, 3, Strategy::VersionComparison).unwrap());
     // The warehouse's link is down from 100 to 900 ms; the order's event at 150 ms waits.
@@ -295,7 +295,7 @@ fn resolving_an_escalation_differently_changes_the_outcome() {
 
 #[test]
 fn the_partition_series_shows_divergence_until_the_heal() {
-    let scenario = library::by_name("partition").unwrap().unwrap();
+    let scenario = library::by_name("partition").unwrap();
     let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
     sim.run_to_end();
     let series = sim.series();
@@ -397,7 +397,7 @@ fn restarting_a_crashed_replica_early_brings_it_back_once() {
 
 #[test]
 fn a_version_applied_twice_is_known_until_a_newer_one_replaces_it() {
-    let scenario = library::by_name("email-conflict").unwrap().unwrap();
+    let scenario = library::by_name("email-conflict").unwrap();
     let timeline = Timeline::record(
         Simulation::new(&scenario, 1, Strategy::LastWriteWins)
             .unwrap()
@@ -574,7 +574,7 @@ fn changing_a_link_at_step_0_is_the_same_run_as_a_scenario_with_that_link() {
 
 /// The first built-in scenario with billing's clock gaining 1,000 ppm (1 ms a second).
 fn drifting_billing() -> syncscope::sim::Scenario {
-    let mut scenario = library::by_name("baseline").unwrap().unwrap();
+    let mut scenario = library::by_name("baseline").unwrap();
     scenario.clocks.insert(
         "billing".into(),
         Clock {

@@ -8,7 +8,7 @@ use syncscope::sim::trace::StepKind;
 use syncscope::sim::{Scenario, Simulation, Strategy, library};
 
 fn built_in(name: &str) -> Scenario {
-    library::by_name(name).unwrap().unwrap()
+    library::by_name(name).unwrap()
 }
 
 fn verdict(sim: &Simulation, name: Invariant) -> Verdict {

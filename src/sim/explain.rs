@@ -272,7 +272,7 @@ mod tests {
     use crate::sim::{Strategy, library};
 
     fn run(name: &str, strategy: Strategy) -> Simulation {
-        let scenario = library::by_name(name).unwrap().unwrap();
+        let scenario = library::by_name(name).unwrap();
         let mut sim = Simulation::new(&scenario, scenario.seed, strategy).unwrap();
         sim.run_to_end();
         sim
@@ -328,7 +328,7 @@ mod tests {
 
     #[test]
     fn messages_on_their_way_make_a_copy_stale() {
-        let scenario = library::by_name("partition").unwrap().unwrap();
+        let scenario = library::by_name("partition").unwrap();
         let mut sim =
             Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison).unwrap();
         // Run to the 600 ms command: sku-42's v3 (sent at 300 ms) and v4 (600 ms) wait for
@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn narration_names_repeats_and_losses() {
-        let scenario = library::by_name("storm").unwrap().unwrap();
+        let scenario = library::by_name("storm").unwrap();
         let mut sim = Simulation::new(&scenario, scenario.seed, Strategy::VersionComparison)
             .unwrap()
             .with_idempotency(false);

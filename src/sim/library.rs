@@ -129,11 +129,45 @@ pub fn has(name: &str) -> bool {
     NAMES.contains(&name) || super::load::ExplorerLoad::named(name).is_some()
 }
 
-/// The built-in scenario called `name`.
-pub fn by_name(name: &str) -> Option<Result<Scenario, ScenarioErrors>> {
-    let index = NAMES.iter().position(|n| *n == name)?;
-    let scenario = super::built_in::scenario(index)?;
-    Some(scenario.validate().map(|()| scenario))
+/// Why `by_name` gave no scenario.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ByNameError {
+    /// No built-in scenario has that name; the message lists those that exist.
+    Unknown {
+        /// The name asked for.
+        name: String,
+    },
+    /// The built-in does not pass the scenario checks (a bug in SyncScope: the tests check
+    /// every built-in).
+    Invalid(ScenarioErrors),
+}
+
+impl std::fmt::Display for ByNameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ByNameError::Unknown { name } => write!(
+                f,
+                "no built-in scenario is called \"{name}\"; expected one of {}",
+                names()
+            ),
+            ByNameError::Invalid(errors) => write!(f, "{errors}"),
+        }
+    }
+}
+
+impl std::error::Error for ByNameError {}
+
+/// The built-in scenario called `name`, checked; an unknown name is an error that lists the
+/// built-ins.
+pub fn by_name(name: &str) -> Result<Scenario, ByNameError> {
+    let unknown = || ByNameError::Unknown {
+        name: name.to_string(),
+    };
+    let index = NAMES.iter().position(|n| *n == name).ok_or_else(unknown)?;
+    let scenario = super::built_in::scenario(index).ok_or_else(unknown)?;
+    scenario.validate().map_err(ByNameError::Invalid)?;
+    Ok(scenario)
 }
 
 /// Every built-in scenario.
@@ -181,8 +215,18 @@ mod tests {
     }
 
     #[test]
-    fn unknown_names_are_not_found() {
-        assert!(by_name("nope").is_none());
-        assert!(names().contains("email-conflict"));
+    fn unknown_names_are_an_error_that_lists_the_built_ins() {
+        let error = by_name("nope").unwrap_err();
+        assert_eq!(
+            error,
+            ByNameError::Unknown {
+                name: "nope".into()
+            }
+        );
+        let message = error.to_string();
+        assert!(message.contains("\"nope\""), "{message}");
+        for name in NAMES {
+            assert!(message.contains(name), "{message}");
+        }
     }
 }

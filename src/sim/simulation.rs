@@ -40,6 +40,7 @@ mod snapshot;
 mod verdicts;
 
 pub use picture::{Activity, RequestInFlight};
+pub use reads::UnknownName;
 
 /// Most tasks one run may process before it is stopped (keeps a runaway scenario finite).
 pub const MAX_TASKS: u64 = 20_000_000;

@@ -164,13 +164,13 @@ fn load(name: &str) -> Result<Scenario, String> {
         return Scenario::from_json(&text)
             .map_err(|e| format!("{name}: {}", e.to_string().replace('\n', "; ")));
     }
-    match library::by_name(name) {
-        Some(parsed) => parsed.map_err(|e| e.to_string()),
-        None => Err(format!(
+    library::by_name(name).map_err(|e| match e {
+        library::ByNameError::Unknown { .. } => format!(
             "unknown scenario \"{name}\"; expected one of {} or a path to a .json file",
             library::names()
-        )),
-    }
+        ),
+        other => other.to_string(),
+    })
 }
 
 /// A scenario read from a file, renamed when its name is one of SyncScope's own (an

@@ -293,7 +293,7 @@ mod tests {
     fn a_persons_poison_is_told_with_its_end() {
         // email-conflict has billing and the record customer-1; a person poisons it for
         // 500 ms at step 3, which no script step says.
-        let scenario = library::by_name("email-conflict").unwrap().unwrap();
+        let scenario = library::by_name("email-conflict").unwrap();
         let mut sim = Simulation::new(&scenario, 1, Strategy::VersionComparison).unwrap();
         sim.run_for(3);
         let now = sim.now();
@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn every_kind_of_step_has_a_sentence_of_its_own() {
         // The saga run has records, events, writes, a saga and a note (its failure).
-        let scenario = library::by_name("saga").unwrap().unwrap();
+        let scenario = library::by_name("saga").unwrap();
         let mut sim = Simulation::new(&scenario, 2, Strategy::VersionComparison).unwrap();
         sim.run_to_end();
         let kinds = StepKind::one_of_each(&crate::sim::trace::Samples {

@@ -186,7 +186,7 @@ mod tests {
     fn names_become_the_ids_the_engine_uses() {
         // email-conflict: step 0, the CRM changes customer-1; step 1, billing (replica 0)
         // writes customer-1 (record 0).
-        let scenario = library::by_name("email-conflict").unwrap().unwrap();
+        let scenario = library::by_name("email-conflict").unwrap();
         let compiled = compile(&scenario, &ids(&scenario)).unwrap();
         assert_eq!(compiled.script[0].record, RecordId(0));
         let local = compiled.script[1];
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn a_name_that_does_not_exist_is_an_error_with_its_path() {
-        let mut scenario = library::by_name("email-conflict").unwrap().unwrap();
+        let mut scenario = library::by_name("email-conflict").unwrap();
         scenario.script[1].command = Command::Crash {
             system: "nowhere".into(),
             until: 500,

@@ -24,6 +24,39 @@ impl Simulation {
         self.strategy
     }
 
+    /// The copies of every record held by the system called `system` (the source of truth
+    /// or a replica), in the scenario's record order; an unknown name is an error that lists
+    /// the systems there are.
+    pub fn records_of(&self, system: &str) -> Result<&[RecordState], UnknownName> {
+        if system == self.scenario.source {
+            return Ok(self.source_records());
+        }
+        match self.scenario.replicas.iter().position(|r| r.name == system) {
+            Some(r) => Ok(self.replica_records(r)),
+            None => Err(UnknownName {
+                what: "system",
+                name: system.to_string(),
+                known: std::iter::once(self.scenario.source.clone())
+                    .chain(self.scenario.replicas.iter().map(|r| r.name.clone()))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The copy of record `record` (its id) held by the system called `system`; an unknown
+    /// system or record is an error that lists those there are.
+    pub fn record_of(&self, system: &str, record: &str) -> Result<&RecordState, UnknownName> {
+        let copies = self.records_of(system)?;
+        let index = self.scenario.records.iter().position(|r| r.id == record);
+        index
+            .and_then(|i| copies.get(i))
+            .ok_or_else(|| UnknownName {
+                what: "record",
+                name: record.to_string(),
+                known: self.scenario.records.iter().map(|r| r.id.clone()).collect(),
+            })
+    }
+
     /// The current virtual time.
     pub fn now(&self) -> Millis {
         self.now
@@ -149,3 +182,28 @@ impl Simulation {
         self.replicas[r].poison_ends(record, from)
     }
 }
+
+/// A system or record asked for by a name the scenario does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// What was asked for: `system` or `record`.
+    pub what: &'static str,
+    /// The name asked for.
+    pub name: String,
+    /// The names there are.
+    pub known: Vec<String>,
+}
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no {} is called \"{}\"; this scenario has {}",
+            self.what,
+            self.name,
+            self.known.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownName {}
