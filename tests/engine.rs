@@ -682,3 +682,20 @@ fn systems_and_records_are_reached_by_name_and_a_typo_lists_the_names() {
         "{unknown}"
     );
 }
+
+#[test]
+fn a_scenario_runs_as_its_file_says() {
+    // late-duplicate's file: seed 29, version comparison, idempotency off.
+    let scenario = library::by_name("late-duplicate").unwrap();
+    let mut sim = Simulation::as_written(&scenario).unwrap();
+    assert_eq!(
+        (sim.seed(), sim.strategy(), sim.idempotency()),
+        (29, Strategy::VersionComparison, false)
+    );
+    sim.run_to_end();
+    let golden = common::GOLDEN
+        .iter()
+        .find(|(name, strategy, _)| *name == "late-duplicate" && *strategy == "version")
+        .unwrap();
+    assert_eq!(sim.trace().hash(), golden.2);
+}

@@ -157,7 +157,14 @@ struct LogLengths {
 }
 
 impl Simulation {
-    /// Prepares a run of `scenario` with `seed` and `strategy`; nothing happens until it is stepped.
+    /// Prepares the run `scenario` describes: its own seed, strategy and idempotency (as
+    /// its file says); nothing happens until it is stepped.
+    pub fn as_written(scenario: &Scenario) -> Result<Self, ScenarioErrors> {
+        Simulation::new(scenario, scenario.seed, scenario.strategy)
+    }
+
+    /// Prepares a run of `scenario` with `seed` and `strategy` (and the scenario's own
+    /// idempotency, which `with_idempotency` changes); nothing happens until it is stepped.
     pub fn new(scenario: &Scenario, seed: u64, strategy: Strategy) -> Result<Self, ScenarioErrors> {
         Simulation::from_shared(Arc::new(scenario.clone()), seed, strategy)
     }
