@@ -60,6 +60,9 @@ try {
   const scenarios = await page.evaluate(() => [...document.querySelectorAll('#scenario option')]
     .map((o) => o.value).filter((v) => !v.startsWith('generated-load')));
   expect(scenarios.length === 13, `thirteen built-ins, found ${scenarios.length}: ${scenarios}`);
+  // Every strategy the page offers, apply on arrival included.
+  const strategies = await page.evaluate(() => [...document.querySelectorAll('#strategy option')].map((o) => o.value));
+  expect(strategies.length === 4, `four strategies, found ${strategies}`);
   // Every system name and every word each scenario owns, from the engine's own JSON.
   const owned = {};
   for (const name of scenarios) {
@@ -76,7 +79,7 @@ try {
   const allSystems = new Set(Object.values(owned).flatMap((o) => o.systems));
 
   for (const scenario of scenarios) {
-    for (const strategy of ['lww', 'version', 'escalate']) {
+    for (const strategy of strategies) {
       await check(`${scenario} under ${strategy}: every mark agrees, at the start, the middle and the end`, async () => {
         await page.selectOption('#scenario', scenario);
         await page.selectOption('#strategy', strategy);
