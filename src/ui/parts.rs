@@ -133,3 +133,45 @@ pub fn draw(
         }
     });
 }
+
+/// A panel in a wasm of its own, drawn into `slot` when asked for (`load`): the scenario
+/// reader, the compare view, the sweep. `failed` says the last download failed, for a
+/// "Try again" that calls `load` once more.
+#[derive(Clone, Copy)]
+pub struct LazyPanel {
+    /// Where the panel goes.
+    pub slot: NodeRef<leptos::html::Div>,
+    /// Whether the last try to download it failed.
+    pub failed: RwSignal<bool>,
+    kept: StoredValue<Option<Box<dyn std::any::Any>>, LocalStorage>,
+    owner: StoredValue<Option<Owner>>,
+}
+
+impl LazyPanel {
+    /// A panel not yet loaded, drawn (once loaded) under the current owner, whose context
+    /// it reads.
+    pub fn new() -> Self {
+        LazyPanel {
+            slot: NodeRef::new(),
+            failed: RwSignal::new(false),
+            kept: StoredValue::new_local(None),
+            owner: StoredValue::new(Owner::current()),
+        }
+    }
+
+    /// Downloads the panel with `fetch` (its split point) and draws it into `slot`.
+    pub fn load<F>(self, fetch: impl FnOnce(NodeRef<leptos::html::Div>) -> F + 'static)
+    where
+        F: std::future::Future<Output = Result<Part, leptos::wasm_split::SplitLoaderError>>
+            + 'static,
+    {
+        self.failed.set(false);
+        let owner = self.owner.get_value();
+        leptos::task::spawn_local(async move {
+            match fetch(self.slot).await {
+                Ok(draw) => self.kept.set_value(owner.and_then(|o| o.with(draw))),
+                Err(_) => self.failed.set(true),
+            }
+        });
+    }
+}

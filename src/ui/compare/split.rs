@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
-use super::super::parts::Part;
+use super::super::parts::{LazyPanel, Part};
 use super::view::CompareView;
 use super::{CompareToggle, Explorer};
 
@@ -32,42 +32,22 @@ fn part(slot: NodeRef<leptos::html::Div>) -> Part {
 #[component]
 pub fn CompareSlot() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let slot = NodeRef::<leptos::html::Div>::new();
-    let failed = RwSignal::new(false);
-    let kept = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
+    let panel = LazyPanel::new();
     let asked = StoredValue::new(false);
-    let owner = Owner::current();
-    let load = move || {
-        let owner = owner.clone();
-        failed.set(false);
-        leptos::task::spawn_local(async move {
-            match compare_part(slot).await {
-                Ok(draw) => {
-                    let handle = owner.and_then(|o| o.with(draw));
-                    kept.set_value(handle);
-                }
-                Err(_) => failed.set(true),
-            }
-        });
-    };
-    let first_load = load.clone();
     Effect::new(move |_| {
         if explorer.compare.get() && !asked.get_value() {
             asked.set_value(true);
-            first_load();
+            panel.load(compare_part);
         }
     });
     view! {
         <div class="compare-slot">
             <CompareToggle />
-            <div id="compare" node_ref=slot hidden=move || !explorer.compare.get()></div>
-            <Show when=move || failed.get() && explorer.compare.get()>
+            <div id="compare" node_ref=panel.slot hidden=move || !explorer.compare.get()></div>
+            <Show when=move || panel.failed.get() && explorer.compare.get()>
                 <p class="run-error" role="alert">
                     "The compare view could not be downloaded. "
-                    <button type="button" on:click={
-                        let load = load.clone();
-                        move |_| load()
-                    }>"Try again"</button>
+                    <button type="button" on:click=move |_| panel.load(compare_part)>"Try again"</button>
                 </p>
             </Show>
         </div>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
-use super::super::parts::Part;
+use super::super::parts::{LazyPanel, Part};
 use super::view::SweepView;
 
 /// The sweep view, to be drawn into `slot`. A split point in the sweep's wasm in the
@@ -29,36 +29,23 @@ fn part(slot: NodeRef<leptos::html::Div>) -> Part {
 /// starts the first sweep at once), with a way to try again when the download fails.
 #[component]
 pub fn SweepSlot() -> impl IntoView {
-    let slot = NodeRef::<leptos::html::Div>::new();
-    let failed = RwSignal::new(false);
+    let panel = LazyPanel::new();
     let opened = RwSignal::new(false);
-    let kept = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
-    let owner = Owner::current();
     let open = move |_| {
-        let owner = owner.clone();
-        failed.set(false);
         opened.set(true);
-        leptos::task::spawn_local(async move {
-            match sweep_part(slot).await {
-                Ok(draw) => kept.set_value(owner.and_then(|o| o.with(draw))),
-                Err(_) => {
-                    failed.set(true);
-                    opened.set(false);
-                }
-            }
-        });
+        panel.load(sweep_part);
     };
     view! {
         <section class="panel sweep" aria-labelledby="sweep-title">
             <h2 id="sweep-title">"Over many seeds"</h2>
             <p class="legend">"One seed is one story. Run this scenario under every strategy over many seeds to see how often each outcome happens: lost updates, conflicts, escalations, runs that never converge, and how long reads stay stale."</p>
-            <Show when=move || !opened.get()>
-                <button type="button" id="sweep-open" on:click=open.clone()>"Run over 1,000 seeds"</button>
+            <Show when=move || !opened.get() || panel.failed.get()>
+                <button type="button" id="sweep-open" on:click=open>"Run over 1,000 seeds"</button>
             </Show>
-            <Show when=move || failed.get()>
+            <Show when=move || panel.failed.get()>
                 <p class="run-error" role="alert">"The sweep could not be downloaded; press the button to try again."</p>
             </Show>
-            <div node_ref=slot></div>
+            <div node_ref=panel.slot></div>
         </section>
     }
 }

@@ -9,7 +9,7 @@ use leptos::wasm_split::SplitLoaderError;
 use crate::layout::pace::SPEEDS;
 use crate::sim::link::ViewLink;
 
-use super::super::super::parts::Part;
+use super::super::super::parts::{LazyPanel, Part};
 use super::super::{Explorer, storage};
 use super::ScenarioFiles;
 
@@ -64,35 +64,16 @@ fn part(slot: NodeRef<leptos::html::Div>) -> Part {
 #[component]
 pub fn FilesSlot() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let slot = NodeRef::<leptos::html::Div>::new();
-    let failed = RwSignal::new(false);
-    let kept = StoredValue::new_local(None::<Box<dyn std::any::Any>>);
-    let owner = Owner::current();
-    let load = move || {
-        let owner = owner.clone();
-        failed.set(false);
-        leptos::task::spawn_local(async move {
-            match files_part(slot).await {
-                Ok(draw) => {
-                    let handle = owner.and_then(|o| o.with(draw));
-                    kept.set_value(handle);
-                }
-                Err(_) => failed.set(true),
-            }
-        });
-    };
+    let panel = LazyPanel::new();
     if explorer.embedded.with_value(|e| e.is_none()) {
-        load.clone()();
+        panel.load(files_part);
     }
     view! {
-        <div class="files-slot" node_ref=slot></div>
-        <Show when=move || failed.get()>
+        <div class="files-slot" node_ref=panel.slot></div>
+        <Show when=move || panel.failed.get()>
             <p class="run-error" role="alert">
                 "The scenario files panel could not be downloaded. "
-                <button type="button" on:click={
-                    let load = load.clone();
-                    move |_| load()
-                }>"Try again"</button>
+                <button type="button" on:click=move |_| panel.load(files_part)>"Try again"</button>
             </p>
         </Show>
     }
