@@ -74,7 +74,7 @@ fn bad_input_exits_2_with_one_line() {
         ),
         (
             vec!["run", "storm", "--strategy", "fastest"],
-            "expected one of arrival, lww, version, escalate",
+            "expected one of arrival, lww, version, escalate, merge",
         ),
         (
             vec!["run", "storm", "--format", "yaml"],

@@ -57,7 +57,7 @@ fn every_bad_parameter_gets_a_notice_that_names_it_and_the_rest_is_read() {
         (
             "scenario=saga&strategy=fastest",
             "strategy",
-            "arrival, lww, version, escalate",
+            "arrival, lww, version, escalate, merge",
         ),
         ("scenario=saga&seed=-1", "seed", "whole number"),
         (

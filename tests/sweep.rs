@@ -16,7 +16,7 @@ fn a_sweep_is_the_same_on_one_thread_and_on_many() {
     let scenario = library::built_in("storm").unwrap();
     let one = sweep::sweep(&scenario, &Strategy::ALL, 1..=60, 1).unwrap();
     let many = sweep::sweep(&scenario, &Strategy::ALL, 1..=60, 7).unwrap();
-    assert_eq!(one.len(), 240);
+    assert_eq!(one.len(), 300);
     assert_eq!(one, many);
     assert_eq!(sweep::csv(&one), sweep::csv(&many));
     // In (strategy, seed) order.
@@ -161,6 +161,23 @@ fn the_runner_sweeps_and_bad_sweep_arguments_exit_2_with_one_line() {
             error.contains(words) && error.lines().count() == 1,
             "{args:?}: {error}"
         );
+    }
+}
+
+#[test]
+fn field_merge_sweeps_a_storm_as_version_comparison() {
+    // Storm has no local writes, so nothing is ever merged: field-level merge decides by
+    // versions alone, as version comparison does, run for run.
+    let scenario = library::built_in("storm").unwrap();
+    let strategies = [Strategy::VersionComparison, Strategy::FieldMerge];
+    let outcomes = sweep::sweep(&scenario, &strategies, 1..=30, 2).unwrap();
+    let (version, merge) = outcomes.split_at(30);
+    for (v, m) in version.iter().zip(merge) {
+        let renamed = sweep::Outcome {
+            strategy: Strategy::VersionComparison,
+            ..m.clone()
+        };
+        assert_eq!(&renamed, v);
     }
 }
 

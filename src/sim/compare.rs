@@ -16,8 +16,8 @@ use super::trace::{StepKind, TraceStep};
 /// One strategy's line in the summary table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
-    /// The strategy.
-    pub strategy: Strategy,
+    /// The strategy; `None` for a run a custom resolver decided.
+    pub strategy: Option<Strategy>,
     /// Writes lost without anyone being told.
     pub lost_updates: u64,
     /// Conflicts detected.
@@ -99,6 +99,7 @@ fn record_of(sim: &Simulation, step: &TraceStep) -> Option<RecordId> {
         | Publish { record, .. }
         | Request { record, .. }
         | Conflict { record, .. }
+        | MergeWrite { record, .. }
         | Escalate { record, .. }
         | Resolve { record, .. }
         | LostUpdate { record, .. }

@@ -1,6 +1,8 @@
 //! Runs one seed twice and reports the first step where the two runs part ways.
 
-use super::resolver::Strategy;
+use std::sync::Arc;
+
+use super::resolver::{Resolver, Strategy};
 use super::scenario::Scenario;
 use super::simulation::Simulation;
 
@@ -11,8 +13,32 @@ pub fn check_determinism(
     seed: u64,
     strategy: Strategy,
 ) -> Result<String, String> {
+    twice(scenario, seed, &strategy.to_string(), || {
+        Simulation::new(scenario, seed, strategy)
+    })
+}
+
+/// Like `check_determinism`, with `resolver` deciding: a resolver that keeps state or
+/// reads a clock shows up here as two runs that part.
+pub fn check_resolver_determinism(
+    scenario: &Scenario,
+    seed: u64,
+    resolver: Arc<dyn Resolver>,
+) -> Result<String, String> {
+    let name = resolver.name().to_string();
+    twice(scenario, seed, &name, || {
+        Simulation::with_resolver(scenario, seed, Arc::clone(&resolver))
+    })
+}
+
+fn twice(
+    scenario: &Scenario,
+    seed: u64,
+    strategy: &str,
+    start: impl Fn() -> Result<Simulation, super::scenario::ScenarioErrors>,
+) -> Result<String, String> {
     let run = || -> Result<Simulation, String> {
-        let mut sim = Simulation::new(scenario, seed, strategy).map_err(|e| e.to_string())?;
+        let mut sim = start().map_err(|e| e.to_string())?;
         sim.run_to_end();
         Ok(sim)
     };

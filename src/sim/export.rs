@@ -113,6 +113,10 @@ fn over(sim: &Simulation, step: TraceStep) -> Option<String> {
             format!("Note over {who}: {event} rejected as stale")
         }
         StepKind::Conflict { write, .. } => format!("Note over {who}: {t} ms: conflict on {write}"),
+        StepKind::MergeIn { event, version } => {
+            format!("Note over {who}: {event} merged with its own write (v{version})")
+        }
+        StepKind::MergeWrite { write, .. } => format!("Note over {who}: {t} ms: {write} merged"),
         StepKind::Escalate {
             write, escalation, ..
         } => format!("Note over {who}: {t} ms: {write} escalated (#{escalation})"),
@@ -176,6 +180,7 @@ fn record_and_write(kind: StepKind) -> (Option<RecordId>, Option<WriteId>) {
         | StepKind::LocalWrite { record, write }
         | StepKind::Request { record, write }
         | StepKind::Conflict { record, write }
+        | StepKind::MergeWrite { record, write }
         | StepKind::LostUpdate { record, write }
         | StepKind::Commit { record, write, .. }
         | StepKind::Escalate { record, write, .. }
@@ -196,7 +201,9 @@ fn extras(sim: &Simulation, step: TraceStep) -> serde_json::Map<String, serde_js
         extra.insert(name.into(), value);
     };
     match step.kind {
-        StepKind::Commit { version, .. } => put("version", json!(version)),
+        StepKind::Commit { version, .. } | StepKind::MergeIn { version, .. } => {
+            put("version", json!(version))
+        }
         StepKind::Escalate { escalation, .. } | StepKind::Resolve { escalation, .. } => {
             put("escalation", json!(escalation))
         }

@@ -302,6 +302,7 @@ mod tests {
             write: WriteId(write),
             base_version: base,
             at: write * 10 + 1,
+            fields: Arc::default(),
         }
     }
 

@@ -5,7 +5,7 @@
 use super::scenario::{Scenario, ScenarioErrors};
 
 /// Every built-in scenario as (name, JSON text), in the order they are listed.
-pub const BUILT_IN: [(&str, &str); 13] = [
+pub const BUILT_IN: [(&str, &str); 14] = [
     (
         "baseline",
         include_str!("../../public/scenarios/baseline.json"),
@@ -52,10 +52,14 @@ pub const BUILT_IN: [(&str, &str); 13] = [
         "late-duplicate",
         include_str!("../../public/scenarios/late-duplicate.json"),
     ),
+    (
+        "field-merge",
+        include_str!("../../public/scenarios/field-merge.json"),
+    ),
 ];
 
 /// The names of the built-in scenarios, in the order they are listed.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "baseline",
     "storm",
     "email-conflict",
@@ -69,11 +73,12 @@ pub const NAMES: [&str; 13] = [
     "split-brain",
     "overtaken",
     "late-duplicate",
+    "field-merge",
 ];
 
 /// The titles of the built-in scenarios, in `NAMES` order: the page lists them before it has
 /// any scenario but the first (`ui::scenarios`).
-pub const TITLES: [&str; 13] = [
+pub const TITLES: [&str; 14] = [
     "Clean baseline: delays only",
     "Duplicate-and-reorder storm",
     "CRM and billing edit the same email",
@@ -87,6 +92,7 @@ pub const TITLES: [&str; 13] = [
     "Split brain: both sides of a partition write",
     "A local write races a reordered event",
     "A late duplicate brings a cancelled plan back",
+    "Two fields at once, then one field twice",
 ];
 
 /// The first built-in scenario (`NAMES[0]`), without the code of the others.

@@ -37,6 +37,9 @@ pub struct Metrics {
     pub escalations_raised: u64,
     /// Escalations still waiting for a decision.
     pub escalations_pending: u64,
+    /// Changes combined with the ones they had not seen into a new value, at the source or
+    /// at a replica.
+    pub merges: u64,
     /// Commands refused because the record's lifecycle does not allow their event.
     pub invalid_transitions: u64,
     /// Events a replica held back until the versions before them arrived.

@@ -2,10 +2,12 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use std::sync::Arc;
+
 use super::ids::{EventId, Millis, RecordId, WriteId};
-use super::record::RecordState;
-use super::resolver::{self, ReplicaVerdict, StaleReason, Strategy};
-use super::source::PublishedEvent;
+use super::record::{RecordState, Values};
+use super::resolver::{Case, Deciding, Place, Ruling, StaleReason};
+use super::source::{EventKind, PublishedEvent};
 
 /// A set of event ids, stored as bits: ids are dense, and this keeps delivery fast.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +66,11 @@ pub enum Reception {
     /// Its own unconfirmed write `write` clashed with the event; it took the source's value.
     ConflictTookSource {
         /// The copy it held before, carrying its clashing write.
+        previous: RecordState,
+    },
+    /// Its own unconfirmed write and the event were merged into a new copy.
+    Merged {
+        /// The copy it held before.
         previous: RecordState,
     },
     /// Its own unconfirmed write `write` clashed with the event; it keeps its value until a
@@ -278,13 +285,15 @@ impl Replica {
             .any(|&(r, _, until)| r == record && until.is_none_or(|u| now < u))
     }
 
-    /// Takes in one delivery of `event`. With `idempotent`, an event already processed is
-    /// skipped; without it, the event goes through the strategy again. With `in_order`, an
+    /// Takes in one delivery of `event`, which `deciding` decides given the common
+    /// ancestor `ancestor` (values, version). With `idempotent`, an event already
+    /// processed is skipped; without it, the event is decided again. With `in_order`, an
     /// event that skips versions this replica has not seen is held back.
-    pub fn receive(
+    pub(crate) fn receive(
         &mut self,
         event: &PublishedEvent,
-        strategy: Strategy,
+        deciding: &Deciding,
+        ancestor: (&Values, u64),
         idempotent: bool,
         in_order: bool,
     ) -> Reception {
@@ -304,23 +313,51 @@ impl Replica {
         }
         self.seen.insert(event.id);
         let local = &mut self.records[event.record.0 as usize];
+        // The replica's own write (or a change it already holds) coming back from the
+        // source: the source's numbering is the authoritative one, so it is adopted
+        // without asking.
+        let verdict = if event.state.write == local.write {
+            Ruling::Apply
+        } else {
+            deciding.decide(&Case {
+                place: Place::Replica,
+                held: local,
+                incoming: &event.state,
+                incoming_base: event.previous_version,
+                ancestor: ancestor.0,
+                ancestor_version: ancestor.1,
+                decided: event.kind == EventKind::Resolved,
+            })
+        };
         // The copy it replaces is handed back, not cloned: the engine reads its version
         // and lifecycle state, and a clone would cost two atomic counts per delivery.
-        match resolver::at_replica(strategy, local, &event.state) {
-            ReplicaVerdict::Apply => {
+        match verdict {
+            Ruling::Apply => {
                 let previous = std::mem::replace(local, event.state.clone());
                 Reception::Applied {
                     again: !self.applied.insert(event.id),
                     previous,
                 }
             }
-            ReplicaVerdict::RejectStale(reason) => Reception::Stale(reason),
-            ReplicaVerdict::ConflictTakeSource => {
+            Ruling::RejectStale(reason) => Reception::Stale(reason),
+            Ruling::Conflict => {
                 let previous = std::mem::replace(local, event.state.clone());
                 self.applied.insert(event.id);
                 Reception::ConflictTookSource { previous }
             }
-            ReplicaVerdict::Escalate => Reception::Escalate { write: local.write },
+            Ruling::Escalate => Reception::Escalate { write: local.write },
+            Ruling::Merge(values) => {
+                // The merged copy stands in for the replica's own write, under the event's
+                // version, until the source's next event about the record replaces it.
+                let merged = RecordState {
+                    fields: Arc::new(values),
+                    version: event.state.version,
+                    ..local.clone()
+                };
+                let previous = std::mem::replace(local, merged);
+                self.applied.insert(event.id);
+                Reception::Merged { previous }
+            }
         }
     }
 }
@@ -331,7 +368,14 @@ mod tests {
 
     use super::*;
     use crate::sim::ids::{RecordId, SystemId};
-    use crate::sim::source::EventKind;
+    use crate::sim::resolver::Strategy;
+
+    const VERSION: Deciding = Deciding::BuiltIn(Strategy::VersionComparison);
+
+    /// `r` receives `e` under version comparison (its ancestor does not matter there).
+    fn receive(r: &mut Replica, e: &PublishedEvent, idempotent: bool, in_order: bool) -> Reception {
+        r.receive(e, &VERSION, (&Values::default(), 1), idempotent, in_order)
+    }
 
     fn event(id: u64, version: u64, write: u64) -> PublishedEvent {
         PublishedEvent {
@@ -371,20 +415,17 @@ mod tests {
         let e = event(1, 2, 1);
         let mut on = replica();
         assert_eq!(
-            on.receive(&e, Strategy::VersionComparison, true, false),
+            receive(&mut on, &e, true, false),
             Reception::Applied {
                 again: false,
                 previous: replica().records[0].clone(),
             }
         );
-        assert_eq!(
-            on.receive(&e, Strategy::VersionComparison, true, false),
-            Reception::SkipDuplicate
-        );
+        assert_eq!(receive(&mut on, &e, true, false), Reception::SkipDuplicate);
         let mut off = replica();
-        off.receive(&e, Strategy::VersionComparison, false, false);
+        receive(&mut off, &e, false, false);
         assert_eq!(
-            off.receive(&e, Strategy::VersionComparison, false, false),
+            receive(&mut off, &e, false, false),
             Reception::Applied {
                 again: true,
                 previous: e.state.clone(),
@@ -395,9 +436,9 @@ mod tests {
     #[test]
     fn out_of_order_older_version_is_rejected() {
         let mut r = replica();
-        r.receive(&event(2, 3, 2), Strategy::VersionComparison, true, false);
+        receive(&mut r, &event(2, 3, 2), true, false);
         assert_eq!(
-            r.receive(&event(1, 2, 1), Strategy::VersionComparison, true, false),
+            receive(&mut r, &event(1, 2, 1), true, false),
             Reception::Stale(StaleReason::OlderVersion)
         );
         assert_eq!(r.records[0].version, 3);
@@ -408,13 +449,13 @@ mod tests {
         let mut r = replica();
         // Version 3 follows version 2, which this replica (at version 1) has not seen.
         assert_eq!(
-            r.receive(&event(2, 3, 2), Strategy::VersionComparison, true, true),
+            receive(&mut r, &event(2, 3, 2), true, true),
             Reception::Hold { waiting_for: 2 }
         );
         assert_eq!(r.held.get(&(RecordId(0), 2)), Some(&EventId(2)));
         assert_eq!(r.processed(), 0);
         assert!(matches!(
-            r.receive(&event(1, 2, 1), Strategy::VersionComparison, true, true),
+            receive(&mut r, &event(1, 2, 1), true, true),
             Reception::Applied { .. }
         ));
     }

@@ -10,12 +10,14 @@ use super::ids::Millis;
 use super::record::Values;
 use super::resolver::Strategy;
 
+mod builder;
 mod delay;
 mod error;
 mod knobs;
 mod script_checks;
 mod validate;
 
+pub use builder::ScenarioBuilder;
 pub use delay::Delay;
 pub use error::{ScenarioError, ScenarioErrors};
 

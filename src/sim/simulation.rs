@@ -17,7 +17,7 @@ use super::lifecycle::Lifecycle;
 use super::metrics::Metrics;
 use super::record::{Fields, RecordState, Values, merged};
 use super::replica::{DeadLetter, Reception, Replica};
-use super::resolver::{self, SourceVerdict, Strategy};
+use super::resolver::{Case, Deciding, Place, Resolver, Ruling, Strategy};
 use super::rng::SimRng;
 use super::scenario::limits::MAX_TIME_MS;
 use super::scenario::{
@@ -82,8 +82,8 @@ pub struct Report {
     pub scenario: String,
     /// The seed.
     pub seed: u64,
-    /// The strategy.
-    pub strategy: Strategy,
+    /// The strategy (`Strategy::as_str`), or a custom resolver's name.
+    pub strategy: String,
     /// Whether replicas skipped duplicates.
     pub idempotency: bool,
     /// Summary numbers.
@@ -107,7 +107,7 @@ pub struct Report {
 pub struct Simulation {
     scenario: Arc<Scenario>,
     seed: u64,
-    strategy: Strategy,
+    deciding: Deciding,
     idempotency: bool,
     rng: SimRng,
     now: Millis,
@@ -185,6 +185,26 @@ impl Simulation {
     /// scenario it may panic: a name its script uses that does not exist (the only thing
     /// building a run looks up) is a bug in the caller.
     pub fn from_checked(scenario: Arc<Scenario>, seed: u64, strategy: Strategy) -> Self {
+        Simulation::deciding(scenario, seed, Deciding::BuiltIn(strategy))
+    }
+
+    /// Prepares a run of `scenario` with `seed` (and the scenario's own idempotency) in
+    /// which `resolver` decides every change that meets a record, in place of a built-in
+    /// strategy. See `sim::resolver::Resolver` for what it is asked.
+    pub fn with_resolver(
+        scenario: &Scenario,
+        seed: u64,
+        resolver: Arc<dyn Resolver>,
+    ) -> Result<Self, ScenarioErrors> {
+        scenario.validate()?;
+        Ok(Simulation::deciding(
+            Arc::new(scenario.clone()),
+            seed,
+            Deciding::Custom(resolver),
+        ))
+    }
+
+    fn deciding(scenario: Arc<Scenario>, seed: u64, deciding: Deciding) -> Self {
         let machines: Vec<Option<Arc<Lifecycle>>> = (0..scenario.records.len())
             .map(|i| scenario.record_lifecycle(i).map(Arc::new))
             .collect();
@@ -201,7 +221,7 @@ impl Simulation {
             .unwrap_or_else(|e| panic!("from_checked takes a checked scenario: {e}"));
         let mut sim = Simulation {
             seed,
-            strategy,
+            deciding,
             idempotency: scenario.idempotency,
             rng: SimRng::new(seed),
             now: 0,

@@ -5,11 +5,11 @@ use serde::Serialize;
 
 use super::ids::{EventId, Millis, RecordId, WriteId};
 use super::invariants::WriteLog;
-use super::record::RecordState;
+use super::record::{Fields, RecordState};
 use super::shared_log::SharedLog;
 
 /// One committed change in a record's history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Commit {
     /// The version it created.
     pub version: u64,
@@ -19,6 +19,9 @@ pub struct Commit {
     pub base_version: u64,
     /// When it was committed.
     pub at: Millis,
+    /// The values committed (a merge commits other values than its write's).
+    #[serde(skip)]
+    pub fields: Fields,
 }
 
 /// Whether a published event carries an ordinary change or a person's decision.
@@ -56,6 +59,8 @@ pub struct SourceOfTruth {
     /// Every commit of each record, oldest first.
     history: Vec<SharedLog<Commit>>,
     outbox: Vec<(RecordId, EventKind, u64)>,
+    /// Each record's values at version 1, before any commit.
+    initial: Vec<Fields>,
 }
 
 impl SourceOfTruth {
@@ -63,6 +68,7 @@ impl SourceOfTruth {
     pub fn new(initial: Vec<RecordState>) -> Self {
         let history = vec![SharedLog::default(); initial.len()];
         SourceOfTruth {
+            initial: initial.iter().map(|r| r.fields.clone()).collect(),
             records: initial,
             history,
             outbox: Vec::new(),
@@ -101,14 +107,30 @@ impl SourceOfTruth {
             records: self.records.clone(),
             history: Vec::new(),
             outbox: self.outbox.clone(),
+            initial: self.initial.clone(),
         }
     }
 
-    /// Commits `write`'s values as the next version of its record, stamped `modified_at`,
-    /// at `now`, and queues it in the outbox as a change of `kind`. Returns the version.
+    /// `record`'s values at `version`, if it has had that version (a common ancestor).
+    pub fn values_at(&self, record: RecordId, version: u64) -> Option<&Fields> {
+        if version <= 1 {
+            return self.initial.get(record.0 as usize);
+        }
+        let commits = self.history.get(record.0 as usize)?;
+        // Versions are numbered from 2 on, one per commit, so a version is a position.
+        let commit = commits.get(version as usize - 2)?;
+        (commit.version == version).then_some(&commit.fields)
+    }
+
+    /// Commits `fields` in `write`'s name as the next version of its record, based on
+    /// version `base_version`, stamped `modified_at`, at `now`, and queues it in the outbox
+    /// as a change of `kind`. Returns the version.
+    #[allow(clippy::too_many_arguments)]
     pub fn commit(
         &mut self,
         write: &WriteLog,
+        fields: Fields,
+        base_version: u64,
         modified_at: Millis,
         kind: EventKind,
         now: Millis,
@@ -117,7 +139,7 @@ impl SourceOfTruth {
         let current = &mut self.records[record.0 as usize];
         let previous = current.version;
         *current = RecordState {
-            fields: write.fields.clone(),
+            fields: fields.clone(),
             version: previous + 1,
             modified_at,
             writer: write.system,
@@ -126,8 +148,9 @@ impl SourceOfTruth {
         self.history[record.0 as usize].push(Commit {
             version: previous + 1,
             write: write.id,
-            base_version: write.base_version,
+            base_version,
             at: now,
+            fields,
         });
         self.outbox.push((record, kind, previous));
         previous + 1
@@ -173,16 +196,17 @@ mod tests {
             at: 45,
             stamp: 40,
         };
-        let v = source.commit(&write, 40, EventKind::Changed, 50);
+        let v = source.commit(&write, empty.clone(), 1, 40, EventKind::Changed, 50);
         assert_eq!(v, 2);
         assert_eq!(source.records[0].writer, SystemId(2));
         assert_eq!(
-            source.history[0].iter().copied().collect::<Vec<_>>(),
+            source.history[0].iter().cloned().collect::<Vec<_>>(),
             vec![Commit {
                 version: 2,
                 write: WriteId(5),
                 base_version: 1,
-                at: 50
+                at: 50,
+                fields: empty.clone(),
             }]
         );
         let events = source.drain_outbox(7, 50);

@@ -50,7 +50,8 @@ pub fn staleness(sim: &Simulation) -> Staleness {
             StepKind::Commit {
                 record, version, ..
             } if step.actor == SystemId::SOURCE => commits.push((step.time, record, version)),
-            StepKind::Apply { event, version, .. } => {
+            // A merged copy holds the event's change too (and the replica's own).
+            StepKind::Apply { event, version, .. } | StepKind::MergeIn { event, version } => {
                 if let (Some(r), Some(e)) = (
                     step.actor.replica_index(),
                     sim.events().get(event.0 as usize - 1),

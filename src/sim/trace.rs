@@ -25,6 +25,7 @@ impl StepKind {
             | StepKind::Drop { event }
             | StepKind::Redeliver { event, .. }
             | StepKind::Apply { event, .. }
+            | StepKind::MergeIn { event, .. }
             | StepKind::RejectStale { event, .. }
             | StepKind::SkipDuplicate { event }
             | StepKind::Hold { event, .. }

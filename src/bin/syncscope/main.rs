@@ -18,7 +18,7 @@ fn lifecycle_names() -> String {
     library::LIFECYCLES.map(|(name, _)| name).join(", ")
 }
 
-const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope sweep NAME|FILE.json [--seeds FIRST..LAST] [--strategy arrival|lww|version|escalate|all] [--format summary|csv] [--threads N] | syncscope run NAME|FILE.json [--seed N] [--strategy arrival|lww|version|escalate] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid|html] [--dist DIR]";
+const USAGE: &str = "usage: syncscope list | syncscope lifecycle NAME | syncscope sweep NAME|FILE.json [--seeds FIRST..LAST] [--strategy arrival|lww|version|escalate|merge|all] [--format summary|csv] [--threads N] | syncscope run NAME|FILE.json [--seed N] [--strategy arrival|lww|version|escalate|merge] [--idempotency on|off] [--format summary|trace|cloudevents|mermaid|html] [--dist DIR]";
 
 /// What `run` prints.
 #[derive(Debug, Clone, Copy, PartialEq)]

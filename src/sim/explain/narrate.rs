@@ -102,6 +102,11 @@ impl Words<'_> {
                 "conflict on {} sent to a person (escalation #{escalation}).",
                 sim.record_name(record)
             ),
+            StepKind::MergeWrite { record, write } => format!(
+                "{source} merged {} with the changes to {} it had not seen; the merge is committed.",
+                self.wr(write),
+                sim.record_name(record)
+            ),
             StepKind::Resolve { escalation, .. } => {
                 format!("escalation #{escalation} decided; the decision is published.")
             }
@@ -111,8 +116,9 @@ impl Words<'_> {
                     self.wr(write),
                     self.wr(winner),
                     match sim.strategy() {
-                        Strategy::ApplyOnArrival => "apply-on-arrival",
-                        _ => "last-write-wins",
+                        Some(Strategy::ApplyOnArrival) => "apply-on-arrival",
+                        Some(_) => "last-write-wins",
+                        None => sim.resolver_name(),
                     }
                 ),
                 _ => format!("{} was lost without anyone being told.", self.wr(write)),
@@ -177,7 +183,12 @@ impl Words<'_> {
                 match reason {
                     StaleReason::OlderVersion => "it already holds a later version",
                     StaleReason::OlderTimestamp => "its copy carries a later timestamp",
+                    StaleReason::ByRule => "the resolver's rule keeps its copy",
                 }
+            ),
+            StepKind::MergeIn { event, version } => format!(
+                "{who} merged {} with its own unconfirmed write; its copy is now v{version}, holding both.",
+                self.ev(event)
             ),
             StepKind::SkipDuplicate { event } => format!(
                 "{who} skipped a duplicate of {}: it had processed it already.",

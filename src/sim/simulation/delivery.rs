@@ -30,8 +30,25 @@ impl Simulation {
     /// The source commits `write` (already logged), stamped `modified_at`, and publishes it.
     pub(super) fn commit(&mut self, write: WriteId, modified_at: Millis, kind: EventKind) {
         let log = &self.writes[write.0 as usize - 1];
+        let (fields, base) = (log.fields.clone(), log.base_version);
+        self.commit_values(write, fields, base, modified_at, kind);
+    }
+
+    /// The source commits `fields` in `write`'s name, based on version `base`, stamped
+    /// `modified_at`, and publishes it.
+    pub(super) fn commit_values(
+        &mut self,
+        write: WriteId,
+        fields: Fields,
+        base: u64,
+        modified_at: Millis,
+        kind: EventKind,
+    ) {
+        let log = &self.writes[write.0 as usize - 1];
         let record = log.record;
-        let version = self.source.commit(log, modified_at, kind, self.now);
+        let version = self
+            .source
+            .commit(log, fields, base, modified_at, kind, self.now);
         self.record(
             SystemId::SOURCE,
             StepKind::Commit {
@@ -213,8 +230,17 @@ impl Simulation {
         let event = &self.events[event_id.0 as usize - 1];
         let record = event.record;
         let in_order =
-            self.strategy.compares_versions() && self.machines[record.0 as usize].is_some();
-        let reception = self.replicas[r].receive(event, self.strategy, self.idempotency, in_order);
+            self.deciding.holds_out_of_order() && self.machines[record.0 as usize].is_some();
+        let ancestor_version = self.held_base(r, record).min(event.previous_version);
+        let ancestor = self.ancestor(record, ancestor_version);
+        let event = &self.events[event_id.0 as usize - 1];
+        let reception = self.replicas[r].receive(
+            event,
+            &self.deciding,
+            (&ancestor, ancestor_version),
+            self.idempotency,
+            in_order,
+        );
         let window = self.bus.link(r).faults.ack_delay_ms;
         self.replicas[r].processed_now(self.now, event_id, record, window);
         match reception {
@@ -251,6 +277,33 @@ impl Simulation {
                 self.applied(r, event_id, record, false, version, &previous);
             }
             Reception::Escalate { write } => self.escalate(actor, record, write),
+            Reception::Merged { previous } => {
+                self.metrics.merges += 1;
+                self.record(
+                    actor,
+                    StepKind::MergeIn {
+                        event: event_id,
+                        version: self.replicas[r].records[record.0 as usize].version,
+                    },
+                );
+                self.took_in(r, event_id, record, &previous);
+            }
+        }
+    }
+
+    /// The version replica `r`'s copy of `record` was based on: its own version, or, for
+    /// its own write the source has not committed as that version yet, the version that
+    /// write was based on.
+    fn held_base(&self, r: usize, record: RecordId) -> u64 {
+        let held = &self.replicas[r].records[record.0 as usize];
+        let committed = held.write == WriteId::INITIAL
+            || self.source.history()[record.0 as usize]
+                .get((held.version as usize).wrapping_sub(2))
+                .is_some_and(|c| c.write == held.write);
+        if committed {
+            held.version
+        } else {
+            self.writes[held.write.0 as usize - 1].base_version
         }
     }
 
@@ -264,8 +317,7 @@ impl Simulation {
         previous: &RecordState,
     ) {
         let actor = SystemId::replica(r);
-        let state = &self.replicas[r].records[record.0 as usize];
-        let (version, write) = (state.version, state.write);
+        let version = self.replicas[r].records[record.0 as usize].version;
         self.metrics.applied += 1;
         if again {
             self.metrics.duplicates_applied += 1;
@@ -300,6 +352,13 @@ impl Simulation {
                 ),
             });
         }
+        self.took_in(r, event, record, previous);
+    }
+
+    /// What follows replica `r` taking `event` into its copy of `record` (applied or
+    /// merged), which was `previous`: the lifecycle check, the side effect, the copy
+    /// compared again, and a held event that may now follow.
+    fn took_in(&mut self, r: usize, event: EventId, record: RecordId, previous: &RecordState) {
         if let Some(message) = self.backwards(r, record, previous, event) {
             self.violations.push(Violation {
                 name: Invariant::ValidLifecycleTransitions,
@@ -307,10 +366,12 @@ impl Simulation {
                 message,
             });
         }
+        let state = &self.replicas[r].records[record.0 as usize];
+        let (version, write) = (state.version, state.write);
         self.fire_effect(r, write);
         self.refresh(r, record);
         if let Some(next) = self.replicas[r].release(record, version) {
-            self.record(actor, StepKind::Release { event: next });
+            self.record(SystemId::replica(r), StepKind::Release { event: next });
             self.consume(r, next);
         }
     }
@@ -387,9 +448,16 @@ impl Simulation {
     }
 
     pub(super) fn request(&mut self, write: WriteId) {
+        let record = self.writes[write.0 as usize - 1].record;
+        self.record(SystemId::SOURCE, StepKind::Request { record, write });
+        self.settle(write);
+    }
+
+    /// The source decides `write` (a replica's request or its own command) and carries
+    /// the verdict out.
+    pub(super) fn settle(&mut self, write: WriteId) {
         let log = self.writes[write.0 as usize - 1].clone();
         let record = log.record;
-        self.record(SystemId::SOURCE, StepKind::Request { record, write });
         let current = self.source.records()[record.0 as usize].clone();
         let requested = RecordState {
             fields: log.fields.clone(),
@@ -398,10 +466,21 @@ impl Simulation {
             writer: log.system,
             write,
         };
-        match resolver::at_source(self.strategy, &current, &requested, log.base_version) {
-            SourceVerdict::Commit => {
-                // Last-write-wins may commit over versions this writer never saw: those
-                // writes are gone, and nobody is told.
+        let ancestor_version = log.base_version.min(current.version);
+        let ancestor = self.ancestor(record, ancestor_version);
+        let verdict = self.deciding.decide(&Case {
+            place: Place::Source,
+            held: &current,
+            incoming: &requested,
+            incoming_base: log.base_version,
+            ancestor: &ancestor,
+            ancestor_version,
+            decided: false,
+        });
+        match verdict {
+            Ruling::Apply => {
+                // A commit over versions this writer never saw (last write wins, apply on
+                // arrival) loses those writes, and nobody is told.
                 let skipped: Vec<WriteId> = self.source.history()[record.0 as usize]
                     .iter()
                     .filter(|c| c.version > log.base_version)
@@ -412,10 +491,33 @@ impl Simulation {
                 }
                 self.commit(write, log.stamp, EventKind::Changed);
             }
-            SourceVerdict::DiscardSilently => self.lose(record, write, current.write),
-            SourceVerdict::RejectConflict => self.report_conflict(SystemId::SOURCE, record, write),
-            SourceVerdict::Escalate => self.escalate(SystemId::SOURCE, record, write),
+            Ruling::RejectStale(_) => self.lose(record, write, current.write),
+            Ruling::Conflict => self.report_conflict(SystemId::SOURCE, record, write),
+            Ruling::Escalate => self.escalate(SystemId::SOURCE, record, write),
+            Ruling::Merge(values) => {
+                self.metrics.merges += 1;
+                self.record(SystemId::SOURCE, StepKind::MergeWrite { record, write });
+                // The merge has seen every version the source holds: it is based on the
+                // current one, so nothing committed before it is lost.
+                let fields = Arc::new(values);
+                self.commit_values(
+                    write,
+                    fields,
+                    current.version,
+                    log.stamp,
+                    EventKind::Changed,
+                );
+            }
         }
+    }
+
+    /// `record`'s values at `version` (a common ancestor): from the source's history, or,
+    /// for a version it never had, nothing.
+    pub(super) fn ancestor(&self, record: RecordId, version: u64) -> Fields {
+        self.source
+            .values_at(record, version)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub(super) fn lose(&mut self, record: RecordId, write: WriteId, winner: WriteId) {

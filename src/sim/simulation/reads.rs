@@ -19,9 +19,19 @@ impl Simulation {
         self.seed
     }
 
-    /// The strategy of this run.
-    pub fn strategy(&self) -> Strategy {
-        self.strategy
+    /// The built-in strategy of this run; `None` when a resolver of one's own decides
+    /// (`with_resolver`).
+    pub fn strategy(&self) -> Option<Strategy> {
+        match &self.deciding {
+            Deciding::BuiltIn(s) => Some(*s),
+            Deciding::Custom(_) => None,
+        }
+    }
+
+    /// The name of what decides in this run: the strategy's short name (`Strategy::as_str`)
+    /// or the custom resolver's.
+    pub fn resolver_name(&self) -> &str {
+        self.deciding.name()
     }
 
     /// The copies of every record held by the system called `system` (the source of truth

@@ -74,7 +74,7 @@ impl Simulation {
         Report {
             scenario: self.scenario.name.clone(),
             seed: self.seed,
-            strategy: self.strategy,
+            strategy: self.deciding.name().to_string(),
             idempotency: self.idempotency,
             metrics: self.metrics(),
             steps: self.tasks,

@@ -48,18 +48,12 @@ impl Simulation {
             fields.clone(),
             base,
         );
-        let stamp = self.writes[write.0 as usize - 1].stamp;
         self.metrics.commands += 1;
         self.record(SystemId::SOURCE, StepKind::Command { record, write });
-        // Last-write-wins applies to the source's own writes too: with a skewed clock, a
-        // command can carry an older timestamp than what the record holds, and is lost.
-        if self.strategy == Strategy::LastWriteWins
-            && (stamp, SystemId::SOURCE, write) <= current.lww_key()
-        {
-            self.lose(record, write, current.write);
-            return true;
-        }
-        self.commit(write, stamp, EventKind::Changed);
+        // The source's own writes are decided too: under last write wins, a command
+        // stamped by a skewed clock can carry an older timestamp than what the record
+        // holds, and is lost.
+        self.settle(write);
         true
     }
 

@@ -43,7 +43,7 @@ impl Simulation {
         Simulation {
             scenario: Arc::clone(&self.scenario),
             seed: self.seed,
-            strategy: self.strategy,
+            deciding: self.deciding.clone(),
             idempotency: self.idempotency,
             rng: self.rng.clone(),
             now: self.now,

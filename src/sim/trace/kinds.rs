@@ -68,10 +68,10 @@ impl Word for StaleReason {
         self as u64
     }
     fn from_word(w: u64) -> Self {
-        if w == StaleReason::OlderVersion as u64 {
-            StaleReason::OlderVersion
-        } else {
-            StaleReason::OlderTimestamp
+        match w {
+            0 => StaleReason::OlderVersion,
+            1 => StaleReason::OlderTimestamp,
+            _ => StaleReason::ByRule,
         }
     }
 }
@@ -379,6 +379,21 @@ step_kinds! {
         saga: u32,
         /// The step's number within the saga.
         step: u32,
+    },
+    /// The replica merged `event` with its own unconfirmed write into a new copy, under
+    /// the event's version `version`.
+    MergeIn = 38 "merge_in" {
+        /// The event.
+        event: EventId,
+        /// The version.
+        version: u64,
+    },
+    /// The source merged `write` with the changes it had not seen, and commits the result.
+    MergeWrite = 39 "merge_write" {
+        /// The record.
+        record: RecordId,
+        /// The write.
+        write: WriteId,
     },
 }
 

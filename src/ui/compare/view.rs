@@ -110,8 +110,8 @@ fn SummaryTable(
             </tr></thead>
             <tbody>
                 {rows.iter().map(|r| view! {
-                    <tr data-strategy=r.strategy.as_str()>
-                        <th scope="row">{r.strategy.label()}</th>
+                    <tr data-strategy=r.strategy.map(Strategy::as_str)>
+                        <th scope="row">{r.strategy.map(Strategy::label)}</th>
                         {cells(r).map(|c| view! { <td>{c}</td> }).to_vec()}
                     </tr>
                 }).collect::<Vec<_>>()}

@@ -1,0 +1,78 @@
+//! Field-level merge: two changes to different fields of one record both survive; the
+//! same field changed on both sides goes to a person.
+
+use super::{Case, Place, Ruling, StaleReason};
+use crate::sim::record::Values;
+
+/// The names of the fields `now` holds differently from `ancestor` (set, changed or
+/// gone), sorted.
+pub fn changed_fields(ancestor: &Values, now: &Values) -> Vec<String> {
+    let mut names: Vec<String> = now
+        .iter()
+        .filter(|&(k, v)| ancestor.get(k.as_str()) != Some(v))
+        .chain(
+            ancestor
+                .iter()
+                .filter(|&(k, _)| now.get(k.as_str()).is_none()),
+        )
+        .map(|(k, _)| k.clone())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// `ours` and `theirs`, two descendants of `ancestor`, combined field by field: a field
+/// changed on one side only takes that side's value. Fails with the names of the fields
+/// both sides changed to different values.
+pub fn merge_fields(
+    ancestor: &Values,
+    ours: &Values,
+    theirs: &Values,
+) -> Result<Values, Vec<String>> {
+    let mut names: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let (mut merged, mut clashes) = (Vec::new(), Vec::new());
+    for name in names {
+        let (a, o, t) = (ancestor.get(name), ours.get(name), theirs.get(name));
+        let value = if o == t || t == a {
+            o
+        } else if o == a {
+            t
+        } else {
+            clashes.push(name.clone());
+            continue;
+        };
+        if let Some(v) = value {
+            merged.push((name.clone(), v.clone()));
+        }
+    }
+    if clashes.is_empty() {
+        Ok(merged.into_iter().collect())
+    } else {
+        Err(clashes)
+    }
+}
+
+/// Field-level merge's verdict. Versions decide first, as under version comparison: a
+/// replica rejects an older event, and a change that has seen everything held is applied.
+/// Otherwise both sides changed the record since their common ancestor: the fields are
+/// merged, or, where both changed one field differently, a person decides.
+pub(super) fn decide(case: &Case<'_>) -> Ruling {
+    let (held, incoming) = (case.held, case.incoming);
+    if case.place == Place::Replica {
+        if case.decided && incoming.version > held.version {
+            return Ruling::Apply;
+        }
+        if incoming.version < held.version {
+            return Ruling::RejectStale(StaleReason::OlderVersion);
+        }
+    }
+    if case.ancestor_version >= held.version {
+        return Ruling::Apply;
+    }
+    match merge_fields(case.ancestor, &held.fields, &incoming.fields) {
+        Ok(values) => Ruling::Merge(values),
+        Err(_) => Ruling::Escalate,
+    }
+}
