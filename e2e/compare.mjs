@@ -34,22 +34,25 @@ try {
     await page.click('.compare-toggle button');
     await page.waitForSelector('.compare-summary tbody tr');
     const rows = await page.locator('.compare-summary tbody th[scope=row]').allTextContents();
-    expect(rows.join('|') === 'Apply on arrival|Last write wins|Version comparison|Human escalation', rows.join('|'));
+    expect(rows.join('|') === 'Apply on arrival|Last write wins|Version comparison|Human escalation|Field-level merge', rows.join('|'));
     const lww = await summaryRow(page, 'lww');
     expect(lww['Lost updates'] === '1' && lww['Conflicts detected'] === '0', JSON.stringify(lww));
     const version = await summaryRow(page, 'version');
     expect(version['Lost updates'] === '0' && version['Conflicts detected'] === '1' && version.Converged === 'yes, at 130 ms', JSON.stringify(version));
     const escalate = await summaryRow(page, 'escalate');
     expect(escalate.Escalations === '1' && escalate.Converged === 'no', JSON.stringify(escalate));
+    // Both sides changed the email: field-level merge has nothing to merge and asks a person.
+    const merge = await summaryRow(page, 'merge');
+    expect(merge.Escalations === '1' && merge.Merges === '0' && merge.Converged === 'no', JSON.stringify(merge));
     const headings = await page.locator('.compare .pane h3').allTextContents();
-    expect(headings.length === 4, `pane headings: ${headings}`);
+    expect(headings.length === 5, `pane headings: ${headings}`);
     await page.waitForFunction(() => location.search.includes('compare=1'));
   });
 
   await check('"Go to where they part" goes to 130 ms, where each strategy says what it did', async () => {
     const said = await page.locator('.compare .parting li').allTextContents();
-    expect(said.length === 4, said.join('\n'));
-    expect(said[1].includes('stale') && said[2].includes('conflict') && said[3].includes('person'), said.join('\n'));
+    expect(said.length === 5, said.join('\n'));
+    expect(said[1].includes('stale') && said[2].includes('conflict') && said[3].includes('person') && said[4].includes('person'), said.join('\n'));
     expect(said[0].includes('billing then holds email=ada@crm.example') && said[1].includes('billing then holds email=ada@billing.example'), said.join('\n'));
     await page.click('.jump-parting');
     await page.waitForFunction(() => document.querySelector('.compare .legend')?.textContent.includes('130 ms'));
@@ -57,12 +60,13 @@ try {
     // The command at 100 ms, the local write at 110, the two deliveries at 130.
     expect(step === 4, `step ${step}`);
     const escalations = await page.locator('.compare .pane-escalation').count();
-    expect(escalations === 1, `escalations waiting in the panes at 130 ms: ${escalations}`);
+    expect(escalations === 2, `escalations waiting in the panes at 130 ms: ${escalations}`);
     // The compact pictures: billing differs from the CRM under last write wins (it kept
-    // its own write) and under escalation (waiting), not under the other two.
+    // its own write) and under escalation and field-level merge (waiting), not under the
+    // other two.
     await page.waitForFunction(() => [...document.querySelectorAll('.compare .pane .legend')].every((p) => !p.textContent.startsWith('Step') || p.textContent.startsWith('Step 4')));
     const marked = await page.locator('.compare .pane').evaluateAll((panes) => panes.map((p) => p.querySelectorAll('.compact-picture rect.differs').length));
-    expect(marked.join() === '0,1,0,1', `replicas marked as differing, per pane: ${marked}`);
+    expect(marked.join() === '0,1,0,1,1', `replicas marked as differing, per pane: ${marked}`);
   });
 
   await check('a fault injected while comparing forks every pane with the same change', async () => {
@@ -102,6 +106,21 @@ try {
     await other.screenshot({ path: 'artifacts/compare.png', fullPage: true });
   });
 
+  await check('field-merge: field-level merge keeps both fields of the first race and asks a person about the second', async () => {
+    const other = await fresh();
+    await other.goto(`${url}?scenario=field-merge&compare=1`);
+    await other.waitForSelector('.compare-summary tbody tr');
+    const merge = await summaryRow(other, 'merge');
+    expect(merge.Merges === '2' && merge.Escalations === '1' && merge['Lost updates'] === '0', JSON.stringify(merge));
+    const version = await summaryRow(other, 'version');
+    expect(version['Conflicts detected'] === '2' && version.Merges === '0', JSON.stringify(version));
+    const arrival = await summaryRow(other, 'arrival');
+    expect(arrival['Lost updates'] === '2', JSON.stringify(arrival));
+    // The scenario's own strategy is field-level merge, and the strategy menu says so.
+    const chosen = await other.locator('#strategy').inputValue();
+    expect(chosen === 'merge', `strategy menu: ${chosen}`);
+  });
+
   await check('a fork diffed with the original: where they part, what differs, the tree, and the link', async () => {
     const diff = await fresh();
     await diff.goto(`${url}?scenario=email-conflict`);
@@ -133,7 +152,7 @@ try {
     const embed = await fresh({ width: 640, height: 420 });
     await embed.goto(`${url}?scenario=email-conflict&embed=1&compare=1`);
     await embed.waitForSelector('.compare-summary tbody tr');
-    expect(await embed.locator('.compare .pane h3').count() === 4, 'four panes');
+    expect(await embed.locator('.compare .pane h3').count() === 5, 'five panes');
     expect(!(await embed.locator('.compare-toggle').isVisible()), 'no toggle in an embed');
     expect(!(await embed.locator('.run-diff').isVisible()), 'no diff panel in an embed without diffWith');
   });

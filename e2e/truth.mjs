@@ -1,4 +1,4 @@
-// Every mark on the page agrees with the rest of it: all thirteen built-in scenarios under every
+// Every mark on the page agrees with the rest of it: all fourteen built-in scenarios under every
 // strategy, at the first step, the middle and the end. No invariant mark contradicts a table
 // badge, a metric or the narration; the mark, its screen-reader words and its data agree;
 // and no system name from another scenario appears. Then long quiet stretches are skipped
@@ -59,10 +59,10 @@ try {
   await page.waitForSelector(LIVE_TABLE);
   const scenarios = await page.evaluate(() => [...document.querySelectorAll('#scenario option')]
     .map((o) => o.value).filter((v) => !v.startsWith('generated-load')));
-  expect(scenarios.length === 13, `thirteen built-ins, found ${scenarios.length}: ${scenarios}`);
+  expect(scenarios.length === 14, `fourteen built-ins, found ${scenarios.length}: ${scenarios}`);
   // Every strategy the page offers, apply on arrival included.
   const strategies = await page.evaluate(() => [...document.querySelectorAll('#strategy option')].map((o) => o.value));
-  expect(strategies.length === 4, `four strategies, found ${strategies}`);
+  expect(strategies.length === 5, `five strategies, found ${strategies}`);
   // Every system name and every word each scenario owns, from the engine's own JSON.
   const owned = {};
   for (const name of scenarios) {

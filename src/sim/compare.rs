@@ -24,6 +24,8 @@ pub struct Row {
     pub conflicts: u64,
     /// Conflicts sent to a person.
     pub escalations: u64,
+    /// Changes merged with the ones they had not seen.
+    pub merges: u64,
     /// Events a replica rejected as stale.
     pub stale_rejected: u64,
     /// When every replica last came to equal the source, if they all do.
@@ -45,6 +47,7 @@ pub fn row(sim: &Simulation) -> Row {
         lost_updates: m.lost_updates,
         conflicts: m.conflicts,
         escalations: m.escalations_raised,
+        merges: m.merges,
         stale_rejected: m.stale_rejected,
         converged_at: m.converged_at.filter(|_| m.converged),
         longest_window_ms: stale.longest_window_ms,

@@ -85,6 +85,7 @@ fn SummaryTable(
             r.lost_updates.to_string(),
             r.conflicts.to_string(),
             r.escalations.to_string(),
+            r.merges.to_string(),
             r.stale_rejected.to_string(),
             r.converged_at
                 .map_or("no".into(), |t| format!("yes, at {t} ms")),
@@ -96,6 +97,7 @@ fn SummaryTable(
         "Lost updates",
         "Conflicts detected",
         "Escalations",
+        "Merges",
         "Stale rejections",
         "Converged",
         "Longest consistency window",
