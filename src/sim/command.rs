@@ -19,6 +19,7 @@ use super::scenario::Delay;
 /// "until": 1500}`. Systems, records and sagas are named as in the scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Command {
     /// A user of the source of truth changes a record there: fires a lifecycle event, sets
     /// values, or both.
@@ -196,6 +197,7 @@ impl Command {
 
 /// Why the engine refused a command. Nothing of the change was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CommandError {
     /// No message is in flight in that bus slot.
     NoMessage {

@@ -19,7 +19,7 @@ pub enum Decision {
 }
 
 /// A conflict parked until a person decides.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Escalation {
     /// Its number, from 1.
     pub id: u32,
@@ -52,7 +52,7 @@ impl EscalationInbox {
     }
 
     /// Parks a new conflict and returns its number.
-    pub fn raise(&mut self, mut escalation: Escalation) -> u32 {
+    pub(crate) fn raise(&mut self, mut escalation: Escalation) -> u32 {
         escalation.id = self.items.len() as u32 + 1;
         self.items.push(escalation);
         self.items.len() as u32
@@ -64,7 +64,7 @@ impl EscalationInbox {
     }
 
     /// Records the decision on `id`.
-    pub fn decide(&mut self, id: u32, decision: Decision, now: Millis) {
+    pub(crate) fn decide(&mut self, id: u32, decision: Decision, now: Millis) {
         if let Some(e) = self.items.get_mut((id as usize).wrapping_sub(1)) {
             e.decision = Some((decision, now));
         }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::{Millis, RecordId, SystemId, WriteId};
 use super::record::Fields;
@@ -18,8 +18,9 @@ use super::source::Commit;
 /// `exactly_once_effects` and `valid_lifecycle_transitions` as a replica applies an event;
 /// `finishes` when the run stops; and when each applies and is decided, in
 /// `Simulation::verdicts`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Invariant {
     /// After the bus is quiet, every replica equals the source of truth.
     Converges,
@@ -92,6 +93,21 @@ impl Invariant {
     }
 }
 
+impl std::str::FromStr for Invariant {
+    type Err = String;
+
+    /// The invariant called `name`; an unknown name is an error that lists the names.
+    fn from_str(name: &str) -> Result<Self, String> {
+        Invariant::named(name).ok_or_else(|| {
+            let names: Vec<&str> = Invariant::ALL.iter().map(|i| i.name()).collect();
+            format!(
+                "no invariant is called \"{name}\"; the invariants are {}",
+                names.join(", ")
+            )
+        })
+    }
+}
+
 impl fmt::Display for Invariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -106,7 +122,7 @@ impl PartialEq<&str> for Invariant {
 }
 
 /// What an invariant says about a run at the step on show.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "verdict", content = "reason", rename_all = "snake_case")]
 pub enum Verdict {
     /// It held at every step so far (an end-of-run check: the run is over and it held).
@@ -156,7 +172,7 @@ impl Verdict {
 }
 
 /// One invariant that did not hold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// The invariant (reported by its name).
     pub name: Invariant,

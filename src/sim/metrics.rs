@@ -1,11 +1,11 @@
 //! The summary numbers of a run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::Millis;
 
 /// Counts kept while a run proceeds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metrics {
     /// Commands run at the source of truth.
     pub commands: u64,

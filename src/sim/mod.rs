@@ -4,11 +4,11 @@
 // Generated from public/scenarios/*.json by tests/built_in_code.rs; kept as written.
 #[rustfmt::skip]
 mod built_in;
-pub mod bus;
+pub(crate) mod bus;
 pub mod cloudevent;
 pub mod command;
 pub mod compare;
-pub mod decimal;
+pub(crate) mod decimal;
 pub mod determinism;
 pub mod escalation;
 pub mod explain;
@@ -20,17 +20,17 @@ pub mod lifecycle;
 pub mod link;
 pub mod load;
 pub mod metrics;
-pub mod ordered;
+pub(crate) mod ordered;
 pub mod record;
-pub mod replica;
+pub(crate) mod replica;
 pub mod resolver;
 pub mod rng;
 pub mod scenario;
 pub mod scenario_json;
-pub mod series;
-pub mod shared_log;
+pub(crate) mod series;
+pub(crate) mod shared_log;
 pub mod simulation;
-pub mod source;
+pub(crate) mod source;
 pub mod staleness;
 pub mod sweep;
 pub mod timeline;

@@ -31,11 +31,6 @@ impl EventSet {
         self.1
     }
 
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.1 == 0
-    }
-
     /// Whether `id` is in the set.
     pub fn contains(&self, id: EventId) -> bool {
         self.0

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::bus::{EventBus, Message};
 use super::command::{Command, CommandError};
@@ -75,8 +75,9 @@ struct SagaProgress {
     failed: bool,
 }
 
-/// The result of a run, as the runner prints it and the page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result of a run, as the runner prints it and the page shows it; it reads back from
+/// its JSON (`serde`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Scenario name.
     pub scenario: String,
@@ -96,8 +97,9 @@ pub struct Report {
     pub trace_entries: usize,
     /// Hash of the whole trace.
     pub trace_hash: String,
-    /// Every invariant and its verdict.
-    pub invariants: BTreeMap<&'static str, Verdict>,
+    /// Every invariant's verdict, by its name (`Report::verdict` looks one up by
+    /// `Invariant`).
+    pub invariants: BTreeMap<String, Verdict>,
     /// Every failure, explained.
     pub invariant_violations: Vec<Violation>,
 }

@@ -3,7 +3,7 @@
 
 use super::keyed::key;
 use crate::sim::explain::why_differs;
-use crate::sim::invariants::{Verdict, Violation};
+use crate::sim::invariants::{Invariant, Verdict, Violation};
 use crate::sim::metrics::Metrics;
 use crate::sim::record::{RecordState, describe};
 use crate::sim::{RecordId, Simulation};
@@ -174,7 +174,11 @@ pub fn view_of(sim: &Simulation) -> RunView {
         trace_hash: report.trace_hash,
         steps: report.steps,
         trace_entries: report.trace_entries,
-        invariants: report.invariants.into_iter().collect(),
+        invariants: report
+            .invariants
+            .into_iter()
+            .filter_map(|(name, verdict)| Some((Invariant::named(&name)?.name(), verdict)))
+            .collect(),
         violations: report.invariant_violations,
         systems,
         pending,

@@ -12,6 +12,7 @@ use super::{Case, Place, Resolver, Ruling, StaleReason, field_merge};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
+#[non_exhaustive]
 pub enum Strategy {
     /// No check at all: whatever arrives is applied, and every write that reaches the
     /// source is committed. The naive consumer the other three improve on.

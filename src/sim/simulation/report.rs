@@ -69,7 +69,7 @@ impl Simulation {
         let invariants = crate::sim::ordered::map_of(
             self.verdicts_given(&invariant_violations)
                 .into_iter()
-                .map(|(invariant, verdict)| (invariant.name(), verdict)),
+                .map(|(invariant, verdict)| (invariant.name().to_string(), verdict)),
         );
         Report {
             scenario: self.scenario.name.clone(),
@@ -83,5 +83,12 @@ impl Simulation {
             invariants,
             invariant_violations,
         }
+    }
+}
+
+impl Report {
+    /// `invariant`'s verdict; `None` only for a report read from JSON that lacks it.
+    pub fn verdict(&self, invariant: Invariant) -> Option<&Verdict> {
+        self.invariants.get(invariant.name())
     }
 }

@@ -10,15 +10,20 @@ impl Simulation {
         self.verdicts_given(&self.violations())
     }
 
+    /// `invariant`'s verdict at this point of the run.
+    pub fn verdict(&self, invariant: Invariant) -> Verdict {
+        self.verdict_given(invariant, &self.violations())
+    }
+
     /// Like `verdicts`, with this step's violations already at hand.
     pub(super) fn verdicts_given(&self, violations: &[Violation]) -> Vec<(Invariant, Verdict)> {
         Invariant::ALL
             .into_iter()
-            .map(|name| (name, self.verdict(name, violations)))
+            .map(|name| (name, self.verdict_given(name, violations)))
             .collect()
     }
 
-    fn verdict(&self, name: Invariant, violations: &[Violation]) -> Verdict {
+    fn verdict_given(&self, name: Invariant, violations: &[Violation]) -> Verdict {
         if violations.iter().any(|v| v.name == name) {
             return Verdict::Violated;
         }

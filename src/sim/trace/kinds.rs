@@ -96,6 +96,7 @@ macro_rules! step_kinds {
     )*) => {
         /// What happened in one step.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum StepKind {
             $(
                 $(#[$doc])*
