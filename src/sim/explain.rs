@@ -184,16 +184,12 @@ pub fn write_short(sim: &Simulation, write: WriteId) -> String {
     }
     let index = write.0 as usize - 1;
     let w = &sim.writes()[index];
-    // What it changed: the fields that differ from the record's previous write (or its
-    // initial content), all of them if none does.
+    // What it changed: the fields that differ from the version its writer started from
+    // (another system's write since then is not its change), all of them if none does.
     let initial = &sim.scenario().records[w.record.0 as usize].fields;
     let before = sim
-        .writes()
-        .iter()
-        .take(index)
-        .rev()
-        .find(|x| x.record == w.record)
-        .map_or(initial, |x| &*x.fields);
+        .values_at(w.record, w.base_version)
+        .map_or(initial, |f| &**f);
     let fields: Vec<&str> = w
         .fields
         .iter()

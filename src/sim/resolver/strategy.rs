@@ -112,19 +112,23 @@ impl Resolver for Strategy {
     }
 }
 
+/// Last write wins, the same at a replica and at the source: the later timestamp (ties to
+/// the higher system id) is applied, the other kept out as older.
+fn later_timestamp(case: &Case<'_>) -> Ruling {
+    if case.incoming.lww_key() > case.held.lww_key() {
+        Ruling::Apply
+    } else {
+        Ruling::RejectStale(StaleReason::OlderTimestamp)
+    }
+}
+
 impl Strategy {
     /// What a replica holding `case.held` does with the event `case.incoming`.
     fn at_replica(self, case: &Case<'_>) -> Ruling {
         let (local, incoming) = (case.held, case.incoming);
         match self {
             Strategy::ApplyOnArrival => Ruling::Apply,
-            Strategy::LastWriteWins => {
-                if incoming.lww_key() > local.lww_key() {
-                    Ruling::Apply
-                } else {
-                    Ruling::RejectStale(StaleReason::OlderTimestamp)
-                }
-            }
+            Strategy::LastWriteWins => later_timestamp(case),
             Strategy::VersionComparison | Strategy::HumanEscalation => {
                 use std::cmp::Ordering::*;
                 match incoming.version.cmp(&local.version) {
@@ -140,17 +144,11 @@ impl Strategy {
 
     /// What the source holding `case.held` does with the write `case.incoming`.
     fn at_source(self, case: &Case<'_>) -> Ruling {
-        let (current, requested) = (case.held, case.incoming);
+        let current = case.held;
         match self {
             Strategy::ApplyOnArrival => Ruling::Apply,
             // Last-write-wins drops a write with an older timestamp without a word.
-            Strategy::LastWriteWins => {
-                if requested.lww_key() > current.lww_key() {
-                    Ruling::Apply
-                } else {
-                    Ruling::RejectStale(StaleReason::OlderTimestamp)
-                }
-            }
+            Strategy::LastWriteWins => later_timestamp(case),
             Strategy::FieldMerge => field_merge::decide(case),
             _ if case.incoming_base == current.version => Ruling::Apply,
             Strategy::VersionComparison => Ruling::Conflict,

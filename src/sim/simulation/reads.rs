@@ -67,6 +67,12 @@ impl Simulation {
             })
     }
 
+    /// `record`'s values at `version` at the source of truth, if it has had that version
+    /// so far (a common ancestor, or what a write started from).
+    pub fn values_at(&self, record: RecordId, version: u64) -> Option<&Fields> {
+        self.source.values_at(record, version)
+    }
+
     /// The current virtual time.
     pub fn now(&self) -> Millis {
         self.now
@@ -99,7 +105,12 @@ impl Simulation {
         self.source.records()
     }
 
-    /// Replica `index`'s records.
+    /// Replica `index`'s records (by its position in the scenario; `records_of` reaches
+    /// them by name).
+    ///
+    /// # Panics
+    ///
+    /// If the scenario has no replica at `index`.
     pub fn replica_records(&self, index: usize) -> &[RecordState] {
         &self.replicas[index].records
     }
