@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use super::ids::{EventId, Millis, RecordId, WriteId};
-use super::record::{RecordState, Values};
+use super::record::{Fields, RecordState, Values};
 use super::resolver::{Case, Deciding, Place, Ruling, StaleReason};
 use super::source::{EventKind, PublishedEvent};
 
@@ -281,14 +281,15 @@ impl Replica {
     }
 
     /// Takes in one delivery of `event`, which `deciding` decides given the common
-    /// ancestor `ancestor` (values, version). With `idempotent`, an event already
+    /// ancestor `ancestry` finds for the copy held (values, if any, and version). With
+    /// `idempotent`, an event already
     /// processed is skipped; without it, the event is decided again. With `in_order`, an
     /// event that skips versions this replica has not seen is held back.
     pub(crate) fn receive(
         &mut self,
         event: &PublishedEvent,
         deciding: &Deciding,
-        ancestor: (&Values, u64),
+        ancestry: impl FnOnce(&RecordState) -> (Option<Fields>, u64),
         idempotent: bool,
         in_order: bool,
     ) -> Reception {
@@ -314,13 +315,15 @@ impl Replica {
         let verdict = if event.state.write == local.write {
             Ruling::Apply
         } else {
+            let (values, ancestor_version) = ancestry(local);
+            let none = Values::default();
             deciding.decide(&Case {
                 place: Place::Replica,
                 held: local,
                 incoming: &event.state,
                 incoming_base: event.previous_version,
-                ancestor: ancestor.0,
-                ancestor_version: ancestor.1,
+                ancestor: values.as_deref().unwrap_or(&none),
+                ancestor_version,
                 decided: event.kind == EventKind::Resolved,
             })
         };
@@ -369,7 +372,7 @@ mod tests {
 
     /// `r` receives `e` under version comparison (its ancestor does not matter there).
     fn receive(r: &mut Replica, e: &PublishedEvent, idempotent: bool, in_order: bool) -> Reception {
-        r.receive(e, &VERSION, (&Values::default(), 1), idempotent, in_order)
+        r.receive(e, &VERSION, |_| (None, 0), idempotent, in_order)
     }
 
     fn event(id: u64, version: u64, write: u64) -> PublishedEvent {

@@ -167,6 +167,12 @@ impl Deciding {
         }
     }
 
+    /// Whether it reads a replica's common ancestor (`Case::ancestor`); the built-ins other
+    /// than field-level merge do not, and are given an empty one at version 0.
+    pub(crate) fn reads_ancestor(&self) -> bool {
+        !matches!(self, Deciding::BuiltIn(s) if *s != Strategy::FieldMerge)
+    }
+
     /// See `Resolver::name`.
     pub(crate) fn name(&self) -> &str {
         match self {
