@@ -85,6 +85,7 @@ fn metric_rows(v: &RunView) -> Vec<(&'static str, String)> {
             ("Redelivered", m.redelivered),
             ("Stale rejected", m.stale_rejected),
             ("Conflicts", m.conflicts),
+            ("Merges", m.merges),
             ("Lost updates", m.lost_updates),
             ("Escalations pending", m.escalations_pending),
             ("Dead letters", m.dead_letter_depth),

@@ -30,7 +30,7 @@ pub fn CompareToggle() -> impl IntoView {
             <span class="legend">{move || if on.get() {
                 "Every strategy's run is shown below, at the step on show."
             } else {
-                "The same run under apply on arrival, last write wins, version comparison and human escalation, side by side."
+                "The same run under apply on arrival, last write wins, version comparison, human escalation and field-level merge, side by side."
             }}</span>
         </div>
     }
