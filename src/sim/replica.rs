@@ -312,7 +312,7 @@ impl Replica {
         // The replica's own write (or a change it already holds) coming back from the
         // source: the source's numbering is the authoritative one, so it is adopted
         // without asking.
-        let verdict = if event.state.write == local.write {
+        let ruling = if event.state.write == local.write {
             Ruling::Apply
         } else {
             let (values, ancestor_version) = ancestry(local);
@@ -329,7 +329,7 @@ impl Replica {
         };
         // The copy it replaces is handed back, not cloned: the engine reads its version
         // and lifecycle state, and a clone would cost two atomic counts per delivery.
-        match verdict {
+        match ruling {
             Ruling::Apply => {
                 let previous = std::mem::replace(local, event.state.clone());
                 Reception::Applied {

@@ -36,6 +36,7 @@ mod queue;
 mod reads;
 mod report;
 mod script;
+mod settle;
 mod snapshot;
 mod verdicts;
 

@@ -54,7 +54,7 @@ pub fn merge_fields(
     }
 }
 
-/// Field-level merge's verdict. Versions decide first, as under version comparison: a
+/// Field-level merge's ruling. Versions decide first, as under version comparison: a
 /// replica rejects an older event, and a change that has seen everything held is applied.
 /// Otherwise both sides changed the record since their common ancestor: the fields are
 /// merged, or, where both changed one field differently, a person decides.

@@ -151,7 +151,7 @@ pub(crate) enum Deciding {
 }
 
 impl Deciding {
-    /// The resolver's verdict on `case`.
+    /// The resolver's ruling on `case`.
     pub(crate) fn decide(&self, case: &Case<'_>) -> Ruling {
         match self {
             Deciding::BuiltIn(s) => s.decide(case),

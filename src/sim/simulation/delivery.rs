@@ -1,84 +1,10 @@
-//! A change's way through the systems: the source commits and publishes it, the bus
-//! carries it, a replica consumes and applies it (or rejects, escalates or dead-letters
-//! it), fires its side effect, and forwards its own writes to the source as requests.
+//! A change's way to the replicas: the bus carries it, a replica consumes it and its
+//! resolver decides (apply, reject, merge, escalate), or the consumer fails and
+//! dead-letters it; the replica fires its side effect. The source's side is `settle`.
 
 use super::*;
 
 impl Simulation {
-    pub(super) fn new_write(
-        &mut self,
-        kind: WriteKind,
-        system: SystemId,
-        record: RecordId,
-        fields: Fields,
-        base_version: u64,
-    ) -> WriteId {
-        let id = WriteId(self.writes.len() as u64 + 1);
-        self.writes.push(WriteLog {
-            id,
-            kind,
-            system,
-            record,
-            fields,
-            base_version,
-            at: self.now,
-            stamp: self.clocks[system.0 as usize].read(self.now),
-        });
-        id
-    }
-
-    /// The source commits `write` (already logged), stamped `modified_at`, and publishes it.
-    pub(super) fn commit(&mut self, write: WriteId, modified_at: Millis, kind: EventKind) {
-        let log = &self.writes[write.0 as usize - 1];
-        let (fields, base) = (log.fields.clone(), log.base_version);
-        self.commit_values(write, fields, base, modified_at, kind);
-    }
-
-    /// The source commits `fields` in `write`'s name, based on version `base`, stamped
-    /// `modified_at`, and publishes it.
-    pub(super) fn commit_values(
-        &mut self,
-        write: WriteId,
-        fields: Fields,
-        base: u64,
-        modified_at: Millis,
-        kind: EventKind,
-    ) {
-        let log = &self.writes[write.0 as usize - 1];
-        let record = log.record;
-        let version = self
-            .source
-            .commit(log, fields, base, modified_at, kind, self.now);
-        self.record(
-            SystemId::SOURCE,
-            StepKind::Commit {
-                record,
-                write,
-                version,
-            },
-        );
-        for r in 0..self.replicas.len() {
-            self.refresh(r, record);
-        }
-        let published = self
-            .source
-            .drain_outbox(self.events.len() as u64 + 1, self.now);
-        for event in published {
-            self.metrics.published += 1;
-            self.record(
-                SystemId::SOURCE,
-                StepKind::Publish {
-                    event: event.id,
-                    record: event.record,
-                },
-            );
-            for r in 0..self.replicas.len() {
-                self.send(Message::new(event.id, event.record, r, self.now));
-            }
-            self.events.push(event);
-        }
-    }
-
     pub(super) fn send(&mut self, message: Message) {
         let slot = self.bus.send(message, &mut self.rng, true);
         let at = self.bus.message(slot).arrives_at;
@@ -232,8 +158,7 @@ impl Simulation {
         let in_order =
             self.deciding.holds_out_of_order() && self.machines[record.0 as usize].is_some();
         // The common ancestor is looked up only for a resolver that reads it: the
-        // built-ins but field-level merge decide on versions and timestamps alone, and the
-        // lookup costs a fifth of a delivery.
+        // built-ins but field-level merge decide on versions and timestamps alone.
         let reads = self.deciding.reads_ancestor();
         let (source, writes) = (&self.source, &self.writes);
         let previous = event.previous_version;
@@ -434,122 +359,6 @@ impl Simulation {
             },
         );
         self.schedule(at, Task::Arrive(slot, self.bus.generation_of(slot)));
-    }
-
-    pub(super) fn request(&mut self, write: WriteId) {
-        let record = self.writes[write.0 as usize - 1].record;
-        self.record(SystemId::SOURCE, StepKind::Request { record, write });
-        self.settle(write);
-    }
-
-    /// The source decides `write` (a replica's request or its own command) and carries
-    /// the verdict out.
-    pub(super) fn settle(&mut self, write: WriteId) {
-        let log = self.writes[write.0 as usize - 1].clone();
-        let record = log.record;
-        let current = self.source.records()[record.0 as usize].clone();
-        let requested = RecordState {
-            fields: log.fields.clone(),
-            version: log.base_version + 1,
-            modified_at: log.stamp,
-            writer: log.system,
-            write,
-        };
-        let ancestor_version = log.base_version.min(current.version);
-        let ancestor = self.ancestor(record, ancestor_version);
-        let verdict = self.deciding.decide(&Case {
-            place: Place::Source,
-            held: &current,
-            incoming: &requested,
-            incoming_base: log.base_version,
-            ancestor: &ancestor,
-            ancestor_version,
-            decided: false,
-        });
-        match verdict {
-            Ruling::Apply => {
-                // A commit over versions this writer never saw (last write wins, apply on
-                // arrival) loses those writes, and nobody is told.
-                // Versions are numbered from 2 on, one per commit: those after the base
-                // start at position base - 1 (none for a write on the current version).
-                let history = &self.source.history()[record.0 as usize];
-                let skipped: Vec<WriteId> = (log.base_version as usize - 1..history.len())
-                    .map(|i| history[i].write)
-                    .collect();
-                for lost in skipped {
-                    self.lose(record, lost, write);
-                }
-                self.commit(write, log.stamp, EventKind::Changed);
-            }
-            Ruling::RejectStale(_) => self.lose(record, write, current.write),
-            Ruling::Conflict => self.report_conflict(SystemId::SOURCE, record, write),
-            Ruling::Escalate => self.escalate(SystemId::SOURCE, record, write),
-            Ruling::Merge(values) => {
-                self.metrics.merges += 1;
-                self.record(SystemId::SOURCE, StepKind::MergeWrite { record, write });
-                // The merge has seen every version the source holds: it is based on the
-                // current one, so nothing committed before it is lost.
-                let fields = Arc::new(values);
-                self.commit_values(
-                    write,
-                    fields,
-                    current.version,
-                    log.stamp,
-                    EventKind::Changed,
-                );
-            }
-        }
-    }
-
-    /// `record`'s values at `version` (a common ancestor): from the source's history, or,
-    /// for a version it never had, nothing.
-    pub(super) fn ancestor(&self, record: RecordId, version: u64) -> Fields {
-        self.source
-            .values_at(record, version)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    pub(super) fn lose(&mut self, record: RecordId, write: WriteId, winner: WriteId) {
-        if self.lost.insert(write, winner).is_none() {
-            self.metrics.lost_updates += 1;
-            self.record(SystemId::SOURCE, StepKind::LostUpdate { record, write });
-        }
-    }
-
-    pub(super) fn report_conflict(&mut self, actor: SystemId, record: RecordId, write: WriteId) {
-        if self.reported.insert(write) {
-            self.metrics.conflicts += 1;
-            self.record(actor, StepKind::Conflict { record, write });
-        }
-    }
-
-    pub(super) fn escalate(&mut self, actor: SystemId, record: RecordId, write: WriteId) {
-        if self.inbox.for_write(write).is_some() {
-            return;
-        }
-        self.reported.insert(write);
-        self.metrics.conflicts += 1;
-        self.metrics.escalations_raised += 1;
-        let log = &self.writes[write.0 as usize - 1];
-        let escalation = self.inbox.raise(Escalation {
-            id: 0,
-            record,
-            write,
-            replica: log.system,
-            replica_value: log.fields.clone(),
-            source_value: self.source.records()[record.0 as usize].fields.clone(),
-            raised_at: self.now,
-            decision: None,
-        });
-        self.record(
-            actor,
-            StepKind::Escalate {
-                record,
-                write,
-                escalation,
-            },
-        );
     }
 
     /// Recomputes whether replica `r`'s copy of `record` differs from the source.
