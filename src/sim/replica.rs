@@ -282,8 +282,8 @@ impl Replica {
 
     /// Takes in one delivery of `event`, which `deciding` decides given the common
     /// ancestor `ancestry` finds for the copy held (values, if any, and version). With
-    /// `idempotent`, an event already
-    /// processed is skipped; without it, the event is decided again. With `in_order`, an
+    /// `idempotent`, an event already processed is skipped; without it, the event is
+    /// decided again. With `in_order`, an
     /// event that skips versions this replica has not seen is held back.
     pub(crate) fn receive(
         &mut self,

@@ -76,3 +76,43 @@ pub(super) fn decide(case: &Case<'_>) -> Ruling {
         Err(_) => Ruling::Escalate,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(pairs: &[(&str, &str)]) -> Values {
+        pairs.iter().copied().collect()
+    }
+
+    #[test]
+    fn changes_to_different_fields_merge_and_one_field_changed_twice_clashes() {
+        let ancestor = v(&[("email", "old@x"), ("phone", "1")]);
+        let ours = v(&[("email", "new@x"), ("phone", "1")]);
+        let theirs = v(&[("email", "old@x"), ("phone", "2")]);
+        assert_eq!(
+            merge_fields(&ancestor, &ours, &theirs),
+            Ok(v(&[("email", "new@x"), ("phone", "2")]))
+        );
+        // The same change on both sides is no clash.
+        assert_eq!(merge_fields(&ancestor, &ours, &ours), Ok(ours.clone()));
+        let other = v(&[("email", "other@x"), ("phone", "2")]);
+        assert_eq!(
+            merge_fields(&ancestor, &ours, &other),
+            Err(vec!["email".to_string()])
+        );
+        // A field added on one side is kept.
+        let added = v(&[("email", "old@x"), ("phone", "1"), ("tier", "gold")]);
+        assert_eq!(
+            merge_fields(&ancestor, &ours, &added),
+            Ok(v(&[("email", "new@x"), ("phone", "1"), ("tier", "gold")]))
+        );
+    }
+
+    #[test]
+    fn changed_fields_are_set_changed_or_gone() {
+        let ancestor = v(&[("a", "1"), ("b", "2"), ("c", "3")]);
+        let now = v(&[("a", "1"), ("b", "20"), ("d", "4")]);
+        assert_eq!(changed_fields(&ancestor, &now), ["b", "c", "d"]);
+    }
+}

@@ -15,7 +15,7 @@ use super::{Case, Place, Resolver, Ruling, StaleReason, field_merge};
 #[non_exhaustive]
 pub enum Strategy {
     /// No check at all: whatever arrives is applied, and every write that reaches the
-    /// source is committed. The naive consumer the other three improve on.
+    /// source is committed. The naive consumer the others improve on.
     #[serde(rename = "arrival")]
     ApplyOnArrival,
     /// The change with the later timestamp wins; ties go to the higher system id.
