@@ -94,8 +94,12 @@ try {
             s.dispatchEvent(new Event('input', { bubbles: true }));
           }, at);
           await page.waitForFunction((t) => document.querySelector('#step-label').textContent.startsWith(`Step ${t.toLocaleString('en-US')} `), at);
-          // Panels catch up in a frame of their own.
-          await page.waitForTimeout(50);
+          // Panels follow the step on show in a task of their own: wait until the record
+          // tables say they show this step and have drawn every table.
+          await page.waitForFunction((t) => {
+            const tables = document.querySelector('#app > .run-body:not([hidden]) .tables');
+            return tables?.dataset.step === String(t) && tables.getAttribute('aria-busy') === 'false';
+          }, at);
           const p = await read();
           const v = p.verdicts;
           const say = (m) => `${where} (step ${at}): ${m}`;
