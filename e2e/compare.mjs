@@ -146,6 +146,14 @@ try {
     await again.click('#diff-jump');
     const step = await stepOf(again);
     expect(step > 0, `went to where they part: step ${step}`);
+    // Another scenario leaves the old one's forks behind: a diff with one of them ends,
+    // a diff with another strategy stays.
+    await diff.selectOption('#scenario', 'baseline');
+    await diff.waitForFunction(() => !location.search.includes('diffWith'));
+    expect(await diff.locator('#diff-with').inputValue() === '', 'no diff with a run of the old scenario');
+    await again.selectOption('#scenario', 'baseline');
+    await again.waitForFunction(() => location.search.includes('scenario=baseline'));
+    expect(again.url().includes('diffWith=strategy:lww'), `the strategy diff stays: ${again.url()}`);
   });
 
   await check('an embed with compare=1 shows the summary and the panes, without the toggle', async () => {

@@ -238,6 +238,14 @@ impl Explorer {
     /// settings, in words.
     pub fn choose(&self, scenario: Arc<crate::sim::Scenario>) -> Option<String> {
         let note = self.settings.load(&scenario);
+        // The old scenario's forks are gone with it: a diff with one of them would name a
+        // run the new scenario does not have. A diff with another strategy still stands.
+        if matches!(
+            self.diff_with.get_untracked(),
+            Some(crate::sim::link::DiffWith::Run(_))
+        ) {
+            self.diff_with.set(None);
+        }
         self.chosen.set(scenario);
         note
     }
