@@ -2,9 +2,12 @@
 // Workers with progress shown and ends with what the runs add up to (checked by hand for
 // email-conflict: every run under apply on arrival and last write wins loses the CRM's
 // write, every run under version comparison detects the conflict, every run under human
-// escalation waits for a person); the page answers while it runs (no task over 50 ms); a
+// escalation and field-level merge waits for a person); the worker's address carries a hash
+// of its files, so that a deploy never pairs a page with a cached old engine; the page answers while it runs (no task over 50 ms); a
 // bar of a histogram opens a seed in the normal view; a sweep can be cancelled; the
 // histograms and the stale-read curve have text equivalents; axe finds nothing serious.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { serve, launch, watchErrors, checks, axe, LIVE_TABLE } from './serve.mjs';
 
 const { check, expect, finish } = checks();
@@ -31,21 +34,29 @@ try {
       new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
     });
     let workers = 0;
-    page.on('worker', () => { workers += 1; });
+    const addresses = [];
+    page.on('worker', (w) => { workers += 1; addresses.push(w.url()); });
     await page.click('#sweep-open');
     await page.waitForSelector('.sweep-progress, .sweep-result');
     await page.waitForSelector('.sweep-result', { timeout: 60000 });
     const took = Number(await page.locator('.sweep-result').getAttribute('data-took-ms'));
-    console.log(`     the sweep took ${took} ms in the page (4,000 runs)`);
+    console.log(`     the sweep took ${took} ms in the page (5,000 runs)`);
     const arrival = await shares('arrival');
     const lww = await shares('lww');
     const version = await shares('version');
     const escalate = await shares('escalate');
+    const merge = await shares('merge');
     expect(arrival.Runs === '1,000' && arrival['Lost updates'].startsWith('1,000 (100.0 %)'), JSON.stringify(arrival));
     expect(lww['Lost updates'].startsWith('1,000 (100.0 %)'), JSON.stringify(lww));
     expect(version['Lost updates'].startsWith('0 (0.0 %)') && version.Conflicts.startsWith('1,000 (100.0 %)'), JSON.stringify(version));
     expect(escalate.Escalations.startsWith('1,000 (100.0 %)') && escalate['Not converged'].startsWith('1,000'), JSON.stringify(escalate));
+    expect(merge.Escalations.startsWith('1,000 (100.0 %)') && merge['Lost updates'].startsWith('0 (0.0 %)'), JSON.stringify(merge));
     expect(workers >= 1, 'the sweep ran in a worker');
+    const dist = new URL('../dist/', import.meta.url).pathname;
+    const hash = createHash('sha256');
+    for (const f of ['sweep-worker.js', 'sweep-engine.js', 'sweep-engine.wasm']) hash.update(readFileSync(dist + f));
+    const files = hash.digest('hex').slice(0, 16);
+    expect(addresses.every((a) => a.endsWith(`/sweep-worker.js?v=${files}`)), `worker addresses ${addresses}, files' hash ${files}`);
     const long = await page.evaluate(() => window.longTasks);
     expect(long.length === 0, `tasks over 50 ms while sweeping: ${long.map((d) => d.toFixed(0)).join(', ')}`);
   });

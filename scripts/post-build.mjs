@@ -8,6 +8,7 @@
 // - minifies every JS file with terser (Trunk's own minifier stops at the wasm-bindgen
 //   loader's `export default`, and the loader is downloaded before the app can start);
 // - gives the app's imports from its JS glue short names (shortenImports);
+// - writes a hash of the worker's files into the worker's address in the app (versionWorker);
 // - prerenders the first view into index.html (scripts/prerender.mjs);
 // - and, in every build, writes the site's address into oembed.json.
 import { execFileSync } from 'node:child_process';
@@ -140,6 +141,31 @@ async function shortenImports(dir) {
   await writeFile(join(dir, jsName), js);
 }
 
+/**
+ * The app starts the sweep's worker at `sweep-worker.js?v=` and sixteen zeros
+ * (src/ui/sweep/pool.rs). This writes the first sixteen hex digits of a hash of the
+ * worker's files (as minified) over the zeros, in whichever of the bundle's wasm holds
+ * them: the same length, so nothing else in the wasm moves.
+ */
+async function versionWorker(dir) {
+  const files = ['sweep-worker.js', 'sweep-engine.js', 'sweep-engine.wasm'];
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(await readFile(join(dir, f)));
+  const version = Buffer.from(hash.digest('hex').slice(0, 16));
+  const placeholder = Buffer.from('sweep-worker.js?v=0000000000000000');
+  let found = 0;
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.wasm'))) {
+    const bytes = await readFile(join(dir, name));
+    const before = found;
+    for (let at = bytes.indexOf(placeholder); at >= 0; at = bytes.indexOf(placeholder, at + 1)) {
+      version.copy(bytes, at + placeholder.length - version.length);
+      found++;
+    }
+    if (found > before) await writeFile(join(dir, name), bytes);
+  }
+  if (found !== 1) throw new Error(`the worker's address is in the bundle ${found} times, not once`);
+}
+
 // Before the JS is minified, so that its loader is too.
 execFileSync('bash', ['scripts/build-worker'], { stdio: 'inherit' });
 
@@ -160,6 +186,7 @@ if (process.env.TRUNK_PROFILE === 'release') {
     const { code } = await minify(await readFile(path, 'utf8'), { module, compress: { passes: 2 }, mangle: true });
     await writeFile(path, code);
   }
+  await versionWorker(dir);
   await prerender(dir);
 }
 

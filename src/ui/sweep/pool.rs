@@ -14,6 +14,12 @@ use web_sys::js_sys::{Function, Reflect};
 use crate::sim::sweep::{Outcome, Part};
 use crate::ui::explorer::later;
 
+/// The worker's address. A release build's post-build hook writes a hash of the worker's
+/// files over the zeros (scripts/post-build.mjs, same length, in the wasm), and the worker
+/// loads its engine with the same query: a deploy that changes the engine changes the
+/// address, so no browser pairs a new page with a worker it cached before.
+const WORKER: &str = "sweep-worker.js?v=0000000000000000";
+
 /// Seeds per part: small enough that progress moves and a cancel is quick, large enough
 /// that messages cost little next to the runs.
 const SEEDS_PER_PART: u64 = 50;
@@ -113,7 +119,7 @@ pub fn start(parts: Vec<Part>, reports: Reports) -> Result<Running, String> {
         over: false,
     }));
     for w in 0..count {
-        let worker = Worker::new("sweep-worker.js")
+        let worker = Worker::new(WORKER)
             .map_err(|_| "the sweep's worker could not be started".to_string())?;
         let shared = Rc::clone(&pool);
         let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
