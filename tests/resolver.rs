@@ -321,3 +321,60 @@ proptest! {
         prop_assert_eq!(direct.trace().hash(), traited.trace().hash());
     }
 }
+
+/// A scenario of `writes` (at ms, by a replica or the source, which field, which value)
+/// on one record of three fields, with links of the given delays that may reorder.
+fn random_race(delays: &[u64], reorder: bool, writes: &[(u64, usize, usize, u8)]) -> Scenario {
+    let mut builder = Scenario::builder("race").source("crm");
+    let names: Vec<String> = (0..delays.len()).map(|i| format!("r{i}")).collect();
+    for (name, &ms) in names.iter().zip(delays) {
+        builder = builder.replica_with(
+            name.clone(),
+            syncscope::sim::scenario::LinkFaults {
+                delay: syncscope::sim::scenario::Delay::Uniform {
+                    min_ms: 1,
+                    max_ms: ms,
+                },
+                reorder,
+                ..Default::default()
+            },
+        );
+    }
+    builder = builder.record("c", [("a", "0"), ("b", "0"), ("c", "0")]);
+    for &(at, who, field, value) in writes {
+        let set = [(["a", "b", "c"][field], value.to_string())];
+        builder = match who.checked_sub(1) {
+            None => builder.write(at, "c", set),
+            Some(r) => builder.local_write(at, names[r % names.len()].clone(), "c", set),
+        };
+    }
+    builder.build().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Field-level merge never drops a write without a word: each write is committed
+    /// (merged or not) or sent to a person; and where nobody was asked, every copy ends
+    /// equal to the source's.
+    #[test]
+    fn field_merge_loses_no_write_and_converges_unless_it_asks_a_person(
+        delays in proptest::collection::vec(5u64..80, 1..3),
+        reorder in any::<bool>(),
+        writes in proptest::collection::vec((0u64..300, 0usize..3, 0usize..3, 0u8..9), 1..7),
+        seed in 0u64..1000,
+    ) {
+        let scenario = random_race(&delays, reorder, &writes);
+        let mut sim = Simulation::new(&scenario, seed, Strategy::FieldMerge).unwrap();
+        sim.run_to_end();
+        let m = sim.metrics();
+        prop_assert_eq!(m.lost_updates, 0);
+        prop_assert_ne!(
+            sim.verdict(syncscope::sim::invariants::Invariant::NoLostAcknowledgedWrite),
+            syncscope::sim::invariants::Verdict::Violated
+        );
+        if m.escalations_raised == 0 {
+            prop_assert!(m.converged, "{:?}", sim.report().invariant_violations);
+        }
+    }
+}

@@ -92,6 +92,10 @@ pub struct DeadLetter {
 pub struct Replica {
     /// Its copy of each record, indexed by `RecordId`.
     pub records: Vec<RecordState>,
+    /// For each record, the last version of the source's its copy takes in: the version
+    /// it applied or merged, or the one its own unconfirmed write started from. A merged
+    /// copy carries the event's version but the replica's own write, so neither tells it.
+    incorporated: Vec<u64>,
     /// When a crashed replica is back, while it is down.
     down_until: Option<Millis>,
     /// Events processed recently, whose acknowledgement a crash could still lose.
@@ -122,6 +126,7 @@ impl Replica {
     /// A replica holding `records`.
     pub fn new(records: Vec<RecordState>) -> Self {
         Replica {
+            incorporated: records.iter().map(|r| r.version).collect(),
             records,
             down_until: None,
             recent: VecDeque::new(),
@@ -135,6 +140,19 @@ impl Replica {
             seen: EventSet::default(),
             applied: EventSet::default(),
         }
+    }
+
+    /// The replica's own write: its copy of `record` becomes `state`, written on the
+    /// source's version `base`.
+    pub(crate) fn write_locally(&mut self, record: RecordId, state: RecordState, base: u64) {
+        self.records[record.0 as usize] = state;
+        self.incorporated[record.0 as usize] = base;
+    }
+
+    /// The last version of the source's its copy of `record` takes in (the common
+    /// ancestor's version, for an event that has seen it).
+    pub(crate) fn incorporated(&self, record: RecordId) -> u64 {
+        self.incorporated[record.0 as usize]
     }
 
     /// When it is back, while it is down after a crash.
@@ -281,7 +299,7 @@ impl Replica {
     }
 
     /// Takes in one delivery of `event`, which `deciding` decides given the common
-    /// ancestor `ancestry` finds for the copy held (values, if any, and version). With
+    /// ancestor `ancestor` (values, if the resolver reads them, and version). With
     /// `idempotent`, an event already processed is skipped; without it, the event is
     /// decided again. With `in_order`, an
     /// event that skips versions this replica has not seen is held back.
@@ -289,7 +307,7 @@ impl Replica {
         &mut self,
         event: &PublishedEvent,
         deciding: &Deciding,
-        ancestry: impl FnOnce(&RecordState) -> (Option<Fields>, u64),
+        ancestor: (Option<Fields>, u64),
         idempotent: bool,
         in_order: bool,
     ) -> Reception {
@@ -312,10 +330,12 @@ impl Replica {
         // The replica's own write (or a change it already holds) coming back from the
         // source: the source's numbering is the authoritative one, so it is adopted
         // without asking.
-        let ruling = if event.state.write == local.write {
+        // A merged copy keeps the replica's write under a later version: an older echo of
+        // that write is decided like any other event (and is stale).
+        let ruling = if event.state.write == local.write && event.state.version >= local.version {
             Ruling::Apply
         } else {
-            let (values, ancestor_version) = ancestry(local);
+            let (values, ancestor_version) = ancestor;
             let none = Values::default();
             deciding.decide(&Case {
                 place: Place::Replica,
@@ -329,6 +349,9 @@ impl Replica {
         };
         // The copy it replaces is handed back, not cloned: the engine reads its version
         // and lifecycle state, and a clone would cost two atomic counts per delivery.
+        if matches!(ruling, Ruling::Apply | Ruling::Conflict | Ruling::Merge(_)) {
+            self.incorporated[event.record.0 as usize] = event.state.version;
+        }
         match ruling {
             Ruling::Apply => {
                 let previous = std::mem::replace(local, event.state.clone());
@@ -372,7 +395,7 @@ mod tests {
 
     /// `r` receives `e` under version comparison (its ancestor does not matter there).
     fn receive(r: &mut Replica, e: &PublishedEvent, idempotent: bool, in_order: bool) -> Reception {
-        r.receive(e, &VERSION, |_| (None, 0), idempotent, in_order)
+        r.receive(e, &VERSION, (None, 0), idempotent, in_order)
     }
 
     fn event(id: u64, version: u64, write: u64) -> PublishedEvent {

@@ -55,23 +55,37 @@ pub fn merge_fields(
 }
 
 /// Field-level merge's ruling. Versions decide first, as under version comparison: a
-/// replica rejects an older event, and a change that has seen everything held is applied.
-/// Otherwise both sides changed the record since their common ancestor: the fields are
-/// merged, or, where both changed one field differently, a person decides.
+/// replica rejects an older event. A change that has seen everything held (nothing held
+/// differs from the common ancestor) is applied. Otherwise both sides changed the record
+/// since their common ancestor: the fields are merged, or, where both changed one field
+/// differently, a person decides.
 pub(super) fn decide(case: &Case<'_>) -> Ruling {
     let (held, incoming) = (case.held, case.incoming);
-    if case.place == Place::Replica {
-        if case.decided && incoming.version > held.version {
-            return Ruling::Apply;
+    match case.place {
+        Place::Replica => {
+            if case.decided && incoming.version > held.version {
+                return Ruling::Apply;
+            }
+            if incoming.version < held.version {
+                return Ruling::RejectStale(StaleReason::OlderVersion);
+            }
+            // Nothing held that the event has not seen: an ordinary update. (A copy merged
+            // from an event carries that event's version, so versions cannot tell.)
+            if changed_fields(case.ancestor, &held.fields).is_empty() {
+                return Ruling::Apply;
+            }
         }
-        if incoming.version < held.version {
-            return Ruling::RejectStale(StaleReason::OlderVersion);
-        }
-    }
-    if case.ancestor_version >= held.version {
-        return Ruling::Apply;
+        // A write on the current version has seen everything. Any other is merged, even
+        // when the versions it missed changed nothing: committed over them, they would
+        // count as lost.
+        Place::Source if case.incoming_base >= held.version => return Ruling::Apply,
+        Place::Source => {}
     }
     match merge_fields(case.ancestor, &held.fields, &incoming.fields) {
+        // At a replica, an event that already holds every change held here (the source's
+        // merge of this replica's write, say) is taken as it is: its version and write,
+        // so that the copy is the source's again.
+        Ok(values) if case.place == Place::Replica && values == *incoming.fields => Ruling::Apply,
         Ok(values) => Ruling::Merge(values),
         Err(_) => Ruling::Escalate,
     }

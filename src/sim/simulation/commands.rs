@@ -303,13 +303,14 @@ impl Simulation {
         let actor = SystemId::replica(r);
         let write = self.new_write(WriteKind::LocalWrite, actor, record, fields.clone(), base);
         let stamp = self.writes[write.0 as usize - 1].stamp;
-        self.replicas[r].records[record.0 as usize] = RecordState {
+        let state = RecordState {
             fields,
             version: base + 1,
             modified_at: stamp,
             writer: actor,
             write,
         };
+        self.replicas[r].write_locally(record, state, base);
         self.metrics.local_writes += 1;
         self.record(actor, StepKind::LocalWrite { record, write });
         self.refresh(r, record);

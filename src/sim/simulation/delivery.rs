@@ -159,18 +159,13 @@ impl Simulation {
             self.deciding.holds_out_of_order() && self.machines[record.0 as usize].is_some();
         // The common ancestor is looked up only for a resolver that reads it: the
         // built-ins but field-level merge decide on versions and timestamps alone.
-        let reads = self.deciding.reads_ancestor();
-        let (source, writes) = (&self.source, &self.writes);
-        let previous = event.previous_version;
-        let ancestry = |held: &RecordState| {
-            if !reads {
-                return (None, 0);
-            }
-            let version = held_base(source, writes, record, held).min(previous);
-            (source.values_at(record, version).cloned(), version)
+        let ancestor = if self.deciding.reads_ancestor() {
+            common_ancestor(&self.source, &self.replicas[r], event)
+        } else {
+            (None, 0)
         };
         let reception =
-            self.replicas[r].receive(event, &self.deciding, ancestry, self.idempotency, in_order);
+            self.replicas[r].receive(event, &self.deciding, ancestor, self.idempotency, in_order);
         let window = self.bus.link(r).faults.ack_delay_ms;
         self.replicas[r].processed_now(self.now, event_id, record, window);
         match reception {
@@ -388,22 +383,35 @@ impl Simulation {
     }
 }
 
-/// The version a replica's copy `held` of `record` was based on: its own version, or, for
-/// the replica's own write the source has not committed as that version yet, the version
-/// that write was based on.
-fn held_base(
+/// The common ancestor of `replica`'s copy of `event`'s record and `event` (values and
+/// version), for a resolver that reads it. Once the source has committed the replica's own
+/// write the copy carries, and the event has seen that commit, the copy itself is one:
+/// the event has every change the replica made (the replica has not heard of the commit
+/// yet). Otherwise it is the last version the copy takes in, or the event's previous
+/// version if that is older.
+fn common_ancestor(
     source: &SourceOfTruth,
-    writes: &SharedLog<WriteLog>,
-    record: RecordId,
-    held: &RecordState,
-) -> u64 {
-    let committed = held.write == WriteId::INITIAL
-        || source.history()[record.0 as usize]
-            .get((held.version as usize).wrapping_sub(2))
-            .is_some_and(|c| c.write == held.write);
-    if committed {
-        held.version
-    } else {
-        writes[held.write.0 as usize - 1].base_version
+    replica: &Replica,
+    event: &PublishedEvent,
+) -> (Option<Fields>, u64) {
+    let record = event.record;
+    let since = replica.incorporated(record);
+    let held = &replica.records[record.0 as usize];
+    // Versions are numbered from 2 on, one per commit: a write on version `since` is
+    // committed after it, if at all.
+    let history = &source.history()[record.0 as usize];
+    let committed = (held.write != WriteId::INITIAL)
+        .then(|| {
+            (since.saturating_sub(1) as usize..history.len())
+                .map(|i| &history[i])
+                .find(|c| c.write == held.write)
+        })
+        .flatten();
+    match committed {
+        Some(c) if c.version <= event.previous_version => (Some(held.fields.clone()), c.version),
+        _ => {
+            let version = since.min(event.previous_version);
+            (source.values_at(record, version).cloned(), version)
+        }
     }
 }
