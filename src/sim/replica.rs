@@ -328,11 +328,14 @@ impl Replica {
         self.seen.insert(event.id);
         let local = &mut self.records[event.record.0 as usize];
         // The replica's own write (or a change it already holds) coming back from the
-        // source: the source's numbering is the authoritative one, so it is adopted
-        // without asking.
-        // A merged copy keeps the replica's write under a later version: an older echo of
-        // that write is decided like any other event (and is stale).
-        let ruling = if event.state.write == local.write && event.state.version >= local.version {
+        // source: the source's numbering is the authoritative one, so it is adopted without
+        // asking, even under a lower version than the replica guessed (a guess built on a
+        // write the source threw away). Only a merged copy, which carries the replica's
+        // write under the version of the event it merged, leaves an older echo to be
+        // decided like any other event (it is stale).
+        let older_echo = self.incorporated[event.record.0 as usize] == local.version
+            && event.state.version < local.version;
+        let ruling = if event.state.write == local.write && !older_echo {
             Ruling::Apply
         } else {
             let (values, ancestor_version) = ancestor;
@@ -479,6 +482,43 @@ mod tests {
             receive(&mut r, &event(1, 2, 1), true, true),
             Reception::Applied { .. }
         ));
+    }
+
+    #[test]
+    fn its_own_write_comes_back_under_any_version_unless_the_copy_merged_a_later_one() {
+        let mut r = replica();
+        let mine = RecordState {
+            version: 4, // guessed on version 3
+            writer: SystemId(1),
+            write: WriteId(9),
+            ..r.records[0].clone()
+        };
+        r.write_locally(RecordId(0), mine.clone(), 3);
+        // The source numbered it 3 (the write the guess built on was thrown away).
+        let echo = PublishedEvent {
+            state: RecordState {
+                version: 3,
+                ..mine.clone()
+            },
+            ..event(5, 3, 9)
+        };
+        assert!(matches!(
+            receive(&mut r, &echo, true, false),
+            Reception::Applied { .. }
+        ));
+        // A copy that merged version 6 into the same write: the echo at 5 is older.
+        let mut merged = replica();
+        merged.write_locally(RecordId(0), mine.clone(), 3);
+        merged.records[0].version = 6;
+        merged.incorporated[0] = 6;
+        let late = PublishedEvent {
+            state: RecordState { version: 5, ..mine },
+            ..event(7, 5, 9)
+        };
+        assert_eq!(
+            receive(&mut merged, &late, true, false),
+            Reception::Stale(StaleReason::OlderVersion)
+        );
     }
 
     #[test]

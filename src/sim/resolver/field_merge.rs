@@ -21,6 +21,12 @@ pub fn changed_fields(ancestor: &Values, now: &Values) -> Vec<String> {
     names
 }
 
+/// Whether `now` holds anything differently from `ancestor` (`changed_fields` without
+/// the list: the page's engine need not carry a sort of names for it).
+fn differs(ancestor: &Values, now: &Values) -> bool {
+    ancestor.len() != now.len() || now.iter().any(|(k, v)| ancestor.get(k.as_str()) != Some(v))
+}
+
 /// `ours` and `theirs`, two descendants of `ancestor`, combined field by field: a field
 /// changed on one side only takes that side's value. Fails with the names of the fields
 /// both sides changed to different values.
@@ -29,9 +35,11 @@ pub fn merge_fields(
     ours: &Values,
     theirs: &Values,
 ) -> Result<Values, Vec<String>> {
-    let mut names: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
-    names.sort_unstable();
-    names.dedup();
+    // Every name once: ours, then those only theirs has (the values are sorted when
+    // collected, so no sort of names is needed here).
+    let names = ours
+        .keys()
+        .chain(theirs.keys().filter(|k| ours.get(k.as_str()).is_none()));
     let (mut merged, mut clashes) = (Vec::new(), Vec::new());
     for name in names {
         let (a, o, t) = (ancestor.get(name), ours.get(name), theirs.get(name));
@@ -71,7 +79,7 @@ pub(super) fn decide(case: &Case<'_>) -> Ruling {
             }
             // Nothing held that the event has not seen: an ordinary update. (A copy merged
             // from an event carries that event's version, so versions cannot tell.)
-            if changed_fields(case.ancestor, &held.fields).is_empty() {
+            if !differs(case.ancestor, &held.fields) {
                 return Ruling::Apply;
             }
         }
