@@ -27,6 +27,10 @@ pub struct Topology {
 
 /// Width of the drawing.
 pub const WIDTH: f64 = 760.0;
+/// Width of the drawing on a narrow screen: the same boxes closer together, so that a
+/// phone draws the names half as large again (at 360 px a 760-wide drawing's names were
+/// 5 px high).
+pub const NARROW_WIDTH: f64 = 520.0;
 /// Vertical room per replica.
 pub const ROW: f64 = 64.0;
 /// Margin above the first and below the last replica.
@@ -41,28 +45,34 @@ pub const QUEUE_HALF: (f64, f64) = (26.0, 13.0);
 const CLEARANCE: f64 = 8.0;
 
 /// The layout for `replicas` replicas (1 to 10): replicas evenly spaced in a column, each
-/// queue level with its replica, the source centred vertically.
-pub fn topology(replicas: usize) -> Topology {
+/// queue level with its replica, the source centred vertically; `narrow` for a narrow
+/// screen (`NARROW_WIDTH`).
+pub fn topology(replicas: usize, narrow: bool) -> Topology {
+    let (width, source_x, queue_x, replica_x) = if narrow {
+        (NARROW_WIDTH, 80.0, 265.0, 442.0)
+    } else {
+        (WIDTH, 90.0, 400.0, 670.0)
+    };
     let n = replicas.max(1);
     let height = (2.0 * MARGIN + ROW * (n - 1) as f64).max(200.0);
     let top = (height - ROW * (n - 1) as f64) / 2.0;
     let row = |i: usize| top + ROW * i as f64;
     Topology {
-        width: WIDTH,
+        width,
         height,
         source: Point {
-            x: 90.0,
+            x: source_x,
             y: height / 2.0,
         },
         queues: (0..n)
             .map(|i| Point {
-                x: 400.0,
+                x: queue_x,
                 y: row(i),
             })
             .collect(),
         replicas: (0..n)
             .map(|i| Point {
-                x: 670.0,
+                x: replica_x,
                 y: row(i),
             })
             .collect(),
@@ -243,7 +253,7 @@ pub fn pixels_per_unit(device_pixel_ratio: f64) -> f64 {
 /// Drawings of fewer replicas are squeezed into it vertically and CSS stretches it back.
 pub fn canvas_pixels(device_pixel_ratio: f64) -> (u32, u32) {
     let scale = pixels_per_unit(device_pixel_ratio);
-    let tallest = topology(crate::sim::scenario::limits::MAX_REPLICAS).height;
+    let tallest = topology(crate::sim::scenario::limits::MAX_REPLICAS, false).height;
     (
         (WIDTH * scale).round() as u32,
         (tallest * scale).round() as u32,
@@ -265,7 +275,7 @@ mod tests {
     #[test]
     fn replicas_are_evenly_spaced_and_fit() {
         for n in 1..=10 {
-            let t = topology(n);
+            let t = topology(n, false);
             assert_eq!(t.replicas.len(), n);
             for p in t.replicas.iter().chain(&t.queues) {
                 assert!(
@@ -280,8 +290,30 @@ mod tests {
             let mid = (t.replicas[0].y + t.replicas[n - 1].y) / 2.0;
             assert!((mid - t.source.y).abs() < 1e-9, "n={n}");
         }
-        assert_eq!(topology(8).height, 2.0 * MARGIN + 7.0 * ROW);
-        assert_eq!(topology(1).height, 200.0);
+        assert_eq!(topology(8, false).height, 2.0 * MARGIN + 7.0 * ROW);
+        assert_eq!(topology(8, true).height, topology(8, false).height);
+        assert_eq!(topology(1, false).height, 200.0);
+    }
+
+    #[test]
+    fn both_widths_keep_every_box_inside_and_room_for_the_links() {
+        for narrow in [false, true] {
+            let t = topology(3, narrow);
+            let (q, r) = (t.queues[0], t.replicas[0]);
+            assert!(t.source.x - SOURCE_HALF_WIDTH >= 0.0, "{narrow}");
+            assert!(r.x + REPLICA_HALF_WIDTH <= t.width, "{narrow}");
+            // Each leg of a route is at least 60 units long between the boxes.
+            let route = t.route(0);
+            assert!(
+                q.x - QUEUE_HALF.0 - route[0].x >= 60.0,
+                "{narrow}: {route:?}"
+            );
+            assert!(
+                route[2].x - (q.x + QUEUE_HALF.0) >= 60.0,
+                "{narrow}: {route:?}"
+            );
+        }
+        assert_eq!(topology(3, true).width, NARROW_WIDTH);
     }
 
     #[test]
@@ -311,7 +343,7 @@ mod tests {
 
     #[test]
     fn an_index_past_the_end_never_panics() {
-        let t = topology(2);
+        let t = topology(2, false);
         assert_eq!(t.link(5), [t.source; 3]);
     }
 
@@ -356,7 +388,7 @@ mod tests {
 
     #[test]
     fn routes_stop_short_of_the_boxes() {
-        let t = topology(3);
+        let t = topology(3, false);
         for i in 0..3 {
             let [from, via, to] = t.route(i);
             assert!(from.x > t.source.x + SOURCE_HALF_WIDTH, "{from:?}");
@@ -369,7 +401,7 @@ mod tests {
 
     #[test]
     fn a_message_never_covers_its_queues_box() {
-        let t = topology(8);
+        let t = topology(8, false);
         for i in 0..8 {
             let q = t.queue(i);
             let mut route = t.route(i);

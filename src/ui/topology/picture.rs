@@ -80,7 +80,10 @@ impl Picture {
                 .map(|n| n.1.into_iter().enumerate().collect::<Vec<_>>())
                 .unwrap_or_default()
         });
-        let layout = Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len())));
+        // A phone gets the narrow drawing, whose names stay readable when it is scaled down.
+        let narrow = leptos_use::use_media_query("(max-width: 40rem)");
+        let layout =
+            Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len()), narrow.get()));
         let dots = dots_of(frame);
         // What changes step by step. The systems are keyed by name and only these details
         // update, so the DOM is not rebuilt every frame. Depths are counted from the dots
