@@ -81,9 +81,14 @@ impl Picture {
                 .unwrap_or_default()
         });
         // A phone gets the narrow drawing, whose names stay readable when it is scaled down.
+        // An embed keeps the wide one: its frame has a fixed height, and the narrow drawing
+        // is taller for its width (the embed sizes are checked to fit without scrolling).
         let narrow = leptos_use::use_media_query("(max-width: 40rem)");
-        let layout =
-            Memo::new(move |_| topology(names.get().map_or(1, |n| n.1.len()), narrow.get()));
+        let embedded = expect_context::<super::super::explorer::Explorer>().embedded;
+        let layout = Memo::new(move |_| {
+            let narrow = narrow.get() && embedded.with_value(Option::is_none);
+            topology(names.get().map_or(1, |n| n.1.len()), narrow)
+        });
         let dots = dots_of(frame);
         // What changes step by step. The systems are keyed by name and only these details
         // update, so the DOM is not rebuilt every frame. Depths are counted from the dots
