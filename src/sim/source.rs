@@ -116,10 +116,18 @@ impl SourceOfTruth {
         if version <= 1 {
             return self.initial.get(record.0 as usize);
         }
-        let commits = self.history.get(record.0 as usize)?;
-        // Versions are numbered from 2 on, one per commit, so a version is a position.
-        let commit = commits.get(version as usize - 2)?;
-        (commit.version == version).then_some(&commit.fields)
+        self.commits_after(record, version - 1)
+            .next()
+            .filter(|c| c.version == version)
+            .map(|c| &c.fields)
+    }
+
+    /// `record`'s commits that made a version after `version`, oldest first.
+    pub fn commits_after(&self, record: RecordId, version: u64) -> impl Iterator<Item = &Commit> {
+        // Versions are numbered from 2 on, one per commit, so a version is a position: the
+        // commit that made version v sits at v - 2.
+        let commits = &self.history[record.0 as usize];
+        (version.saturating_sub(1) as usize..commits.len()).map(move |i| &commits[i])
     }
 
     /// Commits `fields` in `write`'s name as the next version of its record, based on

@@ -61,6 +61,13 @@ pub trait Resolver: fmt::Debug + Send + Sync {
     fn holds_out_of_order(&self) -> bool {
         false
     }
+
+    /// Whether it reads a replica's common ancestor (`Case::ancestor`). One that says no
+    /// is given an empty ancestor at version 0 there, and spares the engine the lookup on
+    /// every delivery; the default is yes.
+    fn reads_ancestor(&self) -> bool {
+        true
+    }
 }
 
 /// Where a resolver is asked.
@@ -167,10 +174,12 @@ impl Deciding {
         }
     }
 
-    /// Whether it reads a replica's common ancestor (`Case::ancestor`); the built-ins other
-    /// than field-level merge do not, and are given an empty one at version 0.
+    /// See `Resolver::reads_ancestor`.
     pub(crate) fn reads_ancestor(&self) -> bool {
-        !matches!(self, Deciding::BuiltIn(s) if *s != Strategy::FieldMerge)
+        match self {
+            Deciding::BuiltIn(s) => s.reads_ancestor(),
+            Deciding::Custom(r) => r.reads_ancestor(),
+        }
     }
 
     /// See `Resolver::name`.

@@ -110,6 +110,11 @@ impl Resolver for Strategy {
     fn holds_out_of_order(&self) -> bool {
         self.compares_versions()
     }
+
+    /// Only field-level merge: the others decide on versions and timestamps alone.
+    fn reads_ancestor(&self) -> bool {
+        *self == Strategy::FieldMerge
+    }
 }
 
 /// Last write wins, the same at a replica and at the source: the later timestamp (ties to

@@ -157,8 +157,7 @@ impl Simulation {
         let record = event.record;
         let in_order =
             self.deciding.holds_out_of_order() && self.machines[record.0 as usize].is_some();
-        // The common ancestor is looked up only for a resolver that reads it: the
-        // built-ins but field-level merge decide on versions and timestamps alone.
+        // The common ancestor is looked up only for a resolver that reads it.
         let ancestor = if self.deciding.reads_ancestor() {
             common_ancestor(&self.source, &self.replicas[r], event)
         } else {
@@ -397,16 +396,10 @@ fn common_ancestor(
     let record = event.record;
     let since = replica.incorporated(record);
     let held = &replica.records[record.0 as usize];
-    // Versions are numbered from 2 on, one per commit: a write on version `since` is
-    // committed after it, if at all.
-    let history = &source.history()[record.0 as usize];
-    let committed = (held.write != WriteId::INITIAL)
-        .then(|| {
-            (since.saturating_sub(1) as usize..history.len())
-                .map(|i| &history[i])
-                .find(|c| c.write == held.write)
-        })
-        .flatten();
+    // A write on version `since` is committed after it, if at all.
+    let committed = source
+        .commits_after(record, since)
+        .find(|c| c.write == held.write);
     match committed {
         Some(c) if c.version <= event.previous_version => (Some(held.fields.clone()), c.version),
         _ => {

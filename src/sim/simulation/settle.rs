@@ -111,12 +111,11 @@ impl Simulation {
         match ruling {
             Ruling::Apply => {
                 // A commit over versions this writer never saw (last write wins, apply on
-                // arrival) loses those writes, and nobody is told. Versions are numbered
-                // from 2 on, one per commit: those after the base start at position
-                // base - 1 (none for a write on the current version).
-                let history = &self.source.history()[record.0 as usize];
-                let skipped: Vec<WriteId> = (log.base_version as usize - 1..history.len())
-                    .map(|i| history[i].write)
+                // arrival) loses those writes, and nobody is told.
+                let skipped: Vec<WriteId> = self
+                    .source
+                    .commits_after(record, log.base_version)
+                    .map(|c| c.write)
                     .collect();
                 for lost in skipped {
                     self.lose(record, lost, write);
